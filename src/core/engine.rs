@@ -1,0 +1,276 @@
+//! The engine: owns the loaded files and answers [`Request`]s with [`Response`]s.
+//!
+//! It knows nothing of workers or browsers. The worker is a thin wrapper that reads `File`s and
+//! posts the responses; native tests drive the very same engine. Raw bytes are never kept: a file
+//! is parsed into its snapshot and the bytes are the caller's to drop.
+
+use super::diagnostics::{FileError, Warning};
+use super::evidence::{Current, Item, Period, PeriodChoice};
+use super::formats::{self, Parsed};
+use super::history::History;
+use super::kpi::{self, Context, KpiResult, Overall};
+use super::metrics::Metrics;
+use super::model::Category;
+use super::present;
+use super::protocol::{FileMeta, Request, Response, SourceRow};
+use super::sample;
+use super::scorecard::{self, KpiJson, MetricsJson, PeriodJson, Scorecard, SourceJson};
+use super::settings::Settings;
+use super::time::Timestamp;
+
+/// One file the user gave, whatever became of it.
+pub struct Source {
+    pub id: u32,
+    pub name: String,
+    pub size: u64,
+    /// The file's last-modified time, the fallback for a snapshot that does not say when it was taken.
+    pub modified: Option<Timestamp>,
+    pub outcome: Outcome,
+}
+
+pub enum Outcome {
+    Pending,
+    Loaded {
+        snapshot: Box<super::model::Snapshot>,
+        warnings: Vec<Warning>,
+    },
+    Failed(FileError),
+}
+
+impl Source {
+    /// When the snapshot was taken: the file's own time, else the file's modification time.
+    pub fn taken_at(&self) -> Option<Timestamp> {
+        match &self.outcome {
+            Outcome::Loaded { snapshot, .. } => snapshot.taken_at.or(self.modified),
+            _ => None,
+        }
+    }
+}
+
+/// What one evaluation of the loaded evidence found.
+pub struct Analysis {
+    pub period: Period,
+    pub kpis: Vec<KpiResult>,
+    pub overall: Overall,
+    pub metrics: Metrics,
+}
+
+#[derive(Default)]
+pub struct Engine {
+    sources: Vec<Source>,
+    next_id: u32,
+    period: PeriodChoice,
+    settings: Settings,
+}
+
+impl Engine {
+    /// Answers a request. `now` is the caller's clock (there is none in `wasm32-unknown-unknown`).
+    /// `AddFiles` only queues the files: the caller then calls [`Engine::ingest`] for each.
+    pub fn handle(&mut self, request: Request, now: Timestamp) -> Vec<Response> {
+        match request {
+            Request::AddFiles(files) => vec![self.queue(files)],
+            Request::LoadSample => {
+                let mut responses = Vec::new();
+                for (name, bytes) in sample::FILES {
+                    let meta = FileMeta {
+                        name: name.to_string(),
+                        size: bytes.len() as u64,
+                        last_modified: None,
+                    };
+                    responses.push(self.queue(vec![meta]));
+                    let id = self.next_id - 1;
+                    responses.push(Response::Source(self.ingest(id, bytes)));
+                }
+                responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
+                responses
+            }
+            Request::Remove(id) => {
+                self.sources.retain(|s| s.id != id);
+                vec![
+                    Response::Removed(id),
+                    Response::View(Box::new(self.view(now))),
+                    Response::Idle,
+                ]
+            }
+            Request::SetPeriod(period) => {
+                self.period = period;
+                vec![Response::View(Box::new(self.view(now))), Response::Idle]
+            }
+            Request::ExportScorecard => {
+                let json = serde_json::to_string_pretty(&self.scorecard(now)).unwrap_or_default();
+                let day = now.to_string();
+                vec![
+                    Response::Export {
+                        file_name: format!("posture-scorecard-{}.json", &day[..10]),
+                        mime: "application/json".into(),
+                        content: json,
+                    },
+                    Response::Idle,
+                ]
+            }
+        }
+    }
+
+    /// Registers files about to be read; their rows show as queued.
+    pub fn queue(&mut self, files: Vec<FileMeta>) -> Response {
+        let mut rows = Vec::new();
+        for meta in files {
+            let source = Source {
+                id: self.next_id,
+                name: meta.name,
+                size: meta.size,
+                modified: meta.last_modified.map(Timestamp::from_millis),
+                outcome: Outcome::Pending,
+            };
+            self.next_id += 1;
+            rows.push(present::source_row(&source));
+            self.sources.push(source);
+        }
+        Response::Queued(rows)
+    }
+
+    /// Recognises and parses a queued file's bytes. The bytes are not kept.
+    pub fn ingest(&mut self, id: u32, bytes: &[u8]) -> SourceRow {
+        let Some(source) = self.sources.iter_mut().find(|s| s.id == id) else {
+            return SourceRow {
+                id,
+                ..SourceRow::default()
+            };
+        };
+        source.size = bytes.len() as u64;
+        source.outcome = match formats::load(&source.name, bytes) {
+            Ok(Parsed { snapshot, warnings }) => Outcome::Loaded {
+                snapshot: Box::new(snapshot),
+                warnings,
+            },
+            Err(error) => Outcome::Failed(error),
+        };
+        present::source_row(source)
+    }
+
+    /// A file the caller could not read at all (the browser refused it, say).
+    pub fn fail(&mut self, id: u32, error: FileError) -> SourceRow {
+        let Some(source) = self.sources.iter_mut().find(|s| s.id == id) else {
+            return SourceRow {
+                id,
+                ..SourceRow::default()
+            };
+        };
+        source.outcome = Outcome::Failed(error);
+        present::source_row(source)
+    }
+
+    /// Convenience for tests and tools: queue and ingest in one step.
+    pub fn add(&mut self, name: &str, bytes: &[u8], last_modified: Option<Timestamp>) -> SourceRow {
+        let meta = FileMeta {
+            name: name.into(),
+            size: bytes.len() as u64,
+            last_modified: last_modified.map(|t| t.0),
+        };
+        self.queue(vec![meta]);
+        let id = self.next_id - 1;
+        self.ingest(id, bytes)
+    }
+
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+
+    pub fn set_period(&mut self, period: PeriodChoice) {
+        self.period = period;
+    }
+
+    fn items(&self) -> Vec<Item<'_>> {
+        self.sources
+            .iter()
+            .filter_map(|s| match &s.outcome {
+                Outcome::Loaded { snapshot, .. } => Some(Item {
+                    name: &s.name,
+                    snapshot,
+                    taken_at: s.taken_at(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Evaluates every KPI and metric over the loaded files in the selected period.
+    pub fn analyse(&self, now: Timestamp) -> Analysis {
+        let items = self.items();
+        let period = self.period.resolve(now);
+        let current = Current::new(&items, period);
+        let vulnerabilities = History::new(&items, Category::Vulnerability, period);
+        let secrets = History::new(&items, Category::Secret, period);
+        let cx = Context {
+            items: &items,
+            current: &current,
+            period,
+            settings: &self.settings,
+            vulnerabilities: &vulnerabilities,
+            secrets: &secrets,
+        };
+        let kpis = kpi::evaluate_all(&cx);
+        let overall = kpi::overall(&kpis, &self.settings);
+        let metrics = Metrics::of(&current);
+        // "All data" is reported as the span of the data it covers.
+        let times = items.iter().filter_map(|i| i.taken_at);
+        let period = match self.period {
+            PeriodChoice::All => Period {
+                from: times.clone().min(),
+                to: times.max(),
+            },
+            _ => period,
+        };
+        Analysis {
+            period,
+            kpis,
+            overall,
+            metrics,
+        }
+    }
+
+    pub fn view(&self, now: Timestamp) -> super::protocol::View {
+        let analysis = self.analyse(now);
+        present::view(&analysis, self.period, &self.sources)
+    }
+
+    pub fn scorecard(&self, now: Timestamp) -> Scorecard {
+        let analysis = self.analyse(now);
+        Scorecard {
+            schema: scorecard::SCHEMA,
+            generated_at: now,
+            period: PeriodJson {
+                from: analysis.period.from,
+                to: analysis.period.to,
+            },
+            sources: self.sources.iter().map(source_json).collect(),
+            kpis: analysis.kpis.iter().map(KpiJson::from).collect(),
+            metrics: MetricsJson::from(&analysis.metrics),
+        }
+    }
+}
+
+fn source_json(source: &Source) -> SourceJson {
+    let (format, records, error, warnings) = match &source.outcome {
+        Outcome::Loaded { snapshot, warnings } => (
+            Some(snapshot.format),
+            snapshot.findings.len(),
+            None,
+            warnings.iter().map(ToString::to_string).collect(),
+        ),
+        Outcome::Failed(e) => (e.format, 0, Some(e.message()), Vec::new()),
+        Outcome::Pending => (None, 0, None, Vec::new()),
+    };
+    SourceJson {
+        name: source.name.clone(),
+        format,
+        records,
+        taken_at: source.taken_at(),
+        error,
+        warnings,
+    }
+}

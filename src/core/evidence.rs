@@ -1,0 +1,230 @@
+//! The loaded snapshots, the selected period, and what is true at its end.
+//!
+//! "Current" follows one rule, stated in every formula that uses it: for each asset, each tool and
+//! each category the tool looked for, the latest snapshot in the period speaks; older ones are
+//! superseded. A snapshot that did not look for a category (a config scan, for vulnerabilities)
+//! leaves the last word on it to the snapshot that did. Findings are then merged by asset and
+//! fingerprint, so the same problem reported by two tools counts once.
+
+use std::collections::HashMap;
+
+use super::model::{Asset, Category, Finding, Snapshot, Status};
+use super::time::{MS_PER_DAY, Timestamp};
+
+/// One loaded file's snapshot, with its effective time (the file's own, the file's modification
+/// time, or the user's correction).
+#[derive(Clone, Copy, Debug)]
+pub struct Item<'a> {
+    pub name: &'a str,
+    pub snapshot: &'a Snapshot,
+    pub taken_at: Option<Timestamp>,
+}
+
+/// The period every number is scoped to. `None` bounds are open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Period {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+}
+
+/// What the user picks in the period selector.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PeriodChoice {
+    #[default]
+    All,
+    LastDays(u32),
+}
+
+impl PeriodChoice {
+    pub const CHOICES: [PeriodChoice; 4] = [
+        PeriodChoice::All,
+        PeriodChoice::LastDays(7),
+        PeriodChoice::LastDays(30),
+        PeriodChoice::LastDays(90),
+    ];
+
+    pub fn label(self) -> String {
+        match self {
+            PeriodChoice::All => "All data".into(),
+            PeriodChoice::LastDays(days) => format!("Last {days} days"),
+        }
+    }
+
+    pub fn resolve(self, now: Timestamp) -> Period {
+        match self {
+            PeriodChoice::All => Period::default(),
+            PeriodChoice::LastDays(days) => Period {
+                from: Some(Timestamp(now.0 - i64::from(days) * MS_PER_DAY)),
+                to: Some(now),
+            },
+        }
+    }
+
+    /// The span of the same length just before, for "compared with the previous period".
+    pub fn previous(self, now: Timestamp) -> Option<Period> {
+        match self {
+            PeriodChoice::All => None,
+            PeriodChoice::LastDays(days) => {
+                let span = i64::from(days) * MS_PER_DAY;
+                Some(Period {
+                    from: Some(Timestamp(now.0 - 2 * span)),
+                    to: Some(Timestamp(now.0 - span)),
+                })
+            }
+        }
+    }
+}
+
+impl Period {
+    pub fn is_bounded(self) -> bool {
+        self.from.is_some() || self.to.is_some()
+    }
+
+    /// Whether an instant lies in the period. An unknown time is only in an unbounded period.
+    pub fn contains(self, at: Option<Timestamp>) -> bool {
+        match at {
+            None => !self.is_bounded(),
+            Some(t) => self.from.is_none_or(|from| t >= from) && self.to.is_none_or(|to| t <= to),
+        }
+    }
+
+    /// Whether an instant lies at or before the period's end.
+    pub fn reaches(self, at: Timestamp) -> bool {
+        self.to.is_none_or(|to| at <= to)
+    }
+}
+
+/// A finding as it stands now, with every loaded file that reports it.
+#[derive(Clone, Debug)]
+pub struct CurrentFinding<'a> {
+    pub finding: &'a Finding,
+    pub asset: &'a Asset,
+    /// Indices into [`Current::items`].
+    pub sources: Vec<usize>,
+}
+
+/// The state at the end of the period.
+pub struct Current<'a> {
+    pub items: &'a [Item<'a>],
+    /// For each category (in `Category::ALL` order), the snapshots that speak for it.
+    pub selected: [Vec<usize>; 6],
+    /// Findings of the selected snapshots, one per asset and fingerprint, in load order.
+    pub findings: Vec<CurrentFinding<'a>>,
+    /// Snapshots in the period that no category selected: superseded by newer ones.
+    pub superseded: Vec<usize>,
+    /// Snapshots outside the period.
+    pub outside: Vec<usize>,
+}
+
+impl<'a> Current<'a> {
+    pub fn new(items: &'a [Item<'a>], period: Period) -> Current<'a> {
+        let mut selected: [Vec<usize>; 6] = Default::default();
+        let outside: Vec<usize> = (0..items.len())
+            .filter(|&i| !period.contains(items[i].taken_at))
+            .collect();
+        for category in Category::ALL {
+            // (asset, format) → the latest snapshot covering the category.
+            let mut latest: HashMap<(&Asset, &str), usize> = HashMap::new();
+            for (i, item) in items.iter().enumerate() {
+                if outside.contains(&i) || !item.snapshot.covers.covers(category) {
+                    continue;
+                }
+                let key = (&item.snapshot.asset, item.snapshot.format);
+                let newer = |j: usize| item.taken_at >= items[j].taken_at;
+                if latest.get(&key).is_none_or(|&j| newer(j)) {
+                    latest.insert(key, i);
+                }
+            }
+            let mut chosen: Vec<usize> = latest.into_values().collect();
+            chosen.sort_unstable();
+            selected[category as usize] = chosen;
+        }
+
+        // picked[i] has bit c set when snapshot i speaks for category c.
+        let mut picked = vec![0u8; items.len()];
+        for (c, chosen) in selected.iter().enumerate() {
+            for &i in chosen {
+                picked[i] |= 1 << c;
+            }
+        }
+        let mut findings: Vec<CurrentFinding> = Vec::new();
+        let mut index: HashMap<(&Asset, u64), usize> = HashMap::new();
+        for (i, item) in items.iter().enumerate().filter(|(i, _)| picked[*i] != 0) {
+            let snapshot = item.snapshot;
+            for finding in &snapshot.findings {
+                if picked[i] & (1 << finding.category as u8) == 0 {
+                    continue;
+                }
+                let key = (&snapshot.asset, finding.fingerprint.0);
+                match index.get(&key) {
+                    None => {
+                        index.insert(key, findings.len());
+                        findings.push(CurrentFinding {
+                            finding,
+                            asset: &snapshot.asset,
+                            sources: vec![i],
+                        });
+                    }
+                    Some(&at) => {
+                        let kept = &mut findings[at];
+                        if !kept.sources.contains(&i) {
+                            kept.sources.push(i);
+                        }
+                        // Two reports of one problem: the open one, then the more severe one, speaks.
+                        let rank = |f: &Finding| (f.status != Status::Open, f.severity);
+                        if rank(finding) < rank(kept.finding) {
+                            kept.finding = finding;
+                        }
+                    }
+                }
+            }
+        }
+
+        let superseded = (0..items.len())
+            .filter(|&i| picked[i] == 0 && !outside.contains(&i))
+            .collect();
+        Current {
+            items,
+            selected,
+            findings,
+            superseded,
+            outside,
+        }
+    }
+
+    pub fn open(&self) -> impl Iterator<Item = &CurrentFinding<'a>> {
+        self.findings
+            .iter()
+            .filter(|f| f.finding.status == Status::Open)
+    }
+
+    pub fn open_in(&self, category: Category) -> impl Iterator<Item = &CurrentFinding<'a>> {
+        self.open().filter(move |f| f.finding.category == category)
+    }
+
+    pub fn selected_for(&self, category: Category) -> &[usize] {
+        &self.selected[category as usize]
+    }
+
+    /// Names of the files that speak for a category, in load order.
+    pub fn inputs_for(&self, categories: &[Category]) -> Vec<String> {
+        let mut indices: Vec<usize> = categories
+            .iter()
+            .flat_map(|c| self.selected_for(*c).iter().copied())
+            .collect();
+        indices.sort_unstable();
+        indices.dedup();
+        indices
+            .into_iter()
+            .map(|i| self.items[i].name.to_string())
+            .collect()
+    }
+
+    /// Findings of a category in the selected snapshots that are not open, by status.
+    pub fn count_status(&self, category: Category, status: Status) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.finding.category == category && f.finding.status == status)
+            .count()
+    }
+}

@@ -1,0 +1,159 @@
+//! The registry of input formats: one [`Format`] per tool output, recognised by content.
+//!
+//! [`FORMATS`] is the single list that drives detection, the "not recognised" message, the
+//! formats table in README.md (checked by a test) and the scorecard's "drop X" hints. Adding a
+//! format is adding a module under `formats/` and one line here.
+
+mod trivy;
+
+use std::borrow::Cow;
+
+use super::diagnostics::{ErrorKind, FileError, Location, Warning};
+use super::json;
+use super::model::Snapshot;
+use super::sniff::{self, Shape, Sniff};
+
+/// One input format.
+pub struct Format {
+    /// Stable id, used in the scorecard JSON and as `data-format`.
+    pub id: &'static str,
+    /// What users call it.
+    pub label: &'static str,
+    /// The command that produces it.
+    pub command: &'static str,
+    /// How its severities map onto critical/high/medium/low/info/unknown.
+    pub severity_mapping: &'static str,
+    /// What it feeds: findings categories, KPIs.
+    pub feeds: &'static str,
+    /// Whether a sniffed document is this format.
+    pub detect: fn(&Sniff) -> bool,
+    pub parse: fn(&Input) -> Result<Parsed, ParseError>,
+}
+
+/// A file's content, decoded to UTF-8, and its name for messages and fallbacks.
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// A successful parse: the snapshot and what the user should know about it.
+pub struct Parsed {
+    pub snapshot: Snapshot,
+    pub warnings: Vec<Warning>,
+}
+
+/// A failed parse, before it is tied to a file.
+pub type ParseError = json::JsonError;
+
+pub static FORMATS: &[Format] = &[trivy::FORMAT];
+
+pub fn by_id(id: &str) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| f.id == id)
+}
+
+/// The supported formats, for messages: "Trivy JSON, Grype JSON, …".
+pub fn supported_list() -> String {
+    FORMATS
+        .iter()
+        .map(|f| f.label)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Recognises and parses one file. Never panics; a file that cannot be read says why and where.
+pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, FileError> {
+    let fail = |format: Option<&'static Format>, kind, location| FileError {
+        file: name.to_string(),
+        format: format.map(|f| f.id),
+        kind,
+        location,
+    };
+    let text = decode_text(bytes);
+    let sniffed = sniff::sniff(&text);
+    match sniffed.shape {
+        Shape::Empty => return Err(fail(None, ErrorKind::Empty, Location::default())),
+        Shape::Binary { offset } => {
+            return Err(fail(
+                None,
+                ErrorKind::Binary { offset },
+                Location::default(),
+            ));
+        }
+        _ => {}
+    }
+    if let Some(format) = FORMATS.iter().find(|f| (f.detect)(&sniffed)) {
+        let input = Input { name, bytes: &text };
+        return (format.parse)(&input).map_err(|e| fail(Some(format), e.kind, e.location));
+    }
+    let unknown = match sniffed.shape {
+        Shape::Text => ErrorKind::NotJson {
+            detail: starts_with(&text),
+        },
+        // Say what is wrong with broken JSON before saying it is not a known format.
+        _ => match json::validate(&text, sniffed.shape == Shape::JsonLines) {
+            Err(e) => return Err(fail(None, e.kind, e.location)),
+            Ok(()) => ErrorKind::NotRecognised {
+                supported: supported_list(),
+            },
+        },
+    };
+    Err(fail(None, unknown, Location::default()))
+}
+
+/// Strips a UTF-8 byte-order mark and turns UTF-16 with a BOM (what Windows PowerShell's `>`
+/// writes) into UTF-8, so such files load like any other.
+fn decode_text(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let utf16 = |rest: &[u8], from: fn([u8; 2]) -> u16| {
+        let units = rest.chunks_exact(2).map(|pair| from([pair[0], pair[1]]));
+        Cow::Owned(
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or('\u{fffd}'))
+                .collect::<String>()
+                .into_bytes(),
+        )
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => Cow::Borrowed(rest),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        _ => Cow::Borrowed(bytes),
+    }
+}
+
+/// The first few characters of a text file, for "not JSON: it starts with …".
+fn starts_with(text: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&text[..text.len().min(200)]);
+    let first_line = head.trim_start().lines().next().unwrap_or("");
+    let mut shown: String = first_line.chars().take(40).collect();
+    if shown.len() < first_line.len() {
+        shown.push('…');
+    }
+    format!("it starts with \"{shown}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_lowercase() {
+        let mut ids: Vec<_> = FORMATS.iter().map(|f| f.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), FORMATS.len());
+        assert!(
+            ids.iter()
+                .all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        );
+    }
+
+    #[test]
+    fn utf16_and_bom_are_decoded() {
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("{}".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(&*decode_text(&utf16le), b"{}");
+        assert_eq!(&*decode_text(b"\xEF\xBB\xBF{}"), b"{}");
+    }
+}

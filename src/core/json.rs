@@ -1,0 +1,191 @@
+//! JSON plumbing shared by the format parsers.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use super::diagnostics::{ErrorKind, Location};
+
+/// Text from the input, borrowed from the file's bytes unless it had escapes.
+///
+/// serde borrows a bare `#[serde(borrow)] Cow<str>` field but not one inside `Option` or `Vec`;
+/// this newtype borrows wherever it sits (`visit_borrowed_str`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, trimmed, or `None` when that leaves nothing.
+    pub fn non_empty(&self) -> Option<&str> {
+        Some(self.0.trim()).filter(|s| !s.is_empty())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// Optional text, trimmed, `None` when absent, null or blank.
+pub fn text<'t>(value: &'t Option<Text<'_>>) -> Option<&'t str> {
+    value.as_ref().and_then(Text::non_empty)
+}
+
+/// What went wrong in a JSON parse, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    pub kind: ErrorKind,
+    pub location: Location,
+}
+
+/// Parses a whole document into `T`. On failure it parses once more with path tracking, so the
+/// error names the JSON path as well as the line and column; the happy path pays nothing for it.
+pub fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, JsonError> {
+    serde_json::from_slice(bytes).map_err(|error| {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(tracked) => known_path(&tracked.path().to_string()),
+            Ok(_) => None, // Only the trailing bytes were wrong; the path is the root.
+        };
+        json_error(&error, path)
+    })
+}
+
+/// The path without the `?` segments serde_path_to_error writes for a key it did not finish
+/// reading (`items[1].?` → `items[1]`); `None` for the root.
+fn known_path(path: &str) -> Option<String> {
+    let mut known = path;
+    while let Some(rest) = known.strip_suffix(".?") {
+        known = rest;
+    }
+    Some(known.to_string()).filter(|p| !matches!(p.as_str(), "." | "?" | ""))
+}
+
+/// Checks that `bytes` hold well-formed JSON (one value, or JSON lines when `lines`).
+pub fn validate(bytes: &[u8], lines: bool) -> Result<(), JsonError> {
+    if lines {
+        let values = serde_json::Deserializer::from_slice(bytes).into_iter::<de::IgnoredAny>();
+        for value in values {
+            value.map_err(|e| json_error(&e, None))?;
+        }
+        Ok(())
+    } else {
+        serde_json::from_slice::<de::IgnoredAny>(bytes)
+            .map(drop)
+            .map_err(|e| json_error(&e, None))
+    }
+}
+
+pub fn json_error(error: &serde_json::Error, path: Option<String>) -> JsonError {
+    let location = Location {
+        line: (error.line() > 0).then_some(error.line()),
+        column: (error.line() > 0).then_some(error.column()),
+        path,
+    };
+    let kind = match error.classify() {
+        serde_json::error::Category::Eof => ErrorKind::Truncated,
+        serde_json::error::Category::Syntax => ErrorKind::Syntax {
+            detail: detail(error),
+        },
+        serde_json::error::Category::Data | serde_json::error::Category::Io => ErrorKind::Shape {
+            detail: detail(error),
+        },
+    };
+    JsonError { kind, location }
+}
+
+/// serde_json's message without its " at line L column C" tail: the location is kept apart.
+fn detail(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let tail = format!(" at line {} column {}", error.line(), error.column());
+    message.strip_suffix(&tail).unwrap_or(&message).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Doc<'a> {
+        #[serde(borrow)]
+        items: Vec<Item<'a>>,
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Item<'a> {
+        #[serde(borrow)]
+        name: Option<Text<'a>>,
+        count: Option<u32>,
+    }
+
+    #[test]
+    fn text_borrows_unless_escaped() {
+        let doc: Doc = parse(br#"{"items":[{"name":"plain"},{"name":"esc\"aped"}]}"#).unwrap();
+        assert!(matches!(
+            doc.items[0].name.as_ref().unwrap().0,
+            Cow::Borrowed("plain")
+        ));
+        assert!(
+            matches!(&doc.items[1].name.as_ref().unwrap().0, Cow::Owned(s) if s == "esc\"aped")
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_path_line_and_column() {
+        let err = parse::<Doc>(b"{\"items\":[{},\n{\"count\":\"three\"}]}").unwrap_err();
+        assert_eq!(err.location.path.as_deref(), Some("items[1].count"));
+        assert_eq!(
+            (err.location.line, err.location.column),
+            (Some(2), Some(16))
+        );
+        assert_eq!(
+            err.kind,
+            ErrorKind::Shape {
+                detail: "invalid type: string \"three\", expected u32".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_cut_file_is_truncated_and_says_where() {
+        let err = parse::<Doc>(b"{\"items\":[{\"name\":\"a\"},{\"na").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Truncated);
+        assert_eq!(err.location.path.as_deref(), Some("items[1]"));
+    }
+
+    #[test]
+    fn syntax_errors_keep_serde_json_words() {
+        let err = validate(b"{\"a\" 1}", false).unwrap_err();
+        assert_eq!(
+            err.kind,
+            ErrorKind::Syntax {
+                detail: "expected `:`".into()
+            }
+        );
+        assert_eq!(err.location, Location::at(1, 6));
+    }
+}

@@ -1,0 +1,1011 @@
+//! The KPI catalogue of SPEC §4 and its computation.
+//!
+//! Every KPI is a pure function of the evidence that returns its value *and* how it got there:
+//! numerator, denominator, formula, the files that fed it and what was left out. With no input a
+//! KPI has no value — never a made-up zero — and says what to drop to measure it.
+
+use super::evidence::{Current, CurrentFinding, Item, Period};
+use super::formats;
+use super::history::{History, Lifecycle};
+use super::model::{Category, PassFail, Severity, Snapshot, Status};
+use super::settings::{Settings, SourceKind};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    Percent,
+    Hours,
+    Days,
+    PerWeek,
+}
+
+impl Unit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Percent => "percent",
+            Unit::Hours => "hours",
+            Unit::Days => "days",
+            Unit::PerWeek => "per_week",
+        }
+    }
+
+    /// A value for people: `97.3 %`, `3`, `12.5 h`, `4.2 days`, `5.0 / week`.
+    pub fn format(self, value: f64) -> String {
+        match self {
+            Unit::Count if value.fract() == 0.0 => format!("{value:.0}"),
+            Unit::Count => format!("{value:.1}"),
+            Unit::Percent => format!("{} %", one_decimal(value)),
+            Unit::Hours => format!("{} h", one_decimal(value)),
+            Unit::Days => format!("{} days", one_decimal(value)),
+            Unit::PerWeek => format!("{} / week", one_decimal(value)),
+        }
+    }
+}
+
+/// One decimal, without a trailing `.0` on whole numbers and without `-0`.
+fn one_decimal(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded == 0.0 {
+        "0".into()
+    } else if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// Which side of the target is good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    AtMost,
+    AtLeast,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DefaultTarget {
+    Value(f64),
+    /// The KPI's own value in the previous period.
+    PreviousPeriod,
+    /// The critical SLA, in days.
+    CriticalSla,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KpiStatus {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    NoData,
+}
+
+impl KpiStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiStatus::OnTrack => "on_track",
+            KpiStatus::AtRisk => "at_risk",
+            KpiStatus::OffTrack => "off_track",
+            KpiStatus::NoData => "no_data",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KpiStatus::OnTrack => "On track",
+            KpiStatus::AtRisk => "At risk",
+            KpiStatus::OffTrack => "Off track",
+            KpiStatus::NoData => "No data",
+        }
+    }
+
+    /// Attainment for the overall score.
+    fn attainment(self) -> Option<f64> {
+        match self {
+            KpiStatus::OnTrack => Some(1.0),
+            KpiStatus::AtRisk => Some(0.5),
+            KpiStatus::OffTrack => Some(0.0),
+            KpiStatus::NoData => None,
+        }
+    }
+}
+
+/// On target, within 10 % of it (relative to the target), or beyond.
+pub fn status(value: f64, target: f64, direction: Direction) -> KpiStatus {
+    let tolerance = 0.1 * target.abs();
+    let (meets, near) = match direction {
+        Direction::AtMost => (value <= target, value <= target + tolerance),
+        Direction::AtLeast => (value >= target, value >= target - tolerance),
+    };
+    if meets {
+        KpiStatus::OnTrack
+    } else if near {
+        KpiStatus::AtRisk
+    } else {
+        KpiStatus::OffTrack
+    }
+}
+
+/// Everything a KPI can be computed from.
+pub struct Context<'a> {
+    pub items: &'a [Item<'a>],
+    pub current: &'a Current<'a>,
+    pub period: Period,
+    pub settings: &'a Settings,
+    pub vulnerabilities: &'a History<'a>,
+    pub secrets: &'a History<'a>,
+}
+
+/// A KPI in the catalogue.
+pub struct KpiDef {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub default_target: DefaultTarget,
+    /// What to drop to measure it, as in "drop … to measure this".
+    pub needs: &'static str,
+    /// The formats (by id, from SPEC §2) that can feed it; those this build reads are named.
+    pub formats: &'static [&'static str],
+    compute: fn(&Context) -> Measure,
+}
+
+/// What a computation found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Measure {
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub formula: String,
+    pub inputs: Vec<String>,
+    /// Exclusions and side figures, one sentence each.
+    pub notes: Vec<String>,
+    /// Why there is no value, when the inputs are there but say nothing (e.g. nothing fixed yet).
+    pub reason: Option<String>,
+}
+
+impl Measure {
+    fn ratio(numerator: f64, denominator: f64, formula: String, inputs: Vec<String>) -> Measure {
+        Measure {
+            value: Some(100.0 * numerator / denominator),
+            numerator: Some(numerator),
+            denominator: Some(denominator),
+            formula,
+            inputs,
+            ..Measure::default()
+        }
+    }
+
+    fn count(n: usize, formula: String, inputs: Vec<String>) -> Measure {
+        Measure {
+            value: Some(n as f64),
+            numerator: Some(n as f64),
+            formula,
+            inputs,
+            ..Measure::default()
+        }
+    }
+
+    /// No input at all: the tile says what to drop.
+    fn none(formula: impl Into<String>) -> Measure {
+        Measure {
+            formula: formula.into(),
+            ..Measure::default()
+        }
+    }
+
+    /// Inputs present, but no value in this period, for a stated reason.
+    fn empty(formula: String, inputs: Vec<String>, reason: impl Into<String>) -> Measure {
+        Measure {
+            formula,
+            inputs,
+            reason: Some(reason.into()),
+            ..Measure::default()
+        }
+    }
+
+    fn note(mut self, note: Option<String>) -> Measure {
+        self.notes.extend(note);
+        self
+    }
+}
+
+/// A computed KPI.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KpiResult {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub target: Option<f64>,
+    /// `≥ 95 %`, `0`, `≤ previous period`.
+    pub target_text: String,
+    pub status: KpiStatus,
+    pub measure: Measure,
+    /// For `no_data`: "no data — drop … to measure this", or why the inputs give no value.
+    pub missing: Option<String>,
+}
+
+/// What the history-based KPIs wait for.
+const HISTORY: &str = "two or more vulnerability scans of the same asset, taken at different times";
+const VULN_FORMATS: &[&str] = &["trivy", "grype", "osv-scanner", "npm-audit", "sarif"];
+const INCIDENT_FORMATS: &[&str] = &["incidents"];
+
+pub static KPIS: &[KpiDef] = &[
+    KpiDef {
+        id: "mttd",
+        label: "Mean time to detect",
+        unit: Unit::Hours,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(24.0),
+        needs: "incident records (Posture's incident template, CSV or JSON)",
+        formats: INCIDENT_FORMATS,
+        compute: |_| {
+            Measure::none(
+                "mean(alert_time − event_time) over incidents in the period; median beside it",
+            )
+        },
+    },
+    KpiDef {
+        id: "mttr",
+        label: "Mean time to respond",
+        unit: Unit::Hours,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(72.0),
+        needs: "incident records (Posture's incident template, CSV or JSON)",
+        formats: INCIDENT_FORMATS,
+        compute: |_| {
+            Measure::none(
+                "mean(contained_time − alert_time) over incidents in the period; median beside it",
+            )
+        },
+    },
+    KpiDef {
+        id: "vuln_sla_compliance",
+        label: "Vulnerabilities resolved within SLA",
+        unit: Unit::Percent,
+        direction: Direction::AtLeast,
+        default_target: DefaultTarget::Value(90.0),
+        needs: HISTORY,
+        formats: VULN_FORMATS,
+        compute: vuln_sla_compliance,
+    },
+    KpiDef {
+        id: "vuln_mttr",
+        label: "Mean time to remediate vulnerabilities",
+        unit: Unit::Days,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::CriticalSla,
+        needs: HISTORY,
+        formats: VULN_FORMATS,
+        compute: vuln_mttr,
+    },
+    KpiDef {
+        id: "resolved_vulns_pct",
+        label: "Percentage of vulnerabilities resolved",
+        unit: Unit::Percent,
+        direction: Direction::AtLeast,
+        default_target: DefaultTarget::Value(80.0),
+        needs: HISTORY,
+        formats: VULN_FORMATS,
+        compute: resolved_vulns_pct,
+    },
+    KpiDef {
+        id: "critical_open",
+        label: "Open critical vulnerabilities",
+        unit: Unit::Count,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(0.0),
+        needs: "a vulnerability scan",
+        formats: VULN_FORMATS,
+        compute: critical_open,
+    },
+    KpiDef {
+        id: "critical_high_reduction",
+        label: "Reduction of critical + high vulnerabilities",
+        unit: Unit::Percent,
+        direction: Direction::AtLeast,
+        default_target: DefaultTarget::Value(10.0),
+        needs: HISTORY,
+        formats: VULN_FORMATS,
+        compute: critical_high_reduction,
+    },
+    KpiDef {
+        id: "compliance_score",
+        label: "Compliance score",
+        unit: Unit::Percent,
+        direction: Direction::AtLeast,
+        default_target: DefaultTarget::Value(95.0),
+        needs: "cluster or cloud compliance results (kube-bench, Gatekeeper, Kyverno, AWS Config, Security Hub)",
+        formats: &[
+            "kube-bench",
+            "gatekeeper",
+            "kyverno",
+            "aws-config",
+            "securityhub",
+        ],
+        compute: |_| {
+            Measure::none(
+                "compliant ÷ evaluated × 100 over kube-bench, Gatekeeper, Kyverno, AWS Config and Security Hub results",
+            )
+        },
+    },
+    KpiDef {
+        id: "iac_policy_pass_rate",
+        label: "IaC policy pass rate",
+        unit: Unit::Percent,
+        direction: Direction::AtLeast,
+        default_target: DefaultTarget::Value(95.0),
+        needs: "an IaC scan (Trivy config, Checkov)",
+        formats: &["trivy", "checkov", "sarif"],
+        compute: iac_policy_pass_rate,
+    },
+    KpiDef {
+        id: "cloud_misconfig_rate",
+        label: "Cloud misconfiguration rate",
+        unit: Unit::Percent,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(5.0),
+        needs: "AWS Config or Security Hub results",
+        formats: &["aws-config", "securityhub"],
+        compute: |_| Measure::none("non-compliant ÷ evaluated cloud resources × 100"),
+    },
+    KpiDef {
+        id: "deployment_block_rate",
+        label: "Deployments blocked by security policy",
+        unit: Unit::Percent,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(5.0),
+        needs: "a Kubernetes audit log",
+        formats: &["k8s-audit"],
+        compute: |_| {
+            Measure::none(
+                "workload create/update requests denied by admission policy ÷ all workload create/update requests × 100",
+            )
+        },
+    },
+    KpiDef {
+        id: "sast_sca_pass_rate",
+        label: "SAST/SCA pass rate",
+        unit: Unit::Percent,
+        direction: Direction::AtLeast,
+        default_target: DefaultTarget::Value(90.0),
+        needs: "a code or dependency scan",
+        formats: &[
+            "trivy",
+            "grype",
+            "osv-scanner",
+            "npm-audit",
+            "sarif",
+            "semgrep",
+            "bandit",
+        ],
+        compute: sast_sca_pass_rate,
+    },
+    KpiDef {
+        id: "secrets_exposed",
+        label: "Secrets exposed",
+        unit: Unit::Count,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(0.0),
+        needs: "a secret scan",
+        formats: &["trivy", "gitleaks", "trufflehog", "detect-secrets", "sarif"],
+        compute: secrets_exposed,
+    },
+    KpiDef {
+        id: "unauthorized_api_attempts",
+        label: "Unauthorized API attempts",
+        unit: Unit::PerWeek,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::PreviousPeriod,
+        needs: "a Kubernetes audit log or CloudTrail logs",
+        formats: &["k8s-audit", "cloudtrail"],
+        compute: |_| Measure::none("401/403 and AccessDenied events per week"),
+    },
+    KpiDef {
+        id: "runtime_threats",
+        label: "High-priority runtime alerts",
+        unit: Unit::PerWeek,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(0.0),
+        needs: "Falco alerts",
+        formats: &["falco"],
+        compute: |_| {
+            Measure::none("runtime alerts of priority critical or error per week, by category")
+        },
+    },
+    KpiDef {
+        id: "false_positive_rate",
+        label: "Alert false-positive rate",
+        unit: Unit::Percent,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(20.0),
+        needs: "incident records (Posture's incident template, CSV or JSON)",
+        formats: INCIDENT_FORMATS,
+        compute: |_| {
+            Measure::none(
+                "false positives ÷ reviewed alerts × 100 (untriaged alerts are not in the denominator)",
+            )
+        },
+    },
+    KpiDef {
+        id: "log_coverage",
+        label: "Log and source coverage",
+        unit: Unit::Percent,
+        direction: Direction::AtLeast,
+        default_target: DefaultTarget::Value(100.0),
+        needs: "any supported file",
+        formats: &[],
+        compute: log_coverage,
+    },
+    KpiDef {
+        id: "incident_rate_change",
+        label: "Incident rate change",
+        unit: Unit::Percent,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(-10.0),
+        needs: "incident records (Posture's incident template, CSV or JSON)",
+        formats: INCIDENT_FORMATS,
+        compute: |_| {
+            Measure::none(
+                "(incidents per week this period − previous period) ÷ previous period × 100",
+            )
+        },
+    },
+    KpiDef {
+        id: "policy_drift",
+        label: "Policy drift",
+        unit: Unit::Count,
+        direction: Direction::AtMost,
+        default_target: DefaultTarget::Value(0.0),
+        needs: "policy results from two consecutive weeks (Gatekeeper, Kyverno, Checkov)",
+        formats: &["gatekeeper", "kyverno", "checkov"],
+        compute: |_| {
+            Measure::none(
+                "policy failures in the latest week − the week before (Gatekeeper, Kyverno, Checkov)",
+            )
+        },
+    },
+];
+
+pub fn by_id(id: &str) -> Option<&'static KpiDef> {
+    KPIS.iter().find(|k| k.id == id)
+}
+
+impl KpiDef {
+    pub fn target(&self, settings: &Settings) -> Option<f64> {
+        if let Some(target) = settings.targets.get(self.id) {
+            return Some(*target);
+        }
+        match self.default_target {
+            DefaultTarget::Value(v) => Some(v),
+            DefaultTarget::CriticalSla => Some(settings.sla_days[0]),
+            DefaultTarget::PreviousPeriod => None,
+        }
+    }
+
+    pub fn target_text(&self, target: Option<f64>) -> String {
+        match (target, self.direction) {
+            (None, _) => "≤ previous period".into(),
+            (Some(t), Direction::AtMost) if t == 0.0 && self.unit == Unit::Count => "0".into(),
+            (Some(t), Direction::AtMost) => format!("≤ {}", self.unit.format(t)),
+            (Some(t), Direction::AtLeast) => format!("≥ {}", self.unit.format(t)),
+        }
+    }
+
+    /// "no data — drop … to measure this", naming the formats this build reads.
+    pub fn hint(&self) -> String {
+        let readable: Vec<&str> = self
+            .formats
+            .iter()
+            .filter_map(|id| formats::by_id(id))
+            .map(|f| f.label)
+            .collect();
+        if self.formats.is_empty() {
+            format!("no data — drop {} to measure this", self.needs)
+        } else if readable.is_empty() {
+            format!(
+                "no data — drop {} to measure this (this version cannot read them yet)",
+                self.needs
+            )
+        } else {
+            format!(
+                "no data — drop {} ({}) to measure this",
+                self.needs,
+                readable.join(", ")
+            )
+        }
+    }
+
+    pub fn evaluate(&self, cx: &Context) -> KpiResult {
+        let measure = (self.compute)(cx);
+        let target = self.target(cx.settings);
+        let status = match (measure.value, target) {
+            (Some(value), Some(target)) => status(value, target, self.direction),
+            _ => KpiStatus::NoData,
+        };
+        let missing = match (&measure.value, &measure.reason) {
+            (Some(_), _) => None,
+            (None, Some(reason)) => Some(format!("no data — {reason}")),
+            (None, None) => Some(self.hint()),
+        };
+        KpiResult {
+            id: self.id,
+            label: self.label,
+            unit: self.unit,
+            direction: self.direction,
+            target,
+            target_text: self.target_text(target),
+            status,
+            measure,
+            missing,
+        }
+    }
+}
+
+pub fn evaluate_all(cx: &Context) -> Vec<KpiResult> {
+    KPIS.iter().map(|k| k.evaluate(cx)).collect()
+}
+
+/// The overall posture score heading the scorecard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overall {
+    pub value: Option<f64>,
+    pub counted: usize,
+    pub formula: String,
+}
+
+pub fn overall(results: &[KpiResult], settings: &Settings) -> Overall {
+    let mut weighted = 0.0;
+    let mut weights = 0.0;
+    let mut counted = 0;
+    for result in results {
+        if let Some(attainment) = result.status.attainment() {
+            let weight = settings.weight(result.id);
+            weighted += weight * attainment;
+            weights += weight;
+            counted += 1;
+        }
+    }
+    Overall {
+        value: (weights > 0.0).then(|| 100.0 * weighted / weights),
+        counted,
+        formula: format!(
+            "Σ weight × attainment ÷ Σ weight × 100 over the {counted} KPIs with data; \
+             attainment is 1 on track, ½ at risk, 0 off track"
+        ),
+    }
+}
+
+// ---- Computations -------------------------------------------------------------------------
+
+fn critical_open(cx: &Context) -> Measure {
+    let formula =
+        "count of open critical vulnerabilities in the latest snapshot of each asset".to_string();
+    let current = cx.current;
+    if current.selected_for(Category::Vulnerability).is_empty() {
+        return Measure::none(formula);
+    }
+    let critical = |f: &&CurrentFinding| f.finding.severity == Severity::Critical;
+    let open = current
+        .open_in(Category::Vulnerability)
+        .filter(critical)
+        .count();
+    let suppressed = current
+        .findings
+        .iter()
+        .filter(|f| {
+            f.finding.category == Category::Vulnerability && f.finding.status != Status::Open
+        })
+        .filter(critical)
+        .count();
+    Measure::count(open, formula, current.inputs_for(&[Category::Vulnerability]))
+        .note((suppressed > 0).then(|| format!("{suppressed} critical vulnerabilities marked not affected or suppressed are not counted")))
+        .note(superseded_note(cx))
+}
+
+fn secrets_exposed(cx: &Context) -> Measure {
+    let formula = "count of open secrets in the latest snapshot of each repository".to_string();
+    let current = cx.current;
+    if current.selected_for(Category::Secret).is_empty() {
+        return Measure::none(formula);
+    }
+    let open = current.open_in(Category::Secret).count();
+    let fixed: Vec<&Lifecycle> = cx.secrets.fixed_in(cx.period).collect();
+    let resolution = if fixed.is_empty() {
+        "mean time to resolution: no secret was seen removed in this period".to_string()
+    } else {
+        let days: Vec<f64> = fixed.iter().filter_map(|l| l.days_to_fix()).collect();
+        format!(
+            "mean time to resolution {} over {} removed secrets",
+            Unit::Days.format(mean(&days)),
+            days.len()
+        )
+    };
+    Measure::count(open, formula, current.inputs_for(&[Category::Secret]))
+        .note(Some(resolution))
+        .note(superseded_note(cx))
+}
+
+fn iac_policy_pass_rate(cx: &Context) -> Measure {
+    let formula =
+        "passed ÷ (passed + failed) IaC checks × 100, in the latest IaC scan of each asset"
+            .to_string();
+    let mut checks = PassFail::default();
+    let mut inputs = Vec::new();
+    for &i in cx.current.selected_for(Category::Misconfiguration) {
+        if let Some(c) = cx.items[i].snapshot.iac_checks {
+            checks += c;
+            inputs.push(cx.items[i].name.to_string());
+        }
+    }
+    if checks.evaluated() == 0 {
+        return if inputs.is_empty() {
+            Measure::none(formula)
+        } else {
+            Measure::empty(formula, inputs, "the IaC scans evaluated no checks")
+        };
+    }
+    Measure::ratio(
+        checks.passed as f64,
+        checks.evaluated() as f64,
+        formula,
+        inputs,
+    )
+    .note(superseded_note(cx))
+}
+
+fn sast_sca_pass_rate(cx: &Context) -> Measure {
+    let gate = cx.settings.gate;
+    let formula = format!(
+        "scans with no open finding at or above {} ÷ all code and dependency scans × 100, latest scan of each asset",
+        gate.as_str()
+    );
+    let mut scans: Vec<usize> = [Category::Vulnerability, Category::Code]
+        .iter()
+        .flat_map(|c| cx.current.selected_for(*c).iter().copied())
+        .collect();
+    scans.sort_unstable();
+    scans.dedup();
+    if scans.is_empty() {
+        return Measure::none(formula);
+    }
+    let passes = |s: &Snapshot| {
+        !s.findings.iter().any(|f| {
+            matches!(f.category, Category::Vulnerability | Category::Code)
+                && f.status == Status::Open
+                && f.severity.at_least(gate)
+        })
+    };
+    let failed: Vec<&str> = scans
+        .iter()
+        .filter(|&&i| !passes(cx.items[i].snapshot))
+        .map(|&i| cx.items[i].name)
+        .collect();
+    let passed = scans.len() - failed.len();
+    let inputs = scans
+        .iter()
+        .map(|&i| cx.items[i].name.to_string())
+        .collect();
+    Measure::ratio(passed as f64, scans.len() as f64, formula, inputs)
+        .note((!failed.is_empty()).then(|| format!("failing the gate: {}", failed.join(", "))))
+}
+
+/// The source kinds a snapshot shows to be present.
+pub fn source_kinds(snapshot: &Snapshot) -> Vec<SourceKind> {
+    snapshot
+        .covers
+        .categories()
+        .map(|c| match c {
+            Category::Vulnerability => SourceKind::VulnerabilityScan,
+            Category::Misconfiguration => SourceKind::IacScan,
+            Category::Secret => SourceKind::SecretScan,
+            Category::Code => SourceKind::CodeScan,
+            Category::Policy => SourceKind::ClusterPolicy,
+            Category::Compliance => SourceKind::ClusterBenchmark,
+        })
+        .collect()
+}
+
+fn log_coverage(cx: &Context) -> Measure {
+    let formula = "source kinds present ÷ expected source kinds × 100".to_string();
+    let expected = &cx.settings.expected_sources;
+    let in_period: Vec<&Item> = cx
+        .items
+        .iter()
+        .filter(|i| cx.period.contains(i.taken_at))
+        .collect();
+    if in_period.is_empty() || expected.is_empty() {
+        return Measure::none(formula);
+    }
+    let present: Vec<SourceKind> = in_period
+        .iter()
+        .flat_map(|i| source_kinds(i.snapshot))
+        .collect();
+    let (have, lack): (Vec<SourceKind>, Vec<SourceKind>) =
+        expected.iter().partition(|k| present.contains(k));
+    let names = |kinds: &[SourceKind]| {
+        kinds
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Measure::ratio(
+        have.len() as f64,
+        expected.len() as f64,
+        formula,
+        in_period.iter().map(|i| i.name.to_string()).collect(),
+    )
+    .note((!have.is_empty()).then(|| format!("present: {}", names(&have))))
+    .note((!lack.is_empty()).then(|| format!("missing: {}", names(&lack))))
+}
+
+fn history_inputs(cx: &Context) -> Vec<String> {
+    let mut indices: Vec<usize> = cx
+        .vulnerabilities
+        .series
+        .iter()
+        .flat_map(|s| s.snapshots.iter().copied())
+        .collect();
+    indices.sort_unstable();
+    indices
+        .into_iter()
+        .map(|i| cx.items[i].name.to_string())
+        .collect()
+}
+
+fn resolved_vulns_pct(cx: &Context) -> Measure {
+    let formula =
+        "vulnerabilities fixed in the period ÷ (fixed + still open at its end) × 100".to_string();
+    let history = cx.vulnerabilities;
+    if !history.has_history() {
+        return Measure::none(formula);
+    }
+    let fixed = history.fixed_in(cx.period).count();
+    let open = history.open_at_end(cx.items, cx.period).count();
+    if fixed + open == 0 {
+        return Measure::empty(
+            formula,
+            history_inputs(cx),
+            "no vulnerability was open or fixed in this period",
+        );
+    }
+    Measure::ratio(
+        fixed as f64,
+        (fixed + open) as f64,
+        formula,
+        history_inputs(cx),
+    )
+}
+
+fn vuln_mttr(cx: &Context) -> Measure {
+    let formula = "mean(fixed_at − first_seen) in days over vulnerabilities fixed in the period; \
+                   first_seen is the first scan that found it (a lower bound)"
+        .to_string();
+    let history = cx.vulnerabilities;
+    if !history.has_history() {
+        return Measure::none(formula);
+    }
+    let fixed: Vec<&Lifecycle> = history.fixed_in(cx.period).collect();
+    if fixed.is_empty() {
+        return Measure::empty(
+            formula,
+            history_inputs(cx),
+            "no vulnerability was fixed in this period",
+        );
+    }
+    let days: Vec<f64> = fixed.iter().filter_map(|l| l.days_to_fix()).collect();
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|s| {
+            let d: Vec<f64> = fixed
+                .iter()
+                .filter(|l| l.severity == *s)
+                .filter_map(|l| l.days_to_fix())
+                .collect();
+            (!d.is_empty()).then(|| {
+                format!(
+                    "{} {} ({})",
+                    s.as_str(),
+                    Unit::Days.format(mean(&d)),
+                    d.len()
+                )
+            })
+        })
+        .collect();
+    Measure {
+        value: Some(mean(&days)),
+        numerator: Some(days.iter().sum()),
+        denominator: Some(days.len() as f64),
+        formula,
+        inputs: history_inputs(cx),
+        notes: vec![
+            format!("median {}", Unit::Days.format(median(&days))),
+            format!("by severity: {}", by_severity.join(", ")),
+        ],
+        reason: None,
+    }
+}
+
+fn vuln_sla_compliance(cx: &Context) -> Measure {
+    let s = cx.settings;
+    let formula = format!(
+        "vulnerabilities fixed within SLA ÷ (fixed in the period + open past SLA at its end) × 100; \
+         SLA days: critical {}, high {}, medium {}, low {}",
+        s.sla_days[0], s.sla_days[1], s.sla_days[2], s.sla_days[3]
+    );
+    let history = cx.vulnerabilities;
+    if !history.has_history() {
+        return Measure::none(formula);
+    }
+    let mut no_sla = 0;
+    let (mut within, mut fixed) = (0, 0);
+    for l in history.fixed_in(cx.period) {
+        match (s.sla(l.severity), l.days_to_fix()) {
+            (Some(sla), Some(days)) => {
+                fixed += 1;
+                within += usize::from(days <= sla);
+            }
+            _ => no_sla += 1,
+        }
+    }
+    let mut past = 0;
+    for l in history.open_at_end(cx.items, cx.period) {
+        match s.sla(l.severity) {
+            Some(sla) => past += usize::from(l.age_days() > sla),
+            None => no_sla += 1,
+        }
+    }
+    if fixed + past == 0 {
+        return Measure::empty(
+            formula,
+            history_inputs(cx),
+            "no vulnerability was fixed or past its SLA in this period",
+        );
+    }
+    Measure::ratio(
+        within as f64,
+        (fixed + past) as f64,
+        formula,
+        history_inputs(cx),
+    )
+    .note(Some(format!(
+        "{fixed} fixed ({within} within SLA), {past} open past SLA"
+    )))
+    .note((no_sla > 0).then(|| {
+        format!("{no_sla} info or unknown-severity vulnerabilities have no SLA and are not counted")
+    }))
+}
+
+fn critical_high_reduction(cx: &Context) -> Measure {
+    let formula = "(open critical + high in each asset's first scan of the period − in its last) ÷ first × 100, \
+                   over assets scanned at least twice in the period"
+        .to_string();
+    let serious = |s: &Snapshot| {
+        let mut prints: Vec<u64> = s
+            .findings
+            .iter()
+            .filter(|f| {
+                f.category == Category::Vulnerability
+                    && f.status == Status::Open
+                    && matches!(f.severity, Severity::Critical | Severity::High)
+            })
+            .map(|f| f.fingerprint.0)
+            .collect();
+        prints.sort_unstable();
+        prints.dedup();
+        prints.len()
+    };
+    let (mut start, mut end, mut inputs) = (0, 0, Vec::new());
+    for series in &cx.vulnerabilities.series {
+        let in_period: Vec<usize> = series
+            .snapshots
+            .iter()
+            .copied()
+            .filter(|&i| cx.period.contains(cx.items[i].taken_at))
+            .collect();
+        if let [first, .., last] = in_period[..] {
+            start += serious(cx.items[first].snapshot);
+            end += serious(cx.items[last].snapshot);
+            inputs.extend([
+                cx.items[first].name.to_string(),
+                cx.items[last].name.to_string(),
+            ]);
+        }
+    }
+    if inputs.is_empty() {
+        return Measure::none(formula);
+    }
+    if start == 0 {
+        return Measure::empty(
+            formula,
+            inputs,
+            "no critical or high vulnerability was open at the start of the period",
+        );
+    }
+    Measure::ratio(start as f64 - end as f64, start as f64, formula, inputs)
+        .note(Some(format!("{start} open at the start, {end} at the end")))
+}
+
+fn superseded_note(cx: &Context) -> Option<String> {
+    let n = cx.current.superseded.len();
+    (n > 0).then(|| format!("{n} older snapshots are superseded by newer scans of the same asset"))
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len() % 2 == 0 {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_uses_a_relative_ten_percent_band() {
+        assert_eq!(status(96.0, 95.0, Direction::AtLeast), KpiStatus::OnTrack);
+        assert_eq!(status(86.0, 95.0, Direction::AtLeast), KpiStatus::AtRisk);
+        assert_eq!(status(85.0, 95.0, Direction::AtLeast), KpiStatus::OffTrack);
+        assert_eq!(status(26.0, 24.0, Direction::AtMost), KpiStatus::AtRisk);
+        assert_eq!(status(27.0, 24.0, Direction::AtMost), KpiStatus::OffTrack);
+        assert_eq!(status(1.0, 0.0, Direction::AtMost), KpiStatus::OffTrack);
+        assert_eq!(status(0.0, 0.0, Direction::AtMost), KpiStatus::OnTrack);
+        assert_eq!(status(-9.5, -10.0, Direction::AtMost), KpiStatus::AtRisk);
+    }
+
+    #[test]
+    fn catalogue_matches_the_spec() {
+        let ids: Vec<&str> = KPIS.iter().map(|k| k.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "mttd",
+                "mttr",
+                "vuln_sla_compliance",
+                "vuln_mttr",
+                "resolved_vulns_pct",
+                "critical_open",
+                "critical_high_reduction",
+                "compliance_score",
+                "iac_policy_pass_rate",
+                "cloud_misconfig_rate",
+                "deployment_block_rate",
+                "sast_sca_pass_rate",
+                "secrets_exposed",
+                "unauthorized_api_attempts",
+                "runtime_threats",
+                "false_positive_rate",
+                "log_coverage",
+                "incident_rate_change",
+                "policy_drift",
+            ]
+        );
+    }
+
+    #[test]
+    fn values_read_well() {
+        assert_eq!(Unit::Percent.format(97.285), "97.3 %");
+        assert_eq!(Unit::Percent.format(100.0), "100 %");
+        assert_eq!(Unit::Count.format(3.0), "3");
+        assert_eq!(Unit::Days.format(-0.01), "0 days");
+        let kpi = by_id("critical_open").unwrap();
+        assert_eq!(kpi.target_text(Some(0.0)), "0");
+        assert_eq!(
+            by_id("iac_policy_pass_rate")
+                .unwrap()
+                .target_text(Some(95.0)),
+            "≥ 95 %"
+        );
+        assert_eq!(by_id("mttd").unwrap().target_text(Some(24.0)), "≤ 24 h");
+    }
+}

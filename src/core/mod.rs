@@ -1,0 +1,22 @@
+//! The pure core: formats, model, metrics, KPIs, charts and the engine that ties them together.
+//!
+//! No browser crate is imported here (a tidy test checks it): everything runs and is tested
+//! natively, and the same code runs in the Web Worker.
+
+pub mod charts;
+pub mod diagnostics;
+pub mod engine;
+pub mod evidence;
+pub mod formats;
+pub mod history;
+pub mod json;
+pub mod kpi;
+pub mod metrics;
+pub mod model;
+pub mod present;
+pub mod protocol;
+pub mod sample;
+pub mod scorecard;
+pub mod settings;
+pub mod sniff;
+pub mod time;

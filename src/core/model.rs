@@ -1,0 +1,330 @@
+//! The normalised model every format parses into: a [`Snapshot`] of one asset, holding [`Finding`]s.
+//!
+//! Plain data with public fields. Nothing here is serialisable: the types that cross the worker
+//! boundary or leave as exports live in `protocol` and `scorecard`.
+
+use std::ops::{Add, AddAssign};
+
+use super::time::Timestamp;
+
+/// Normalised severity, most severe first. Parsers keep the original string beside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    Unknown,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 6] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+        Severity::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+            Severity::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == id)
+    }
+
+    /// True when `self` is `gate` or more severe. `Unknown` never reaches a gate: a finding whose
+    /// severity nobody knows does not fail a build by itself.
+    pub fn at_least(self, gate: Severity) -> bool {
+        self != Severity::Unknown && self <= gate
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Vulnerability,
+    Misconfiguration,
+    Secret,
+    Code,
+    Policy,
+    Compliance,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Vulnerability,
+        Category::Misconfiguration,
+        Category::Secret,
+        Category::Code,
+        Category::Policy,
+        Category::Compliance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Vulnerability => "vulnerability",
+            Category::Misconfiguration => "misconfiguration",
+            Category::Secret => "secret",
+            Category::Code => "code",
+            Category::Policy => "policy",
+            Category::Compliance => "compliance",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// Where a finding stands in its snapshot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    Open,
+    /// A check that ran and passed (IaC and compliance checks).
+    Passed,
+    /// Present but excluded by the tool or its data: a suppression, an exception, "not affected".
+    Suppressed,
+    Fixed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Passed => "passed",
+            Status::Suppressed => "suppressed",
+            Status::Fixed => "fixed",
+        }
+    }
+}
+
+/// A stable identity for "the same problem": the same rule on the same thing in the same place.
+/// Built from text with FNV-1a (64 bit), which, unlike `std`'s hasher, never changes between builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fingerprint(pub u64);
+
+impl Fingerprint {
+    pub fn of(parts: &[&str]) -> Fingerprint {
+        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+        const PRIME: u64 = 0x0100_0000_01b3;
+        let mut hash = OFFSET;
+        for part in parts {
+            for &byte in part.as_bytes() {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
+            }
+            // A separator that cannot occur in UTF-8 keeps ("ab","c") apart from ("a","bc").
+            hash = (hash ^ 0xff).wrapping_mul(PRIME);
+        }
+        Fingerprint(hash)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    pub name: Box<str>,
+    pub installed: Option<Box<str>>,
+    pub fixed: Option<Box<str>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub category: Category,
+    pub severity: Severity,
+    /// The severity exactly as the tool wrote it.
+    pub severity_raw: Box<str>,
+    /// CVE, check id or rule id.
+    pub rule_id: Box<str>,
+    pub title: Box<str>,
+    /// Where in the asset: a file and line, an image layer's target, a Kubernetes resource.
+    pub location: Box<str>,
+    pub package: Option<Package>,
+    pub status: Status,
+    pub fingerprint: Fingerprint,
+}
+
+impl Finding {
+    /// A vulnerability with a fixed version to move to.
+    pub fn fixable(&self) -> bool {
+        self.package.as_ref().is_some_and(|p| p.fixed.is_some())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AssetKind {
+    ContainerImage,
+    Repository,
+    Filesystem,
+    Cluster,
+    Other,
+}
+
+impl AssetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetKind::ContainerImage => "container image",
+            AssetKind::Repository => "repository",
+            AssetKind::Filesystem => "filesystem",
+            AssetKind::Cluster => "cluster",
+            AssetKind::Other => "other",
+        }
+    }
+}
+
+/// What a snapshot describes. Two snapshots of the same asset form a history, so a container
+/// image is named by its repository without tag or digest: successive builds are one asset.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Asset {
+    pub kind: AssetKind,
+    pub name: String,
+}
+
+impl Asset {
+    /// A container image named by its repository: `ghcr.io/acme/api:1.4@sha256:…` →
+    /// `ghcr.io/acme/api`. A registry port (`localhost:5000/api`) is kept.
+    pub fn image(reference: &str) -> Asset {
+        let without_digest = reference
+            .split_once('@')
+            .map_or(reference, |(name, _)| name);
+        let last_slash = without_digest.rfind('/').map_or(0, |i| i + 1);
+        let name = match without_digest[last_slash..].rfind(':') {
+            Some(colon) => &without_digest[..last_slash + colon],
+            None => without_digest,
+        };
+        Asset {
+            kind: AssetKind::ContainerImage,
+            name: name.to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tool {
+    pub name: String,
+    pub version: Option<String>,
+}
+
+/// Checks that ran, passed and failed. The identity of `Add` is `Default`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PassFail {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+impl PassFail {
+    pub fn evaluated(self) -> u64 {
+        self.passed + self.failed
+    }
+}
+
+impl Add for PassFail {
+    type Output = PassFail;
+    fn add(self, other: PassFail) -> PassFail {
+        PassFail {
+            passed: self.passed + other.passed,
+            failed: self.failed + other.failed,
+        }
+    }
+}
+
+impl AddAssign for PassFail {
+    fn add_assign(&mut self, other: PassFail) {
+        *self = *self + other;
+    }
+}
+
+/// The categories a snapshot looked for. A category it covers and reports nothing in is clean;
+/// one it does not cover says nothing, so an older snapshot still speaks for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Coverage(u8);
+
+impl Coverage {
+    pub fn with(self, category: Category) -> Coverage {
+        Coverage(self.0 | category.bit())
+    }
+
+    pub fn covers(self, category: Category) -> bool {
+        self.0 & category.bit() != 0
+    }
+
+    pub fn categories(self) -> impl Iterator<Item = Category> {
+        Category::ALL.into_iter().filter(move |c| self.covers(*c))
+    }
+}
+
+/// One source file's view of one asset at one time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The registry id of the format it was parsed from.
+    pub format: &'static str,
+    pub tool: Tool,
+    pub asset: Asset,
+    /// The artifact exactly as the file names it, when that says more than the asset name (an
+    /// image's tag or digest).
+    pub reference: Option<String>,
+    /// When the scan ran, if the file says; otherwise the engine falls back to the file's time.
+    pub taken_at: Option<Timestamp>,
+    pub covers: Coverage,
+    pub findings: Vec<Finding>,
+    /// IaC checks (passed and failed), when the tool reports them.
+    pub iac_checks: Option<PassFail>,
+}
+
+impl Snapshot {
+    /// Records in the file that became findings, by category, in `Category::ALL` order.
+    pub fn counts_by_category(&self) -> [usize; 6] {
+        let mut counts = [0; 6];
+        for finding in &self.findings {
+            counts[finding.category as usize] += 1;
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_separate_their_parts() {
+        // Pinned: a change here would break history across Posture versions.
+        // Computed outside Rust with a five-line Python FNV-1a.
+        assert_eq!(
+            Fingerprint::of(&["CVE-2019-1549", "libssl1.1"]).0,
+            0x7694_c4d8_7be4_40a1
+        );
+        assert_ne!(Fingerprint::of(&["ab", "c"]), Fingerprint::of(&["a", "bc"]));
+    }
+
+    #[test]
+    fn images_are_named_without_tag_or_digest() {
+        for (reference, name) in [
+            ("ghcr.io/acme/api:1.4", "ghcr.io/acme/api"),
+            ("ghcr.io/acme/api@sha256:abc", "ghcr.io/acme/api"),
+            ("ghcr.io/acme/api:1.4@sha256:abc", "ghcr.io/acme/api"),
+            ("localhost:5000/api", "localhost:5000/api"),
+            ("localhost:5000/api:2", "localhost:5000/api"),
+            ("alpine:3.10", "alpine"),
+            ("images/alpine-310.tar.gz", "images/alpine-310.tar.gz"),
+        ] {
+            assert_eq!(Asset::image(reference).name, name, "{reference}");
+        }
+    }
+
+    #[test]
+    fn unknown_severity_never_reaches_a_gate() {
+        assert!(Severity::Critical.at_least(Severity::High));
+        assert!(Severity::High.at_least(Severity::High));
+        assert!(!Severity::Medium.at_least(Severity::High));
+        assert!(!Severity::Unknown.at_least(Severity::Low));
+    }
+}

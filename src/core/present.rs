@@ -1,0 +1,311 @@
+//! Turns analysis into the plain, ready-to-show view types of `protocol`: words, rounded
+//! numbers, chart SVG. The page renders these as they are.
+
+use super::charts::{self, Bar};
+use super::engine::{Analysis, Outcome, Source};
+use super::evidence::{Period, PeriodChoice};
+use super::formats;
+use super::kpi::KpiResult;
+use super::metrics::{Metrics, RuleCount};
+use super::model::{Category, Severity, Snapshot};
+use super::protocol::{
+    AssetRow, Chart, Count, LegendEntry, MetricsView, RuleRow, SourceRow, SourceState, Tile, View,
+};
+use super::scorecard::TOP;
+use super::time::Timestamp;
+
+/// Assets shown in the per-asset chart; the table below it lists them all.
+const CHART_ASSETS: usize = 15;
+
+pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> View {
+    let loaded = sources
+        .iter()
+        .filter(|s| matches!(s.outcome, Outcome::Loaded { .. }))
+        .count();
+    let failed = sources
+        .iter()
+        .filter(|s| matches!(s.outcome, Outcome::Failed(_)))
+        .count();
+    View {
+        period: choice,
+        period_text: period_text(choice, analysis.period),
+        loaded,
+        failed,
+        overall: analysis.overall.value,
+        overall_text: analysis
+            .overall
+            .value
+            .map_or("—".into(), |v| format!("{v:.0}")),
+        overall_formula: analysis.overall.formula.clone(),
+        tiles: analysis.kpis.iter().map(tile).collect(),
+        metrics: metrics_view(&analysis.metrics),
+    }
+}
+
+fn period_text(choice: PeriodChoice, period: Period) -> String {
+    let day = |t: Option<Timestamp>| t.map(|t| t.to_string()[..10].to_string());
+    match (day(period.from), day(period.to)) {
+        (Some(from), Some(to)) if from == to => format!("{}: {from}", choice.label()),
+        (Some(from), Some(to)) => format!("{}: {from} to {to}", choice.label()),
+        _ => choice.label(),
+    }
+}
+
+pub fn tile(k: &KpiResult) -> Tile {
+    Tile {
+        id: k.id.into(),
+        label: k.label.into(),
+        value: k.measure.value,
+        value_text: k.measure.value.map_or("—".into(), |v| k.unit.format(v)),
+        target_text: k.target_text.clone(),
+        status: k.status.as_str().into(),
+        status_label: k.status.label().into(),
+        formula: k.measure.formula.clone(),
+        numerator: k.measure.numerator,
+        denominator: k.measure.denominator,
+        inputs: k.measure.inputs.clone(),
+        notes: k.measure.notes.clone(),
+        missing: k.missing.clone(),
+    }
+}
+
+fn metrics_view(m: &Metrics) -> MetricsView {
+    let by_severity = Severity::ALL
+        .iter()
+        .map(|s| Count {
+            key: s.as_str().into(),
+            label: capitalise(s.as_str()),
+            count: m.by_severity[*s as usize],
+        })
+        .collect();
+    let by_category = Category::ALL
+        .iter()
+        .map(|c| Count {
+            key: c.as_str().into(),
+            label: capitalise(c.as_str()),
+            count: m.by_category[*c as usize],
+        })
+        .collect();
+    let by_tool = m
+        .by_tool
+        .iter()
+        .map(|(k, v)| Count {
+            key: k.clone(),
+            label: k.clone(),
+            count: *v,
+        })
+        .collect();
+
+    let mut assets: Vec<AssetRow> = m
+        .by_asset
+        .iter()
+        .map(|(name, counts)| AssetRow {
+            name: name.clone(),
+            counts: *counts,
+            total: counts.iter().sum(),
+        })
+        .collect();
+    assets.sort_by(|a, b| {
+        b.total
+            .cmp(&a.total)
+            .then(b.counts.cmp(&a.counts))
+            .then(a.name.cmp(&b.name))
+    });
+
+    let severity_legend: Vec<LegendEntry> = Severity::ALL
+        .iter()
+        .map(|s| LegendEntry {
+            label: capitalise(s.as_str()),
+            color: charts::hex(charts::severity_color(*s)),
+        })
+        .collect();
+    let asset_bars: Vec<Bar> = assets
+        .iter()
+        .take(CHART_ASSETS)
+        .map(|a| Bar {
+            label: a.name.clone(),
+            segments: Severity::ALL
+                .iter()
+                .map(|s| (a.counts[*s as usize], charts::severity_color(*s)))
+                .collect(),
+        })
+        .collect();
+    let category_bars: Vec<Bar> = Category::ALL
+        .iter()
+        .filter(|c| m.by_category[**c as usize] > 0)
+        .map(|c| Bar {
+            label: capitalise(c.as_str()),
+            segments: vec![(m.by_category[*c as usize], charts::category_color(*c))],
+        })
+        .collect();
+    let top_vulnerabilities = rule_rows(&m.vulnerability_ids);
+    let vulnerability_bars: Vec<Bar> = top_vulnerabilities
+        .iter()
+        .map(|r| Bar {
+            label: r.id.clone(),
+            segments: vec![(
+                r.findings,
+                charts::severity_color(Severity::from_id(&r.severity).unwrap_or(Severity::Unknown)),
+            )],
+        })
+        .collect();
+
+    let asset_title = if assets.len() > CHART_ASSETS {
+        format!(
+            "Open findings by severity, {CHART_ASSETS} assets with the most (of {})",
+            assets.len()
+        )
+    } else {
+        "Open findings by severity, per asset".to_string()
+    };
+    MetricsView {
+        open_total: m.total_open(),
+        by_severity,
+        by_category,
+        by_tool,
+        vulnerabilities: m.vulnerabilities,
+        fixable: m.fixable,
+        charts: vec![
+            Chart {
+                id: "severity-by-asset".into(),
+                title: asset_title,
+                svg: charts::horizontal_bars(&asset_bars),
+                legend: severity_legend.clone(),
+                empty_text: "No open findings.".into(),
+            },
+            Chart {
+                id: "findings-by-category".into(),
+                title: "Open findings by category".into(),
+                svg: charts::horizontal_bars(&category_bars),
+                legend: Vec::new(),
+                empty_text: "No open findings.".into(),
+            },
+            Chart {
+                id: "top-vulnerabilities".into(),
+                title: format!("Top {TOP} vulnerabilities by open findings"),
+                svg: charts::horizontal_bars(&vulnerability_bars),
+                legend: severity_legend,
+                empty_text: "No open vulnerabilities.".into(),
+            },
+        ],
+        top_vulnerabilities,
+        top_rules: rule_rows(&m.failing_rules),
+        assets,
+    }
+}
+
+fn rule_rows(table: &std::collections::BTreeMap<String, RuleCount>) -> Vec<RuleRow> {
+    Metrics::top(table, TOP)
+        .into_iter()
+        .map(|(id, r)| RuleRow {
+            id: id.into(),
+            severity: r.severity.map_or("unknown", |s| s.as_str()).into(),
+            title: r.title.clone(),
+            findings: r.findings,
+            assets: r.assets,
+        })
+        .collect()
+}
+
+pub fn source_row(source: &Source) -> SourceRow {
+    let mut row = SourceRow {
+        id: source.id,
+        name: source.name.clone(),
+        size: source.size,
+        ..SourceRow::default()
+    };
+    match &source.outcome {
+        Outcome::Pending => row.state = SourceState::Queued,
+        Outcome::Failed(error) => {
+            row.state = SourceState::Failed;
+            row.format = error.format.map(Into::into);
+            row.format_label = error
+                .format
+                .and_then(formats::by_id)
+                .map(|f| f.label.into());
+            row.error = Some(error.message());
+        }
+        Outcome::Loaded { snapshot, warnings } => {
+            row.state = SourceState::Loaded;
+            row.format = Some(snapshot.format.into());
+            row.format_label = formats::by_id(snapshot.format).map(|f| f.label.into());
+            row.tool = Some(match &snapshot.tool.version {
+                Some(version) => format!("{} {version}", snapshot.tool.name),
+                None => snapshot.tool.name.clone(),
+            });
+            row.asset = Some(match &snapshot.reference {
+                Some(reference) => format!(
+                    "{}: {} ({reference})",
+                    snapshot.asset.kind.as_str(),
+                    snapshot.asset.name
+                ),
+                None => format!("{}: {}", snapshot.asset.kind.as_str(), snapshot.asset.name),
+            });
+            let (taken_at, from) = match (snapshot.taken_at, source.modified) {
+                (Some(t), _) => (Some(t), "from the file"),
+                (None, Some(t)) => (Some(t), "file modified time (the file does not say)"),
+                (None, None) => (None, "unknown"),
+            };
+            row.taken_at = taken_at.map(human_time);
+            row.taken_at_source = Some(from.into());
+            row.records = Some(records(snapshot));
+            row.warnings = warnings.iter().map(ToString::to_string).collect();
+        }
+    }
+    row
+}
+
+/// "2021-08-25 12:20 UTC".
+pub fn human_time(t: Timestamp) -> String {
+    let s = t.to_string();
+    format!("{} {} UTC", &s[..10], &s[11..16])
+}
+
+/// "4 vulnerabilities · 6 misconfigurations (215 checks passed) · 2 secrets".
+fn records(snapshot: &Snapshot) -> String {
+    let counts = snapshot.counts_by_category();
+    let mut parts: Vec<String> = Vec::new();
+    for category in Category::ALL {
+        let n = counts[category as usize];
+        let mut part = match n {
+            0 if !(category == Category::Misconfiguration && snapshot.iac_checks.is_some()) => {
+                continue;
+            }
+            _ => noun(category, n),
+        };
+        if category == Category::Misconfiguration
+            && let Some(checks) = snapshot.iac_checks
+        {
+            part = format!("{} failed of {} checks", checks.failed, checks.evaluated());
+            if n as u64 != checks.failed {
+                part.push_str(&format!(" ({n} listed)"));
+            }
+        }
+        parts.push(part);
+    }
+    if parts.is_empty() {
+        "no findings".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// "1 vulnerability", "3 code findings".
+fn noun(category: Category, n: usize) -> String {
+    let (one, many) = match category {
+        Category::Vulnerability => ("vulnerability", "vulnerabilities"),
+        Category::Misconfiguration => ("misconfiguration", "misconfigurations"),
+        Category::Secret => ("secret", "secrets"),
+        Category::Code => ("code finding", "code findings"),
+        Category::Policy => ("policy violation", "policy violations"),
+        Category::Compliance => ("compliance check", "compliance checks"),
+    };
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}

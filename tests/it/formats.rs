@@ -1,0 +1,264 @@
+//! Parsers on small hand-written fixtures (`tests/fixtures/<format>/`). Every expected number was
+//! counted by hand from the fixture; the comments say how.
+
+use posture::core::formats;
+use posture::core::model::Category::{Misconfiguration, Secret, Vulnerability};
+use posture::core::model::{Severity, Status};
+
+use crate::support::{Expect, check, check_error, fixture, read};
+
+fn trivy(name: &str) -> (String, Vec<u8>) {
+    (name.to_string(), read(&fixture(&format!("trivy/{name}"))))
+}
+
+#[test]
+fn trivy_image_with_every_kind_of_vulnerability_entry() {
+    let (name, bytes) = trivy("image-mixed.json");
+    // 7 entries: one without VulnerabilityID is skipped (a warning), one Licenses entry is not
+    // scored (a warning). Open: CVE-0001 critical twice (two targets), CVE-0002 "high",
+    // CVE-0004 "SEVERE" → unknown, GHSA medium. CVE-0003 is not_affected → suppressed.
+    let snapshot = check(
+        &name,
+        &bytes,
+        Expect {
+            format: "trivy",
+            asset: "registry.example:5000/team/app".into(),
+            taken_at: Some("2026-03-02T09:00:00.123Z".into()),
+            listed: [6, 0, 0],
+            open: [2, 1, 1, 0, 0, 1],
+            suppressed: 1,
+            covers: vec![Vulnerability],
+            warnings: 2,
+            ..Expect::default()
+        },
+    );
+    assert_eq!(
+        snapshot.reference.as_deref(),
+        Some("registry.example:5000/team/app:1.2.3@sha256:0123")
+    );
+    assert_eq!(snapshot.tool.version.as_deref(), Some("0.56.2"));
+    let first = &snapshot.findings[0];
+    assert_eq!(
+        &*first.title, "<img src=x onerror=alert(1)>",
+        "text is kept as text"
+    );
+    assert_eq!(&*first.severity_raw, "CRITICAL");
+    assert!(first.fixable());
+    assert_eq!(
+        first.fingerprint, snapshot.findings[5].fingerprint,
+        "same CVE, same package, same asset"
+    );
+    assert_eq!(&*snapshot.findings[4].title, "Title with é and \"quotes\"");
+    assert_eq!(&*snapshot.findings[3].severity_raw, "SEVERE");
+}
+
+#[test]
+fn trivy_config_counts_listed_checks_without_a_summary() {
+    let (name, bytes) = trivy("config-pass-fail.json");
+    // 6 entries, one without ID skipped. FAIL ×3 (two identical but for the line) open,
+    // PASS ×1 passed, EXCEPTION ×1 suppressed. No MisconfSummary: checks are 1 passed, 3 failed.
+    let snapshot = check(
+        &name,
+        &bytes,
+        Expect {
+            format: "trivy",
+            asset: "github.com/acme/infra".into(),
+            taken_at: Some("2026-03-02T10:00:00Z".into()),
+            listed: [0, 5, 0],
+            open: [1, 2, 0, 0, 0, 0],
+            suppressed: 1,
+            passed: 1,
+            iac: Some((1, 3)),
+            covers: vec![Misconfiguration],
+            warnings: 1,
+        },
+    );
+    let [a, b] = [&snapshot.findings[0], &snapshot.findings[1]];
+    assert_eq!((&*a.location, &*b.location), ("main.tf:4", "main.tf:40"));
+    assert_ne!(
+        a.fingerprint, b.fingerprint,
+        "two occurrences stay two findings"
+    );
+    assert_eq!(snapshot.findings[2].status, Status::Passed);
+    assert_eq!(
+        &*snapshot.findings[4].rule_id, "AVD-AWS-0107",
+        "AVDID stands in for a missing ID"
+    );
+}
+
+#[test]
+fn trivy_fs_dot_is_named_after_the_file() {
+    let (name, bytes) = trivy("fs-dot-clean.json");
+    check(
+        &name,
+        &bytes,
+        Expect {
+            format: "trivy",
+            asset: "fs-dot-clean.json".into(),
+            taken_at: Some("2026-03-02T10:00:00Z".into()),
+            warnings: 1,
+            ..Expect::default()
+        },
+    );
+}
+
+#[test]
+fn trivy_clean_image_still_covers_vulnerabilities() {
+    let (name, bytes) = trivy("image-clean.json");
+    // No Results at all, and a CreatedAt that is not a time (a warning; the file time is used).
+    check(
+        &name,
+        &bytes,
+        Expect {
+            format: "trivy",
+            asset: "alpine".into(),
+            taken_at: None,
+            covers: vec![Vulnerability],
+            warnings: 1,
+            ..Expect::default()
+        },
+    );
+}
+
+#[test]
+fn trivy_k8s_resources_keep_workloads_apart() {
+    let (name, bytes) = trivy("k8s-resources.json");
+    // The same CVE in the same package of two Deployments is two findings; one resource failed
+    // to scan (a warning). MisconfSummary: 20 passed, 1 failed.
+    let snapshot = check(
+        &name,
+        &bytes,
+        Expect {
+            format: "trivy",
+            asset: "prod-eu".into(),
+            listed: [2, 1, 0],
+            open: [0, 2, 1, 0, 0, 0],
+            iac: Some((20, 1)),
+            covers: vec![Vulnerability, Misconfiguration],
+            warnings: 1,
+            ..Expect::default()
+        },
+    );
+    assert_ne!(
+        snapshot.findings[0].fingerprint,
+        snapshot.findings[2].fingerprint
+    );
+    assert_eq!(
+        &*snapshot.findings[0].location,
+        "shop/Deployment/cart: ghcr.io/acme/cart:1 (alpine 3.19)"
+    );
+}
+
+#[test]
+fn trivy_utf16_from_powershell_loads() {
+    let (name, bytes) = trivy("utf16-powershell.json");
+    check(
+        &name,
+        &bytes,
+        Expect {
+            format: "trivy",
+            asset: "github.com/acme/win".into(),
+            taken_at: Some("2026-03-02T10:00:00Z".into()),
+            ..Expect::default()
+        },
+    );
+}
+
+#[test]
+fn trivy_errors_say_what_and_where() {
+    let cases: [(&str, Option<&str>, &str); 8] = [
+        (
+            "truncated.json",
+            Some("trivy"),
+            "the file ends too early; it looks truncated (line 9, column 22, at Results[0].Target)",
+        ),
+        (
+            "wrong-type.json",
+            Some("trivy"),
+            "unexpected content: invalid type: integer `7`, expected a string \
+             (line 9, column 75, at Results[0].Vulnerabilities[1].Severity)",
+        ),
+        (
+            "k8s-summary.json",
+            Some("trivy"),
+            "not supported: this `trivy k8s --report summary` output holds only counts, not findings; \
+             run `trivy k8s --report all -f json` (at Findings)",
+        ),
+        ("empty.json", None, "the file is empty"),
+        (
+            "binary.png",
+            None,
+            "this is a binary file, not JSON text (byte 0 is not text)",
+        ),
+        (
+            "not-json.csv",
+            None,
+            "not JSON: it starts with \"date,metric,value\"",
+        ),
+        (
+            "broken-syntax.json",
+            Some("trivy"),
+            "invalid JSON: expected value (line 1, column 34, at Results[0])",
+        ),
+        (
+            "other-json.json",
+            None,
+            "not recognised: this JSON is not a supported format (supported: Trivy JSON)",
+        ),
+    ];
+    for (name, format, message) in cases {
+        let (name, bytes) = trivy(name);
+        assert_eq!(check_error(&name, &bytes, format), message, "{name}");
+    }
+}
+
+#[test]
+fn the_not_recognised_message_lists_the_registry() {
+    let message = check_error("x.json", b"{\"hello\": 1}", None);
+    for format in formats::FORMATS {
+        assert!(message.contains(format.label), "{message}");
+    }
+}
+
+#[test]
+fn severities_map_as_documented() {
+    // The README's mapping text and the parser agree: case-insensitive, anything else unknown.
+    let doc = |severity: &str| {
+        format!(
+            r#"{{"SchemaVersion":2,"ArtifactName":"a","ArtifactType":"container_image","Results":[{{"Class":"os-pkgs",
+            "Vulnerabilities":[{{"VulnerabilityID":"CVE-1","PkgName":"p","Severity":"{severity}"}}]}}]}}"#
+        )
+    };
+    for (raw, expect) in [
+        ("CRITICAL", Severity::Critical),
+        ("High", Severity::High),
+        ("medium", Severity::Medium),
+        ("LOW", Severity::Low),
+        ("UNKNOWN", Severity::Unknown),
+        ("", Severity::Unknown),
+    ] {
+        let parsed = formats::load("s.json", doc(raw).as_bytes()).unwrap();
+        assert_eq!(parsed.snapshot.findings[0].severity, expect, "{raw:?}");
+        assert_eq!(&*parsed.snapshot.findings[0].severity_raw, raw);
+    }
+}
+
+#[test]
+fn secrets_are_identified_by_their_masked_match_not_their_line() {
+    let doc = |line: u32| {
+        format!(
+            r#"{{"SchemaVersion":2,"ArtifactName":"repo","ArtifactType":"repository","Results":[{{"Target":"a.env","Class":"secret",
+            "Secrets":[{{"RuleID":"aws-access-key-id","Severity":"CRITICAL","Title":"AWS","StartLine":{line},"Match":"KEY=****"}}]}}]}}"#
+        )
+    };
+    let a = formats::load("a.json", doc(3).as_bytes()).unwrap().snapshot;
+    let b = formats::load("b.json", doc(30).as_bytes())
+        .unwrap()
+        .snapshot;
+    assert_eq!(a.findings[0].category, Secret);
+    assert_eq!(a.findings[0].fingerprint, b.findings[0].fingerprint);
+    assert_eq!(
+        (&*a.findings[0].location, &*b.findings[0].location),
+        ("a.env:3", "a.env:30")
+    );
+}

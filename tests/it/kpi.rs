@@ -1,0 +1,297 @@
+//! KPIs through the engine, on fixtures whose every number is worked out by hand below.
+//!
+//! `trivy/history/`: three scans of `ghcr.io/acme/api` and one of `ghcr.io/acme/worker`.
+//!
+//! | vuln | severity | 01-01 | 01-11 | 02-20 | lifecycle                              |
+//! |------|----------|-------|-------|-------|----------------------------------------|
+//! | A    | critical | open  |       |       | fixed 01-11 after 10 d (SLA 7: late)   |
+//! | B    | high     | open  |       |       | fixed 01-11 after 10 d (SLA 30: in)    |
+//! | C    | medium   | open  | open  |       | fixed 02-20 after 50 d (SLA 90: in)    |
+//! | D    | low      | open  | open  | open  | open, 50 d old (SLA 180: in)           |
+//! | E    | critical | open  | open  | open  | open, 50 d old (SLA 7: past)           |
+//! | F    | high     |       | open  |       | fixed 02-20 after 40 d (SLA 30: late)  |
+//! | G    | low      |       |       | open  | open, new                              |
+//! | H    | high     | worker, 02-20 only    | open, new                              |
+
+use posture::core::engine::Engine;
+use posture::core::evidence::PeriodChoice;
+use posture::core::kpi::KpiStatus;
+use posture::core::protocol::View;
+use posture::core::time::Timestamp;
+
+use crate::support::{fixture, read, real_dir};
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse_rfc3339(text).unwrap()
+}
+
+fn engine_with(files: &[&str]) -> Engine {
+    let mut engine = Engine::default();
+    for name in files {
+        let row = engine.add(name, &read(&fixture(name)), None);
+        assert!(row.error.is_none(), "{name}: {:?}", row.error);
+    }
+    engine
+}
+
+fn history() -> Engine {
+    engine_with(&[
+        "trivy/history/api-2026-01-01.json",
+        "trivy/history/api-2026-01-11.json",
+        "trivy/history/api-2026-02-20.json",
+        "trivy/history/worker-2026-02-20.json",
+    ])
+}
+
+/// (value, status) of a KPI in a view.
+fn kpi(view: &View, id: &str) -> (Option<f64>, String) {
+    let tile = view
+        .tiles
+        .iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("no tile {id}"));
+    (
+        tile.value.map(|v| (v * 1000.0).round() / 1000.0),
+        tile.status.clone(),
+    )
+}
+
+fn tile<'v>(view: &'v View, id: &str) -> &'v posture::core::protocol::Tile {
+    view.tiles.iter().find(|t| t.id == id).unwrap()
+}
+
+const NOW: &str = "2026-02-25T00:00:00Z";
+
+#[test]
+fn history_over_all_data() {
+    let view = history().view(at(NOW));
+    // Fixed: A, B, C, F. Open at the end: D, E, G (api) and H (worker).
+    assert_eq!(
+        kpi(&view, "resolved_vulns_pct"),
+        (Some(50.0), "off_track".into())
+    ); // 4 ÷ 8, target ≥ 80
+    assert_eq!(kpi(&view, "vuln_mttr"), (Some(27.5), "off_track".into())); // (10+10+50+40) ÷ 4, target ≤ 7
+    // Within SLA: B, C. Denominator: 4 fixed + E open past SLA.
+    assert_eq!(
+        kpi(&view, "vuln_sla_compliance"),
+        (Some(40.0), "off_track".into())
+    ); // 2 ÷ 5
+    // api: critical+high open A, B, E at the first scan, E at the last; the worker has one scan.
+    assert_eq!(
+        kpi(&view, "critical_high_reduction"),
+        (Some(66.667), "on_track".into())
+    ); // (3 − 1) ÷ 3
+    assert_eq!(kpi(&view, "critical_open"), (Some(1.0), "off_track".into())); // E
+    // Latest scans: api has E (critical), worker has H (high): both fail the high gate.
+    assert_eq!(
+        kpi(&view, "sast_sca_pass_rate"),
+        (Some(0.0), "off_track".into())
+    );
+    let mttr = tile(&view, "vuln_mttr");
+    assert!(
+        mttr.notes.contains(&"median 25 days".to_string()),
+        "{:?}",
+        mttr.notes
+    ); // (10 + 40) ÷ 2
+    assert!(mttr.notes.contains(
+        &"by severity: critical 10 days (1), high 25 days (2), medium 50 days (1)".to_string()
+    ));
+    assert_eq!(
+        tile(&view, "vuln_sla_compliance").notes[0],
+        "4 fixed (2 within SLA), 1 open past SLA"
+    );
+}
+
+#[test]
+fn history_over_the_last_30_days() {
+    let mut engine = history();
+    engine.set_period(PeriodChoice::LastDays(30));
+    let view = engine.view(at(NOW));
+    // The period is 01-26 … 02-25: fixed in it are C and F only; D, E, G, H are open at its end.
+    assert_eq!(
+        kpi(&view, "resolved_vulns_pct"),
+        (Some(33.333), "off_track".into())
+    ); // 2 ÷ 6
+    assert_eq!(kpi(&view, "vuln_mttr"), (Some(45.0), "off_track".into())); // (50 + 40) ÷ 2
+    assert_eq!(
+        kpi(&view, "vuln_sla_compliance"),
+        (Some(33.333), "off_track".into())
+    ); // C ÷ (C, F, E)
+    // Only one api scan lies in the period: no reduction can be measured.
+    let reduction = tile(&view, "critical_high_reduction");
+    assert_eq!(
+        (reduction.value, reduction.status.as_str()),
+        (None, "no_data")
+    );
+    assert!(
+        reduction
+            .missing
+            .as_deref()
+            .unwrap()
+            .starts_with("no data — drop two or more vulnerability scans")
+    );
+    assert_eq!(kpi(&view, "critical_open"), (Some(1.0), "off_track".into()));
+    assert_eq!(view.period_text, "Last 30 days: 2026-01-26 to 2026-02-25");
+}
+
+#[test]
+fn a_period_with_nothing_in_it_has_no_numbers() {
+    let mut engine = history();
+    engine.set_period(PeriodChoice::LastDays(7));
+    let view = engine.view(at("2027-01-01T00:00:00Z"));
+    for tile in &view.tiles {
+        assert_eq!(tile.value, None, "{}", tile.id);
+        assert_eq!(tile.status, "no_data", "{}", tile.id);
+    }
+    assert_eq!(view.overall, None);
+}
+
+#[test]
+fn one_scan_per_asset_gives_no_history_numbers() {
+    let engine = engine_with(&["trivy/history/api-2026-02-20.json"]);
+    let view = engine.view(at(NOW));
+    for id in [
+        "resolved_vulns_pct",
+        "vuln_mttr",
+        "vuln_sla_compliance",
+        "critical_high_reduction",
+    ] {
+        let t = tile(&view, id);
+        assert_eq!((t.value, t.status.as_str()), (None, "no_data"), "{id}");
+        assert_eq!(
+            t.missing.as_deref(),
+            Some(
+                "no data — drop two or more vulnerability scans of the same asset, taken at different times (Trivy JSON) to measure this"
+            ),
+        );
+    }
+}
+
+/// The real Trivy files together, each number counted from the files (see `conformance`).
+#[test]
+fn the_real_trivy_files_together() {
+    let mut engine = Engine::default();
+    let names = [
+        "trivy-config-helm-testchart-misconfigs.json",
+        "trivy-image-alpine-3.10-vulns.json",
+        "trivy-image-debian-all-vuln-statuses.json",
+        "trivy-k8s-cluster-eks-legacy-report.json",
+        "trivy-repo-secrets.json",
+    ];
+    for name in names {
+        engine.add(
+            name,
+            &read(&real_dir("trivy").join(name)),
+            Some(at("2026-11-01T00:00:00Z")),
+        );
+    }
+    let view = engine.view(at("2026-11-23T10:00:00Z"));
+    // No critical vulnerability in any file (the one critical is a secret).
+    assert_eq!(kpi(&view, "critical_open"), (Some(0.0), "on_track".into()));
+    // Checks passed ÷ evaluated: helm 215 / 221, k8s 108 / 124 → 323 / 345 = 93.62 %, within 10 % of 95.
+    assert_eq!(
+        kpi(&view, "iac_policy_pass_rate"),
+        (Some(93.623), "at_risk".into())
+    );
+    assert_eq!(
+        kpi(&view, "secrets_exposed"),
+        (Some(2.0), "off_track".into())
+    );
+    // Vulnerability scans: alpine (MEDIUM max), debian (LOW), k8s (MEDIUM): all pass the high gate.
+    assert_eq!(
+        kpi(&view, "sast_sca_pass_rate"),
+        (Some(100.0), "on_track".into())
+    );
+    // Vulnerability, IaC and secret scans present; 11 kinds expected.
+    assert_eq!(
+        kpi(&view, "log_coverage"),
+        (Some(27.273), "off_track".into())
+    );
+    // Overall: on track ×2, at risk ×1, off track ×2 → (1 + 1 + 0.5) ÷ 5.
+    assert_eq!(view.overall, Some(50.0));
+    let iac = tile(&view, "iac_policy_pass_rate");
+    assert_eq!((iac.numerator, iac.denominator), (Some(323.0), Some(345.0)));
+    assert_eq!(
+        iac.inputs,
+        [
+            "trivy-config-helm-testchart-misconfigs.json",
+            "trivy-k8s-cluster-eks-legacy-report.json"
+        ]
+    );
+    assert_eq!(
+        tile(&view, "critical_open").inputs,
+        [
+            "trivy-image-alpine-3.10-vulns.json",
+            "trivy-image-debian-all-vuln-statuses.json",
+            "trivy-k8s-cluster-eks-legacy-report.json"
+        ]
+    );
+    // Open findings by severity: vulnerabilities MEDIUM 4+2, LOW 7+8; misconfigurations HIGH 1,
+    // MEDIUM 3+4, LOW 2+6; secrets CRITICAL 1, HIGH 1.
+    let m = &view.metrics;
+    let counts: Vec<u64> = m.by_severity.iter().map(|c| c.count).collect();
+    assert_eq!(counts, [1, 2, 13, 23, 0, 0]);
+    let categories: Vec<u64> = m.by_category.iter().map(|c| c.count).collect();
+    assert_eq!(categories, [21, 16, 2, 0, 0, 0]);
+    // Open vulnerabilities with a FixedVersion (jq over all files, not_affected excluded):
+    // alpine 4, k8s CVE-2020-27350 in two workloads 2.
+    assert_eq!((m.vulnerabilities, m.fixable), (21, 6));
+}
+
+#[test]
+fn kpis_without_input_say_what_to_drop() {
+    let view = Engine::default().view(at(NOW));
+    assert_eq!(view.tiles.len(), 19);
+    for tile in &view.tiles {
+        assert_eq!(tile.status, KpiStatus::NoData.as_str());
+        let missing = tile.missing.as_deref().unwrap();
+        assert!(
+            missing.starts_with("no data — drop "),
+            "{}: {missing}",
+            tile.id
+        );
+        assert!(
+            missing.ends_with("to measure this") || missing.ends_with("cannot read them yet)"),
+            "{missing}"
+        );
+    }
+    assert_eq!(
+        tile(&view, "mttd").missing.as_deref(),
+        Some(
+            "no data — drop incident records (Posture's incident template, CSV or JSON) to measure this (this version cannot read them yet)"
+        )
+    );
+    assert_eq!(
+        tile(&view, "critical_open").missing.as_deref(),
+        Some("no data — drop a vulnerability scan (Trivy JSON) to measure this")
+    );
+}
+
+#[test]
+fn the_sample_set_lights_up_history() {
+    let mut engine = Engine::default();
+    engine.handle(
+        posture::core::protocol::Request::LoadSample,
+        at("2026-11-23T10:00:00Z"),
+    );
+    assert!(
+        engine
+            .sources()
+            .iter()
+            .all(|s| matches!(s.outcome, posture::core::engine::Outcome::Loaded { .. }))
+    );
+    let view = engine.view(at("2026-11-23T10:00:00Z"));
+    for id in [
+        "critical_open",
+        "iac_policy_pass_rate",
+        "secrets_exposed",
+        "resolved_vulns_pct",
+        "vuln_mttr",
+        "log_coverage",
+    ] {
+        assert!(
+            tile(&view, id).value.is_some(),
+            "{id} should have data in the sample"
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! The one integration-test binary (one binary links the crate once; see ARCHITECTURE.md).
+//!
+//! - `formats`: each parser on small hand-written fixtures in `tests/fixtures/`.
+//! - `conformance`: every real tool output in `../shared/fixtures/real/` for the formats we read.
+//! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
+//! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
+//! - `robustness`: random and mutated input never panics.
+//! - `tidy`: the architecture's invariants.
+//! - `readme`: README tables generated from the registries.
+
+mod support;
+
+mod conformance;
+mod formats;
+mod kpi;
+mod readme;
+mod robustness;
+mod scorecard;
+mod tidy;

@@ -1,0 +1,197 @@
+//! The `posture.scorecard.v1` contract (SPEC §8) and the worker protocol.
+
+use posture::core::engine::Engine;
+use posture::core::kpi::KPIS;
+use posture::core::protocol::{Request, Response};
+use posture::core::time::Timestamp;
+use serde_json::Value;
+
+use crate::support::{fixture, read, real_dir};
+
+fn now() -> Timestamp {
+    Timestamp::parse_rfc3339("2026-11-23T10:00:00Z").unwrap()
+}
+
+fn export(engine: &mut Engine) -> Value {
+    let responses = engine.handle(Request::ExportScorecard, now());
+    let Some(Response::Export {
+        file_name,
+        mime,
+        content,
+    }) = responses.first()
+    else {
+        panic!("{responses:?}")
+    };
+    assert_eq!(
+        (file_name.as_str(), mime.as_str()),
+        ("posture-scorecard-2026-11-23.json", "application/json")
+    );
+    serde_json::from_str(content).unwrap()
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn the_contract_shape() {
+    let mut engine = Engine::default();
+    let alpine = "trivy-image-alpine-3.10-vulns.json";
+    engine.add(alpine, &read(&real_dir("trivy").join(alpine)), None);
+    engine.add("broken.json", &read(&fixture("trivy/truncated.json")), None);
+    let json = export(&mut engine);
+
+    assert_eq!(json["schema"], "posture.scorecard.v1");
+    assert_eq!(json["generated_at"], "2026-11-23T10:00:00Z");
+    let mut top = keys(&json);
+    top.sort_unstable();
+    assert_eq!(
+        top,
+        [
+            "generated_at",
+            "kpis",
+            "metrics",
+            "period",
+            "schema",
+            "sources"
+        ]
+    );
+    // "All data" is the span of the data: one file, taken at its CreatedAt.
+    assert_eq!(
+        json["period"],
+        serde_json::json!({"from": "2021-08-25T12:20:30Z", "to": "2021-08-25T12:20:30Z"})
+    );
+
+    let sources = json["sources"].as_array().unwrap();
+    assert_eq!(
+        sources[0],
+        serde_json::json!({"name": alpine, "format": "trivy", "records": 4, "taken_at": "2021-08-25T12:20:30Z",
+                           "error": null, "warnings": []})
+    );
+    assert_eq!(sources[1]["format"], "trivy");
+    assert_eq!(sources[1]["records"], 0);
+    assert_eq!(sources[1]["taken_at"], Value::Null);
+    assert!(
+        sources[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("the file ends too early")
+    );
+
+    let kpis = json["kpis"].as_array().unwrap();
+    let ids: Vec<&str> = kpis.iter().map(|k| k["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        KPIS.iter().map(|k| k.id).collect::<Vec<_>>(),
+        "every KPI of SPEC §4, in order"
+    );
+    for k in kpis {
+        assert_eq!(
+            keys(k),
+            [
+                "id",
+                "label",
+                "value",
+                "unit",
+                "target",
+                "status",
+                "numerator",
+                "denominator",
+                "formula",
+                "inputs"
+            ]
+        );
+        assert!(
+            ["count", "percent", "hours", "days", "per_week"]
+                .contains(&k["unit"].as_str().unwrap())
+        );
+        if k["status"] == "no_data" {
+            assert_eq!(k["value"], Value::Null, "{}", k["id"]);
+        }
+    }
+    let critical = kpis.iter().find(|k| k["id"] == "critical_open").unwrap();
+    assert_eq!(
+        *critical,
+        serde_json::json!({"id": "critical_open", "label": "Open critical vulnerabilities", "value": 0, "unit": "count",
+            "target": 0, "status": "on_track", "numerator": 0, "denominator": null,
+            "formula": "count of open critical vulnerabilities in the latest snapshot of each asset",
+            "inputs": [alpine]})
+    );
+    assert_eq!(
+        json["metrics"]["findings_by_severity"],
+        serde_json::json!({"critical": 0, "high": 0, "medium": 4, "low": 0, "info": 0, "unknown": 0})
+    );
+    assert_eq!(
+        json["metrics"]["findings_by_category"],
+        serde_json::json!({"vulnerability": 4, "misconfiguration": 0, "secret": 0, "code": 0, "policy": 0, "compliance": 0})
+    );
+    // CVE-2019-1549 and CVE-2019-1551 each in libcrypto1.1 and libssl1.1.
+    let top = &json["metrics"]["top_vulnerabilities"];
+    assert_eq!(top[0]["id"], "CVE-2019-1549");
+    assert_eq!(
+        (top[0]["findings"].as_u64(), top[0]["assets"].as_u64()),
+        (Some(2), Some(1))
+    );
+}
+
+#[test]
+fn exports_are_stable() {
+    let build = || {
+        let mut engine = Engine::default();
+        engine.handle(Request::LoadSample, now());
+        export(&mut engine)
+    };
+    assert_eq!(build(), build());
+}
+
+#[test]
+fn the_protocol_round_trips_as_json() {
+    let mut engine = Engine::default();
+    for response in engine.handle(Request::LoadSample, now()) {
+        let text = serde_json::to_string(&response).unwrap();
+        assert_eq!(serde_json::from_str::<Response>(&text).unwrap(), response);
+    }
+    let request = Request::AddFiles(vec![posture::core::protocol::FileMeta {
+        name: "a/b.json".into(),
+        size: 3,
+        last_modified: Some(1),
+    }]);
+    let text = serde_json::to_string(&request).unwrap();
+    assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), request);
+}
+
+#[test]
+fn removing_a_file_removes_its_numbers() {
+    let mut engine = Engine::default();
+    let row = engine.add(
+        "secrets.json",
+        &read(&real_dir("trivy").join("trivy-repo-secrets.json")),
+        None,
+    );
+    assert_eq!(
+        engine
+            .view(now())
+            .tiles
+            .iter()
+            .find(|t| t.id == "secrets_exposed")
+            .unwrap()
+            .value,
+        Some(2.0)
+    );
+    engine.handle(Request::Remove(row.id), now());
+    assert_eq!(
+        engine
+            .view(now())
+            .tiles
+            .iter()
+            .find(|t| t.id == "secrets_exposed")
+            .unwrap()
+            .value,
+        None
+    );
+}

@@ -1,0 +1,102 @@
+//! Helpers shared by the tests: fixture paths and a one-line summary of a parse to compare.
+
+use std::path::{Path, PathBuf};
+
+use posture::core::formats;
+use posture::core::model::{Category, Severity, Snapshot, Status};
+
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+/// The shared folder of real tool outputs, beside the checkout.
+pub fn real_dir(format: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/real")
+        .join(format)
+}
+
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// What a parse produced, in a form that compares and prints well.
+#[derive(Debug, Default, PartialEq)]
+pub struct Expect {
+    pub format: &'static str,
+    pub asset: String,
+    pub taken_at: Option<String>,
+    /// Findings listed in the file, by category: vulnerability, misconfiguration, secret.
+    pub listed: [usize; 3],
+    /// Open findings by severity: critical, high, medium, low, info, unknown.
+    pub open: [usize; 6],
+    pub suppressed: usize,
+    pub passed: usize,
+    /// IaC checks (passed, failed), when reported.
+    pub iac: Option<(u64, u64)>,
+    pub covers: Vec<Category>,
+    pub warnings: usize,
+}
+
+pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
+    let mut e = Expect {
+        format: snapshot.format,
+        asset: snapshot.asset.name.clone(),
+        taken_at: snapshot.taken_at.map(|t| t.to_string()),
+        iac: snapshot.iac_checks.map(|c| (c.passed, c.failed)),
+        covers: snapshot.covers.categories().collect(),
+        warnings,
+        ..Expect::default()
+    };
+    for f in &snapshot.findings {
+        match f.category {
+            Category::Vulnerability => e.listed[0] += 1,
+            Category::Misconfiguration => e.listed[1] += 1,
+            Category::Secret => e.listed[2] += 1,
+            other => panic!("unexpected category {other:?}"),
+        }
+        match f.status {
+            Status::Open => {
+                e.open[Severity::ALL.iter().position(|s| *s == f.severity).unwrap()] += 1
+            }
+            Status::Suppressed => e.suppressed += 1,
+            Status::Passed => e.passed += 1,
+            Status::Fixed => {}
+        }
+    }
+    e
+}
+
+/// Loads `bytes` as `name` and compares the parse with `expect`.
+pub fn check(name: &str, bytes: &[u8], expect: Expect) -> Snapshot {
+    let parsed = formats::load(name, bytes).unwrap_or_else(|e| panic!("{e}"));
+    let got = summarise(&parsed.snapshot, parsed.warnings.len());
+    assert_eq!(
+        got,
+        expect,
+        "{name}: warnings {:#?}",
+        parsed
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    );
+    parsed.snapshot
+}
+
+/// Loads a fixture expecting an error; returns its message.
+pub fn check_error(name: &str, bytes: &[u8], format: Option<&str>) -> String {
+    match formats::load(name, bytes) {
+        Ok(parsed) => panic!(
+            "{name} loaded as {} but should fail",
+            parsed.snapshot.format
+        ),
+        Err(e) => {
+            assert_eq!(e.format, format, "{name}: {e}");
+            assert_eq!(e.file, name);
+            e.message()
+        }
+    }
+}
