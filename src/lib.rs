@@ -3,5 +3,13 @@
 //! Files dropped on the page are recognised, parsed and aggregated in WebAssembly, in a Web
 //! Worker; the page shows KPIs against targets, the metrics behind them, and charts. See
 //! ARCHITECTURE.md for the map.
+//!
+//! - [`core`]: everything that computes, pure and tested natively.
+//! - `ui`: the Leptos page (wasm32 only).
+//! - `worker`: the Web Worker glue around [`core::engine`] (wasm32 only).
 
 pub mod core;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

@@ -237,7 +237,7 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Hours,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(24.0),
-        needs: "incident records (Posture's incident template, CSV or JSON)",
+        needs: "incident records in Posture's incident template",
         formats: INCIDENT_FORMATS,
         compute: |_| {
             Measure::none(
@@ -251,7 +251,7 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Hours,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(72.0),
-        needs: "incident records (Posture's incident template, CSV or JSON)",
+        needs: "incident records in Posture's incident template",
         formats: INCIDENT_FORMATS,
         compute: |_| {
             Measure::none(
@@ -315,7 +315,7 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Percent,
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(95.0),
-        needs: "cluster or cloud compliance results (kube-bench, Gatekeeper, Kyverno, AWS Config, Security Hub)",
+        needs: "cluster or cloud compliance results",
         formats: &[
             "kube-bench",
             "gatekeeper",
@@ -335,7 +335,7 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Percent,
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(95.0),
-        needs: "an IaC scan (Trivy config, Checkov)",
+        needs: "an IaC scan",
         formats: &["trivy", "checkov", "sarif"],
         compute: iac_policy_pass_rate,
     },
@@ -419,7 +419,7 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Percent,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(20.0),
-        needs: "incident records (Posture's incident template, CSV or JSON)",
+        needs: "incident records in Posture's incident template",
         formats: INCIDENT_FORMATS,
         compute: |_| {
             Measure::none(
@@ -443,7 +443,7 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Percent,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(-10.0),
-        needs: "incident records (Posture's incident template, CSV or JSON)",
+        needs: "incident records in Posture's incident template",
         formats: INCIDENT_FORMATS,
         compute: |_| {
             Measure::none(
@@ -457,7 +457,7 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Count,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(0.0),
-        needs: "policy results from two consecutive weeks (Gatekeeper, Kyverno, Checkov)",
+        needs: "policy results from two consecutive weeks",
         formats: &["gatekeeper", "kyverno", "checkov"],
         compute: |_| {
             Measure::none(
@@ -504,7 +504,7 @@ impl KpiDef {
             format!("no data — drop {} to measure this", self.needs)
         } else if readable.is_empty() {
             format!(
-                "no data — drop {} to measure this (this version cannot read them yet)",
+                "no data — drop {} to measure this; this version cannot read them yet",
                 self.needs
             )
         } else {

@@ -102,14 +102,16 @@ impl Metrics {
         m
     }
 
-    /// The `n` rules with the most open findings, most severe first among equals.
+    /// The `n` most severe rules, the most widespread first among equals.
     pub fn top(table: &BTreeMap<String, RuleCount>, n: usize) -> Vec<(&str, &RuleCount)> {
         let mut rows: Vec<(&str, &RuleCount)> =
             table.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let severity = |r: &RuleCount| r.severity.unwrap_or(Severity::Unknown);
         rows.sort_by(|a, b| {
-            b.1.findings
-                .cmp(&a.1.findings)
-                .then(a.1.severity.cmp(&b.1.severity))
+            severity(a.1)
+                .cmp(&severity(b.1))
+                .then(b.1.findings.cmp(&a.1.findings))
+                .then(b.1.assets.cmp(&a.1.assets))
                 .then(a.0.cmp(b.0))
         });
         rows.truncate(n);

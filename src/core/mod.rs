@@ -17,6 +17,7 @@ pub mod present;
 pub mod protocol;
 pub mod sample;
 pub mod scorecard;
+pub mod session;
 pub mod settings;
 pub mod sniff;
 pub mod time;

@@ -31,6 +31,12 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
         period_text: period_text(choice, analysis.period),
         loaded,
         failed,
+        failed_text: (failed > 0).then(|| {
+            format!(
+                "{failed} of {} files could not be read: see Sources",
+                loaded + failed
+            )
+        }),
         overall: analysis.overall.value,
         overall_text: analysis
             .overall
@@ -39,6 +45,10 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
         overall_formula: analysis.overall.formula.clone(),
         tiles: analysis.kpis.iter().map(tile).collect(),
         metrics: metrics_view(&analysis.metrics),
+        formats: formats::FORMATS
+            .iter()
+            .map(|f| f.label.to_string())
+            .collect(),
     }
 }
 
@@ -63,6 +73,10 @@ pub fn tile(k: &KpiResult) -> Tile {
         formula: k.measure.formula.clone(),
         numerator: k.measure.numerator,
         denominator: k.measure.denominator,
+        ratio_text: match (k.measure.numerator, k.measure.denominator) {
+            (Some(n), Some(d)) => Some(format!("{} of {}", number(n), number(d))),
+            _ => None,
+        },
         inputs: k.measure.inputs.clone(),
         notes: k.measure.notes.clone(),
         missing: k.missing.clone(),
@@ -182,7 +196,7 @@ fn metrics_view(m: &Metrics) -> MetricsView {
             },
             Chart {
                 id: "top-vulnerabilities".into(),
-                title: format!("Top {TOP} vulnerabilities by open findings"),
+                title: format!("Top {TOP} vulnerabilities: most severe, then most widespread"),
                 svg: charts::horizontal_bars(&vulnerability_bars),
                 legend: severity_legend,
                 empty_text: "No open vulnerabilities.".into(),
@@ -212,6 +226,7 @@ pub fn source_row(source: &Source) -> SourceRow {
         id: source.id,
         name: source.name.clone(),
         size: source.size,
+        size_text: human_size(source.size),
         ..SourceRow::default()
     };
     match &source.outcome {
@@ -253,6 +268,25 @@ pub fn source_row(source: &Source) -> SourceRow {
         }
     }
     row
+}
+
+/// Whole numbers without decimals, others with two.
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// "512 B", "27.4 KB", "104.9 MB" (decimal units, as file managers show them).
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
+        _ => format!("{:.2} GB", bytes as f64 / 1e9),
+    }
 }
 
 /// "2021-08-25 12:20 UTC".

@@ -74,9 +74,11 @@ pub struct SourceRow {
     pub error: Option<String>,
     /// Parse time, measured by the worker.
     pub elapsed_ms: Option<f64>,
+    /// "27.4 KB".
+    pub size_text: String,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SourceState {
     #[default]
     Queued,
@@ -93,11 +95,15 @@ pub struct View {
     pub period_text: String,
     pub loaded: usize,
     pub failed: usize,
+    /// "1 of 6 files could not be read" and the like.
+    pub failed_text: Option<String>,
     pub overall: Option<f64>,
     pub overall_text: String,
     pub overall_formula: String,
     pub tiles: Vec<Tile>,
     pub metrics: MetricsView,
+    /// The formats this build reads, by label, for the drop zone.
+    pub formats: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -114,6 +120,8 @@ pub struct Tile {
     pub formula: String,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
+    /// "323 of 345", when the KPI is a ratio.
+    pub ratio_text: Option<String>,
     pub inputs: Vec<String>,
     pub notes: Vec<String>,
     /// "no data — drop … to measure this".

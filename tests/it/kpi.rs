@@ -251,14 +251,14 @@ fn kpis_without_input_say_what_to_drop() {
             tile.id
         );
         assert!(
-            missing.ends_with("to measure this") || missing.ends_with("cannot read them yet)"),
+            missing.ends_with("to measure this") || missing.ends_with("cannot read them yet"),
             "{missing}"
         );
     }
     assert_eq!(
         tile(&view, "mttd").missing.as_deref(),
         Some(
-            "no data — drop incident records (Posture's incident template, CSV or JSON) to measure this (this version cannot read them yet)"
+            "no data — drop incident records in Posture's incident template to measure this; this version cannot read them yet"
         )
     );
     assert_eq!(

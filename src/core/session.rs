@@ -1,0 +1,292 @@
+//! What the page knows, as a pure reducer over the worker's responses, and its routes.
+//!
+//! The page keeps one [`Session`] in a signal and calls [`Session::apply`] for every response;
+//! components only read it. Kept here, away from Leptos, so it is tested natively.
+
+use std::collections::BTreeMap;
+
+use super::protocol::{Response, SourceRow, SourceState, View};
+
+/// The views behind the tabs, by URL hash (which works from `file://` and any sub-path).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Route {
+    #[default]
+    Scorecard,
+    Metrics,
+    Sources,
+}
+
+impl Route {
+    pub const ALL: [Route; 3] = [Route::Scorecard, Route::Metrics, Route::Sources];
+
+    pub fn from_hash(hash: &str) -> Route {
+        match hash.trim_start_matches('#').trim_start_matches('/') {
+            "metrics" => Route::Metrics,
+            "sources" => Route::Sources,
+            _ => Route::Scorecard,
+        }
+    }
+
+    pub fn hash(self) -> &'static str {
+        match self {
+            Route::Scorecard => "#/scorecard",
+            Route::Metrics => "#/metrics",
+            Route::Sources => "#/sources",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Route::Scorecard => "Scorecard",
+            Route::Metrics => "Metrics",
+            Route::Sources => "Sources",
+        }
+    }
+}
+
+/// A file the worker wants saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Download {
+    pub file_name: String,
+    pub mime: String,
+    pub content: String,
+}
+
+/// How far a batch of files has got, for the progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub files_done: usize,
+    pub files: usize,
+    pub bytes_done: u64,
+    pub bytes: u64,
+}
+
+/// What a response changed, so the page re-renders only that.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub sources: bool,
+    pub progress: bool,
+    pub view: bool,
+    pub busy: bool,
+    pub download: Option<Download>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Session {
+    pub sources: Vec<SourceRow>,
+    /// Bytes read so far, by source id, for files still loading.
+    pub loading: BTreeMap<u32, (u64, u64)>,
+    pub view: Option<View>,
+    /// Requests sent (or being prepared) and not yet answered with `Idle`.
+    pub pending: u32,
+    /// Rows of the current batch, for its progress and its summary.
+    batch: Vec<u32>,
+    /// Set when the worker could not start or broke: nothing can load.
+    pub broken: Option<String>,
+}
+
+impl Session {
+    /// A request is on its way: the page is busy until the matching `Idle`.
+    pub fn begin(&mut self) {
+        if self.pending == 0 {
+            self.batch.clear();
+        }
+        self.pending += 1;
+    }
+
+    /// A request that was begun but never sent (a dropped folder held no files).
+    pub fn abandon(&mut self) {
+        self.pending = self.pending.saturating_sub(1);
+    }
+
+    pub fn busy(&self) -> bool {
+        self.pending > 0
+    }
+
+    pub fn apply(&mut self, response: Response) -> Changes {
+        let mut changes = Changes::default();
+        match response {
+            Response::Queued(rows) => {
+                self.batch.extend(rows.iter().map(|r| r.id));
+                self.sources.extend(rows);
+                changes.sources = true;
+                changes.progress = true;
+            }
+            Response::Progress { id, loaded, total } => {
+                self.loading.insert(id, (loaded, total));
+                changes.progress = true;
+                if let Some(row) = self.sources.iter_mut().find(|r| r.id == id)
+                    && row.state != SourceState::Loading
+                {
+                    row.state = SourceState::Loading;
+                    changes.sources = true;
+                }
+            }
+            Response::Source(row) => {
+                self.loading.remove(&row.id);
+                match self.sources.iter_mut().find(|r| r.id == row.id) {
+                    Some(slot) => *slot = row,
+                    None => self.sources.push(row),
+                }
+                changes.sources = true;
+                changes.progress = true;
+            }
+            Response::Removed(id) => {
+                self.sources.retain(|r| r.id != id);
+                self.loading.remove(&id);
+                changes.sources = true;
+            }
+            Response::View(view) => {
+                self.view = Some(*view);
+                changes.view = true;
+            }
+            Response::Export {
+                file_name,
+                mime,
+                content,
+            } => {
+                changes.download = Some(Download {
+                    file_name,
+                    mime,
+                    content,
+                });
+            }
+            Response::Idle => {
+                self.pending = self.pending.saturating_sub(1);
+                changes.busy = true;
+                changes.progress = true;
+            }
+        }
+        changes
+    }
+
+    /// The worker is gone: say so, and stop waiting for it.
+    pub fn break_down(&mut self, message: String) {
+        self.broken = Some(message);
+        self.pending = 0;
+    }
+
+    /// Progress of the current batch, while it runs.
+    pub fn progress(&self) -> Option<Progress> {
+        if !self.busy() || self.batch.is_empty() {
+            return None;
+        }
+        let rows = self.sources.iter().filter(|r| self.batch.contains(&r.id));
+        let mut p = Progress {
+            files_done: 0,
+            files: 0,
+            bytes_done: 0,
+            bytes: 0,
+        };
+        for row in rows {
+            p.files += 1;
+            p.bytes += row.size;
+            match row.state {
+                SourceState::Loaded | SourceState::Failed => {
+                    p.files_done += 1;
+                    p.bytes_done += row.size;
+                }
+                _ => p.bytes_done += self.loading.get(&row.id).map_or(0, |l| l.0),
+            }
+        }
+        Some(p)
+    }
+
+    pub fn failed(&self) -> usize {
+        self.sources
+            .iter()
+            .filter(|r| r.state == SourceState::Failed)
+            .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: u32, state: SourceState, size: u64) -> SourceRow {
+        SourceRow {
+            id,
+            state,
+            size,
+            name: format!("f{id}"),
+            ..SourceRow::default()
+        }
+    }
+
+    #[test]
+    fn routes_from_hashes() {
+        assert_eq!(Route::from_hash("#/metrics"), Route::Metrics);
+        assert_eq!(Route::from_hash("#sources"), Route::Sources);
+        assert_eq!(Route::from_hash(""), Route::Scorecard);
+        assert_eq!(Route::from_hash("#/nonsense"), Route::Scorecard);
+        for route in Route::ALL {
+            assert_eq!(Route::from_hash(route.hash()), route);
+        }
+    }
+
+    #[test]
+    fn a_batch_from_queue_to_idle() {
+        let mut s = Session::default();
+        s.begin();
+        assert!(s.busy());
+        s.apply(Response::Queued(vec![
+            row(0, SourceState::Queued, 100),
+            row(1, SourceState::Queued, 50),
+        ]));
+        let changes = s.apply(Response::Progress {
+            id: 0,
+            loaded: 40,
+            total: 100,
+        });
+        assert!(
+            changes.sources && changes.progress,
+            "the row turns to loading"
+        );
+        let changes = s.apply(Response::Progress {
+            id: 0,
+            loaded: 40,
+            total: 100,
+        });
+        assert!(
+            !changes.sources && changes.progress,
+            "later progress leaves the rows alone"
+        );
+        assert_eq!(
+            s.progress(),
+            Some(Progress {
+                files_done: 0,
+                files: 2,
+                bytes_done: 40,
+                bytes: 150
+            })
+        );
+        s.apply(Response::Source(row(0, SourceState::Loaded, 100)));
+        s.apply(Response::Source(row(1, SourceState::Failed, 50)));
+        assert_eq!(
+            s.progress(),
+            Some(Progress {
+                files_done: 2,
+                files: 2,
+                bytes_done: 150,
+                bytes: 150
+            })
+        );
+        assert_eq!(s.failed(), 1);
+        s.apply(Response::Idle);
+        assert!(!s.busy());
+        assert_eq!(s.progress(), None);
+        assert!(s.loading.is_empty());
+    }
+
+    #[test]
+    fn exports_become_downloads() {
+        let mut s = Session::default();
+        let changes = s.apply(Response::Export {
+            file_name: "a.json".into(),
+            mime: "m".into(),
+            content: "{}".into(),
+        });
+        assert_eq!(changes.download.map(|d| d.file_name), Some("a.json".into()));
+    }
+}

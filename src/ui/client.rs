@@ -1,0 +1,229 @@
+//! The page's side of the worker: starts it, sends requests, folds responses into the session.
+//!
+//! The session lives in a plain stored value; `Session::apply` says what a response changed and
+//! only the matching revision signal fires, so a progress message does not re-render the
+//! scorecard. Components read through the methods below, which track the part they read.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    Blob, BlobPropertyBag, ErrorEvent, File, HtmlAnchorElement, MessageEvent, Url, Worker,
+};
+
+use crate::core::evidence::PeriodChoice;
+use crate::core::protocol::{Request, Response, SourceRow, View};
+use crate::core::session::{Changes, Download, Session};
+
+#[derive(Clone, Copy)]
+pub struct Client {
+    session: StoredValue<Session>,
+    worker: StoredValue<Option<Worker>, LocalStorage>,
+    view_rev: RwSignal<u64>,
+    sources_rev: RwSignal<u64>,
+    progress_rev: RwSignal<u64>,
+    busy: RwSignal<bool>,
+}
+
+/// Starts the worker, asks it for the first (empty) view and provides the client as context.
+pub fn provide_client() -> Client {
+    let client = Client {
+        session: StoredValue::new(Session::default()),
+        worker: StoredValue::new_local(None),
+        view_rev: RwSignal::new(0),
+        sources_rev: RwSignal::new(0),
+        progress_rev: RwSignal::new(0),
+        busy: RwSignal::new(false),
+    };
+    match spawn_worker(client) {
+        Ok(worker) => client.worker.set_value(Some(worker)),
+        Err(e) => client.break_down(format!("The worker could not start: {}", describe(&e))),
+    }
+    provide_context(client);
+    client.send(Request::SetPeriod(PeriodChoice::All));
+    client
+}
+
+pub fn use_client() -> Client {
+    expect_context::<Client>()
+}
+
+impl Client {
+    /// Sends a request; the page is busy until the worker answers it.
+    pub fn send(self, request: Request) {
+        self.begin();
+        self.post(request, &[]);
+    }
+
+    /// Marks the page busy before a request is ready (while a dropped folder is walked).
+    pub fn begin(self) {
+        self.session.update_value(Session::begin);
+        self.busy.set(true);
+    }
+
+    /// Gives up a request begun with [`Client::begin`] and never posted.
+    pub fn abandon(self) {
+        self.session.update_value(Session::abandon);
+        self.busy.set(self.session.with_value(Session::busy));
+    }
+
+    /// Posts a request begun with [`Client::begin`]; `files` travel beside it, in order.
+    pub fn post(self, request: Request, files: &[File]) {
+        let json = match serde_json::to_string(&request) {
+            Ok(json) => json,
+            Err(e) => return self.break_down(format!("A request could not be encoded: {e}")),
+        };
+        let message = js_sys::Array::new();
+        message.push(&JsValue::from_str(&json));
+        for file in files {
+            message.push(file);
+        }
+        let posted = self
+            .worker
+            .with_value(|worker| worker.as_ref().map(|w| w.post_message(&message)));
+        match posted {
+            Some(Ok(())) => {}
+            Some(Err(e)) => {
+                self.break_down(format!("The worker refused a message: {}", describe(&e)))
+            }
+            None => self.abandon(),
+        }
+    }
+
+    fn receive(self, response: Response) {
+        let changes: Changes = self
+            .session
+            .try_update_value(|s| s.apply(response))
+            .unwrap_or_default();
+        let bump = |rev: RwSignal<u64>| rev.update(|r| *r += 1);
+        if changes.sources {
+            bump(self.sources_rev);
+        }
+        if changes.progress {
+            bump(self.progress_rev);
+        }
+        if changes.view {
+            bump(self.view_rev);
+        }
+        if changes.busy {
+            self.busy.set(self.session.with_value(Session::busy));
+        }
+        if let Some(download) = changes.download {
+            save(&download);
+        }
+    }
+
+    fn break_down(self, message: String) {
+        self.session.update_value(|s| s.break_down(message));
+        self.busy.set(false);
+        self.view_rev.update(|r| *r += 1);
+    }
+
+    pub fn busy(self) -> bool {
+        self.busy.get()
+    }
+
+    pub fn view<R>(self, read: impl FnOnce(Option<&View>) -> R) -> R {
+        self.view_rev.track();
+        self.session.with_value(|s| read(s.view.as_ref()))
+    }
+
+    pub fn sources<R>(self, read: impl FnOnce(&[SourceRow]) -> R) -> R {
+        self.sources_rev.track();
+        self.session.with_value(|s| read(&s.sources))
+    }
+
+    /// One source row, without tracking: rows are keyed by id and state, so a row whose state
+    /// changes is rendered anew.
+    pub fn source_untracked(self, id: u32) -> Option<SourceRow> {
+        self.session
+            .with_value(|s| s.sources.iter().find(|r| r.id == id).cloned())
+    }
+
+    /// The session, for progress: re-read on every progress message.
+    pub fn progress<R>(self, read: impl FnOnce(&Session) -> R) -> R {
+        self.progress_rev.track();
+        self.busy.track();
+        self.session.with_value(read)
+    }
+
+    pub fn broken(self) -> Option<String> {
+        self.view_rev.track();
+        self.session.with_value(|s| s.broken.clone())
+    }
+}
+
+/// Starts the worker from a `blob:` URL, so that it inherits the page's Content-Security-Policy
+/// (a worker loaded from its own URL would not be bound by the page's meta CSP). The bootstrap
+/// holds messages that arrive before the Wasm is ready and replays them once it is.
+fn spawn_worker(client: Client) -> Result<Worker, JsValue> {
+    let document = document();
+    let base = document.base_uri()?.unwrap_or_default();
+    let absolute = |file: &str| Url::new_with_base(file, &base).map(|u| u.href());
+    let quote = |url: String| serde_json::to_string(&url).unwrap_or_default();
+    let bootstrap = format!(
+        "importScripts({script});\n\
+         const early = [];\n\
+         self.onmessage = (event) => early.push(event);\n\
+         wasm_bindgen({{ module_or_path: {wasm} }}).then(() => early.forEach((event) => self.onmessage(event)));\n",
+        script = quote(absolute("worker.js")?),
+        wasm = quote(absolute("worker_bg.wasm")?),
+    );
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob =
+        Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&bootstrap.into()), &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let worker = Worker::new(&url)?;
+
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        match serde_json::from_str::<Response>(&text) {
+            Ok(response) => client.receive(response),
+            Err(e) => client.break_down(format!("The worker sent something unreadable: {e}")),
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        client.break_down(format!("The worker stopped: {}", event.message()));
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    Ok(worker)
+}
+
+/// Saves text as a file through a temporary `blob:` link.
+pub fn save(download: &Download) {
+    let saved = (|| -> Result<(), JsValue> {
+        let options = BlobPropertyBag::new();
+        options.set_type(&download.mime);
+        let parts = js_sys::Array::of1(&JsValue::from_str(&download.content));
+        let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+        let url = Url::create_object_url_with_blob(&blob)?;
+        let link: HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+        link.set_href(&url);
+        link.set_download(&download.file_name);
+        link.click();
+        // Revoking at once can cancel the download in some browsers; a minute later is safe.
+        set_timeout(
+            move || drop(Url::revoke_object_url(&url)),
+            std::time::Duration::from_secs(60),
+        );
+        Ok(())
+    })();
+    if let Err(e) = saved {
+        web_sys::console::error_2(&"posture: could not save a file".into(), &e);
+    }
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{error:?}"))
+}

@@ -1,0 +1,62 @@
+//! The header: the name, the tabs, and the scorecard's actions.
+
+use leptos::prelude::*;
+
+use super::client::use_client;
+use crate::core::protocol::Request;
+use crate::core::session::Route;
+
+/// Tabs and actions. `route` is the view shown.
+#[component]
+pub fn Header(route: RwSignal<Route>) -> impl IntoView {
+    let client = use_client();
+    let counts = Memo::new(move |_| {
+        client.sources(|rows| {
+            let failed = rows.iter().filter(|r| r.error.is_some()).count();
+            (rows.len(), failed)
+        })
+    });
+    let tab = move |r: Route| {
+        let label = move || match (r, counts.get()) {
+            (Route::Sources, (n, _)) if n > 0 => format!("{} ({n})", r.label()),
+            _ => r.label().to_string(),
+        };
+        let failed = move || match (r, counts.get()) {
+            (Route::Sources, (_, failed)) if failed > 0 => Some(
+                view! { <span class="badge failed" title="files that could not be read">{failed}" failed"</span> },
+            ),
+            _ => None,
+        };
+        view! {
+            <a href=r.hash() class="tab" class:active=move || route.get() == r aria-current=move || (route.get() == r).then_some("page")>
+                {label}
+                {failed}
+            </a>
+        }
+    };
+    let no_data = Memo::new(move |_| client.view(|v| v.is_none_or(|v| v.loaded == 0)));
+
+    view! {
+        <header class="top">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"◆"</span>
+                <span class="name">"Posture"</span>
+                <span class="tagline">"security scorecard"</span>
+            </div>
+            <nav class="tabs">{Route::ALL.map(tab).collect_view()}</nav>
+            <div class="actions">
+                <button
+                    type="button"
+                    data-action="export-scorecard"
+                    title="Download the scorecard as posture.scorecard.v1 JSON"
+                    on:click=move |_| client.send(Request::ExportScorecard)
+                >
+                    "Export JSON"
+                </button>
+                <button type="button" disabled=no_data title="Print the scorecard on one page" on:click=move |_| {
+                    let _ = window().print();
+                }>"Print"</button>
+            </div>
+        </header>
+    }
+}

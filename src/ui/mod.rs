@@ -1,0 +1,22 @@
+//! The page: a thin Leptos UI over the worker. Components read the session through the client
+//! and send requests; every number and word they show was made in the core.
+
+mod app;
+mod chart;
+mod client;
+mod drop_zone;
+mod files;
+mod header;
+mod kpi_tile;
+mod metrics;
+mod progress;
+mod scorecard;
+mod sources;
+
+pub use app::App;
+
+/// Mounts the app on `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

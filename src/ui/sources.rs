@@ -1,0 +1,125 @@
+//! Every file given: format, tool, asset, snapshot time, records, warnings and errors.
+
+use leptos::prelude::*;
+
+use super::client::use_client;
+use crate::core::protocol::{Request, SourceRow, SourceState};
+
+#[component]
+pub fn SourcesView() -> impl IntoView {
+    let client = use_client();
+    let summary = move || {
+        client.sources(|rows| {
+            let failed = rows
+                .iter()
+                .filter(|r| r.state == SourceState::Failed)
+                .count();
+            let loaded = rows
+                .iter()
+                .filter(|r| r.state == SourceState::Loaded)
+                .count();
+            match rows.len() {
+                0 => "No files yet. Drop files above, or try the sample data.".to_string(),
+                n => format!("{n} files · {loaded} loaded · {failed} could not be read"),
+            }
+        })
+    };
+    view! {
+        <section class="sources">
+            <p class="sources-summary">{summary}</p>
+            <table class="sources-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"File"</th>
+                        <th scope="col">"Format"</th>
+                        <th scope="col">"Asset"</th>
+                        <th scope="col">"Snapshot time"</th>
+                        <th scope="col">"Records"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=move || client.sources(|rows| rows.iter().map(|r| (r.id, r.state)).collect::<Vec<_>>())
+                        key=|key| *key
+                        children=move |(id, _)| client.source_untracked(id).map(|row| view! { <SourceLine row=row /> })
+                    />
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// One file's row, with the SPEC §9 hooks `data-source`, `data-format` and `data-error`.
+#[component]
+fn SourceLine(row: SourceRow) -> impl IntoView {
+    let client = use_client();
+    let id = row.id;
+    let meta = match row.elapsed_ms {
+        Some(ms) => format!("{} · read in {ms:.0} ms", row.size_text),
+        None => row.size_text.clone(),
+    };
+    let status = match row.state {
+        SourceState::Queued => view! { <span class="state-queued">"Waiting"</span> }.into_any(),
+        SourceState::Loading => {
+            let progress = move || {
+                client
+                    .progress(|s| s.loading.get(&id).copied())
+                    .unwrap_or((0, 1))
+            };
+            view! {
+                <span class="state-loading">
+                    <progress max=move || progress().1.max(1) value=move || progress().0></progress>
+                    {move || if progress().0 >= progress().1 { "Parsing…" } else { "Reading…" }}
+                </span>
+            }
+            .into_any()
+        }
+        SourceState::Loaded => {
+            let warnings = row
+                .warnings
+                .iter()
+                .map(|w| view! { <li>{w.clone()}</li> })
+                .collect_view();
+            view! {
+                <span class="state-loaded">"Loaded"</span>
+                <ul class="warnings">{warnings}</ul>
+            }
+            .into_any()
+        }
+        SourceState::Failed => {
+            view! { <p class="error">{row.error.clone().unwrap_or_default()}</p> }.into_any()
+        }
+    };
+    let (name, format, error) = (
+        row.name.clone(),
+        row.format.clone().unwrap_or_default(),
+        row.error.clone(),
+    );
+    let class = format!("source row-{:?}", row.state).to_lowercase();
+    view! {
+        <tr data-source=name data-format=format data-error=error class=class>
+            <td class="file">
+                <span class="file-name">{row.name}</span>
+                <span class="sub">{meta}</span>
+            </td>
+            <td>
+                {row.format_label.unwrap_or_else(|| "—".into())}
+                <span class="sub">{row.tool}</span>
+            </td>
+            <td class="asset">{row.asset}</td>
+            <td>
+                {row.taken_at}
+                <span class="sub">{row.taken_at_source}</span>
+            </td>
+            <td>{row.records}</td>
+            <td class="status">{status}</td>
+            <td>
+                <button type="button" class="link" title="Remove this file" on:click=move |_| client.send(Request::Remove(id))>
+                    "Remove"
+                </button>
+            </td>
+        </tr>
+    }
+}

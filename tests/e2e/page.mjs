@@ -1,0 +1,115 @@
+// A page object for Posture, driven through the SPEC §9 test hooks only.
+import { chromium } from "playwright-core";
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+export class PosturePage {
+  /** @param {import("playwright-core").Page} page */
+  constructor(page, url) {
+    this.page = page;
+    this.url = url;
+    this.outbound = [];
+    this.violations = [];
+    this.errors = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (!["blob:", "data:"].includes(url.protocol) && url.origin !== new URL(this.url).origin) {
+        this.outbound.push(request.url());
+      }
+    });
+    page.on("console", (message) => {
+      if (message.type() === "error") this.errors.push(message.text());
+    });
+    page.on("pageerror", (error) => this.errors.push(String(error)));
+  }
+
+  static async open(browser, url) {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1360, height: 900 } });
+    const posture = new PosturePage(await context.newPage(), url);
+    await posture.page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) =>
+        window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
+    await posture.page.goto(url);
+    await posture.idle();
+    return posture;
+  }
+
+  root() {
+    return this.page.locator("#posture");
+  }
+
+  /** Waits until the app has finished everything it was asked. */
+  async idle() {
+    await this.page.waitForFunction(() => document.querySelector("#posture")?.dataset.busy === "false", null, {
+      timeout: 120_000,
+    });
+  }
+
+  /** Drops files through the file input and waits for them to be processed. */
+  async addFiles(paths) {
+    await this.page.setInputFiles("input[type=file]", paths);
+    await this.page.waitForFunction(() => document.querySelector("#posture")?.dataset.busy === "true", null, {
+      timeout: 10_000,
+    }).catch(() => {});
+    await this.idle();
+  }
+
+  async goto(view) {
+    await this.page.evaluate((hash) => (location.hash = hash), `#/${view}`);
+    await this.page.waitForFunction(
+      (view) => document.querySelector(`a.tab.active[href="#/${view}"]`) !== null,
+      view,
+    );
+  }
+
+  async kpi(id) {
+    const tile = this.page.locator(`[data-kpi="${id}"]`);
+    return {
+      status: await tile.getAttribute("data-status"),
+      value: await tile.getAttribute("data-value"),
+      text: await tile.innerText(),
+    };
+  }
+
+  async sources() {
+    return this.page.$$eval("[data-source]", (rows) =>
+      rows.map((row) => ({
+        name: row.dataset.source,
+        format: row.dataset.format,
+        error: row.dataset.error ?? null,
+        text: row.innerText,
+      })),
+    );
+  }
+
+  /** Clicks the export control and returns the downloaded scorecard JSON. */
+  async exportScorecard() {
+    const [download] = await Promise.all([
+      this.page.waitForEvent("download"),
+      this.page.click('[data-action="export-scorecard"]'),
+    ]);
+    const stream = await download.createReadStream();
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    return { name: download.suggestedFilename(), json: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+  }
+
+  async cspViolations() {
+    return this.page.evaluate(() => window.__violations);
+  }
+}

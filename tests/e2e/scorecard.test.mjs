@@ -1,0 +1,233 @@
+// End to end, in Debian's Chromium, against the built app (`dist/`) served at a sub-path.
+// Everything goes through the SPEC §9 hooks. Expected numbers are counted here, in plain
+// JavaScript, straight from the files — never read back from Posture's own code.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, readFile, readdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { launch, PosturePage } from "./page.mjs";
+import { serve } from "./server.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../..");
+const dist = process.env.POSTURE_DIST ?? join(repo, "dist");
+const realTrivy = resolve(repo, "../shared/fixtures/real/trivy");
+const own = join(repo, "tests/fixtures/trivy");
+const artifacts = join(here, "artifacts");
+
+const KPI_IDS = [
+  "mttd", "mttr", "vuln_sla_compliance", "vuln_mttr", "resolved_vulns_pct", "critical_open",
+  "critical_high_reduction", "compliance_score", "iac_policy_pass_rate", "cloud_misconfig_rate",
+  "deployment_block_rate", "sast_sca_pass_rate", "secrets_exposed", "unauthorized_api_attempts",
+  "runtime_threats", "false_positive_rate", "log_coverage", "incident_rate_change", "policy_drift",
+];
+
+/** Every object in a JSON document. */
+function* objects(value) {
+  if (Array.isArray(value)) for (const v of value) yield* objects(v);
+  else if (value && typeof value === "object") {
+    yield value;
+    for (const v of Object.values(value)) yield* objects(v);
+  }
+}
+
+/** Counts straight from Trivy files, independently of Posture. */
+async function trueCounts(paths) {
+  const c = { criticalVulns: 0, secrets: 0, passed: 0, failed: 0, bySeverity: {} };
+  for (const path of paths) {
+    const doc = JSON.parse(await readFile(path, "utf8"));
+    for (const o of objects(doc)) {
+      const open = o.Status !== "not_affected";
+      if ("VulnerabilityID" in o && open) {
+        if (o.Severity === "CRITICAL") c.criticalVulns += 1;
+        c.bySeverity[o.Severity] = (c.bySeverity[o.Severity] ?? 0) + 1;
+      }
+      if ("RuleID" in o && "Match" in o) {
+        c.secrets += 1;
+        c.bySeverity[o.Severity] = (c.bySeverity[o.Severity] ?? 0) + 1;
+      }
+      if ("CauseMetadata" in o && o.Status === "FAIL") c.bySeverity[o.Severity] = (c.bySeverity[o.Severity] ?? 0) + 1;
+      if ("Successes" in o) {
+        c.passed += o.Successes;
+        c.failed += o.Failures;
+      }
+    }
+  }
+  return c;
+}
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(artifacts, { recursive: true });
+  server = await serve(dist);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("Posture in Chromium", () => {
+  test("the start page offers a drop zone, pickers, the sample and the privacy line", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    const inputs = await p.page.$$eval("input[type=file]", (els) => els.map((e) => e.multiple));
+    assert.deepEqual(inputs, [true], "one multiple file input");
+    assert.ok(await p.page.getByRole("button", { name: "Try with sample data" }).isVisible());
+    assert.ok(await p.page.getByRole("button", { name: "a folder" }).isVisible());
+    assert.match(await p.page.innerText(".drop-zone"), /Files never leave this computer/);
+    for (const id of KPI_IDS) {
+      const kpi = await p.kpi(id);
+      assert.equal(kpi.status, "no_data", id);
+      assert.equal(kpi.value, "", id);
+      assert.match(kpi.text, /no data — drop /, id);
+    }
+    await p.page.screenshot({ path: join(artifacts, "start.png"), fullPage: true });
+    assert.deepEqual(p.outbound, []);
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("real Trivy files give the scorecard their true counts; a bad file gets its own error", async () => {
+    const names = (await readdir(realTrivy)).filter((n) => n.endsWith(".json")).sort();
+    const paths = names.map((n) => join(realTrivy, n));
+    const truth = await trueCounts(paths);
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles([...paths, join(own, "truncated.json"), join(own, "other-json.json"), join(own, "binary.png")]);
+
+    const critical = await p.kpi("critical_open");
+    assert.equal(Number(critical.value), truth.criticalVulns);
+    assert.equal(critical.status, truth.criticalVulns === 0 ? "on_track" : "off_track");
+    const secrets = await p.kpi("secrets_exposed");
+    assert.equal(Number(secrets.value), truth.secrets);
+    assert.equal(secrets.status, truth.secrets === 0 ? "on_track" : "off_track");
+    const iac = await p.kpi("iac_policy_pass_rate");
+    const rate = (100 * truth.passed) / (truth.passed + truth.failed);
+    assert.ok(Math.abs(Number(iac.value) - rate) < 1e-9, `${iac.value} vs ${rate}`);
+    assert.equal(iac.status, rate >= 95 ? "on_track" : rate >= 85.5 ? "at_risk" : "off_track");
+    for (const id of ["mttd", "mttr", "deployment_block_rate", "vuln_mttr"]) {
+      assert.equal((await p.kpi(id)).status, "no_data", id);
+    }
+    await p.page.screenshot({ path: join(artifacts, "scorecard.png"), fullPage: true });
+
+    await p.goto("sources");
+    const rows = await p.sources();
+    assert.equal(rows.length, paths.length + 3);
+    for (const name of names) {
+      const row = rows.find((r) => r.name === name);
+      assert.equal(row?.format, "trivy", name);
+      assert.equal(row?.error, null, name);
+    }
+    const truncated = rows.find((r) => r.name === "truncated.json");
+    assert.equal(truncated.format, "trivy");
+    assert.equal(truncated.error, "the file ends too early; it looks truncated (line 9, column 22, at Results[0].Target)");
+    const other = rows.find((r) => r.name === "other-json.json");
+    assert.equal(other.format, "");
+    assert.match(other.error, /^not recognised: .*supported: Trivy JSON/);
+    assert.match(rows.find((r) => r.name === "binary.png").error, /binary file/);
+    assert.match(rows.find((r) => r.name === "trivy-image-alpine-3.10-vulns.json").text, /4 vulnerabilities/);
+    await p.page.screenshot({ path: join(artifacts, "sources.png"), fullPage: true });
+
+    const { name, json } = await p.exportScorecard();
+    assert.match(name, /^posture-scorecard-\d{4}-\d{2}-\d{2}\.json$/);
+    assert.equal(json.schema, "posture.scorecard.v1");
+    assert.deepEqual(Object.keys(json), ["schema", "generated_at", "period", "sources", "kpis", "metrics"]);
+    assert.deepEqual(json.kpis.map((k) => k.id), KPI_IDS);
+    const exported = Object.fromEntries(json.kpis.map((k) => [k.id, k]));
+    assert.equal(exported.critical_open.value, truth.criticalVulns);
+    assert.equal(exported.secrets_exposed.value, truth.secrets);
+    assert.equal(exported.iac_policy_pass_rate.numerator, truth.passed);
+    assert.equal(exported.iac_policy_pass_rate.denominator, truth.passed + truth.failed);
+    assert.equal(exported.mttd.value, null);
+    assert.equal(exported.mttd.status, "no_data");
+    const sev = json.metrics.findings_by_severity;
+    for (const [upper, count] of Object.entries(truth.bySeverity)) {
+      assert.equal(sev[upper.toLowerCase()], count, upper);
+    }
+    assert.equal(json.sources.length, paths.length + 3);
+    assert.equal(json.sources.find((s) => s.name === "truncated.json").records, 0);
+    assert.match(json.sources.find((s) => s.name === "truncated.json").error, /truncated/);
+
+    assert.deepEqual(p.outbound, [], "no request left the origin");
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("text from files is shown as text, never as markup", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    let dialogs = 0;
+    p.page.on("dialog", async (d) => {
+      dialogs += 1;
+      await d.dismiss();
+    });
+    await p.addFiles([join(own, "image-mixed.json")]);
+    await p.goto("metrics");
+    const cell = p.page.locator("td.rule-title", { hasText: "<img src=x onerror=alert(1)>" });
+    assert.equal(await cell.count(), 1);
+    assert.equal(await p.page.locator("main img").count(), 0);
+    assert.equal(dialogs, 0);
+    // The chart shows the CVE, escaped by the SVG writer.
+    assert.match(await p.page.innerHTML('[data-chart="top-vulnerabilities"] .svg'), /CVE-2026-0001/);
+  });
+
+  test("nothing can reach another origin, from the page or from its worker", async () => {
+    // A live server on another port: had the CSP let a request through, it would log it here.
+    const decoy = await serve(dist, "/");
+    try {
+      const target = `${decoy.origin}/collect`;
+      const p = await PosturePage.open(browser, server.url);
+      const fromPage = await p.page.evaluate(
+        (url) => fetch(url, { method: "POST", body: "x" }).then(() => "sent", (e) => `refused: ${e}`),
+        target,
+      );
+      assert.match(fromPage, /^refused/);
+      assert.ok((await p.cspViolations()).some((v) => v.startsWith("connect-src")));
+
+      const workers = p.page.workers();
+      assert.equal(workers.length, 1, "the ingestion worker runs");
+      const fromWorker = await workers[0].evaluate(
+        (url) =>
+          new Promise((resolve) => {
+            const seen = [];
+            self.addEventListener("securitypolicyviolation", (e) => seen.push(e.violatedDirective));
+            const done = (result) => setTimeout(() => resolve({ result, seen }), 100);
+            fetch(url).then(() => done("sent"), (e) => done(`refused: ${e}`));
+          }),
+        target,
+      );
+      assert.match(fromWorker.result, /^refused/);
+      assert.deepEqual(fromWorker.seen, ["connect-src"], "the worker is bound by the page's CSP");
+      assert.deepEqual(decoy.requests, [], "nothing reached the other origin");
+      assert.deepEqual(p.outbound.filter((u) => !u.startsWith(decoy.origin)), []);
+    } finally {
+      await decoy.close();
+    }
+  });
+
+  test("the sample set lights up history, metrics and charts", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    await p.page.getByRole("button", { name: "Try with sample data" }).click();
+    await p.idle();
+    for (const id of ["critical_open", "vuln_mttr", "resolved_vulns_pct", "iac_policy_pass_rate", "secrets_exposed"]) {
+      assert.notEqual((await p.kpi(id)).value, "", id);
+    }
+    await p.goto("metrics");
+    assert.equal(await p.page.locator("figure.chart .svg svg").count(), 3);
+    await p.page.screenshot({ path: join(artifacts, "metrics.png"), fullPage: true });
+    await p.goto("sources");
+    const rows = await p.sources();
+    assert.equal(rows.length, 6);
+    assert.ok(rows.every((r) => r.format === "trivy" && r.error === null));
+    // Removing a file updates the numbers.
+    const before = await p.page.locator("[data-source]").count();
+    await p.page.locator('[data-source="sample/payments-api-secrets-2026-11-18.json"] button').click();
+    await p.idle();
+    assert.equal(await p.page.locator("[data-source]").count(), before - 1);
+    assert.deepEqual(p.errors, []);
+  });
+});
