@@ -11,11 +11,11 @@ use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
 use crate::core::diagnostics::{ErrorKind, FileError, Location};
 use crate::core::engine::Engine;
-use crate::core::protocol::{Request, Response};
+use crate::core::protocol::{Request, Response, SourceRow};
 use crate::core::time::Timestamp;
 
 /// Bytes read per step: progress for big files, and at most this much held on the JS side.
-const CHUNK: u64 = 8 << 20;
+const CHUNK: u64 = 16 << 20;
 
 thread_local! {
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
@@ -68,7 +68,14 @@ fn on_message(event: MessageEvent) {
             return;
         }
     };
-    ENGINE.with_borrow_mut(|engine| match request {
+    ENGINE.with_borrow_mut(|engine| {
+        engine.set_clock(clock_ms);
+        respond(engine, request, &message);
+    });
+}
+
+fn respond(engine: &mut Engine, request: Request, message: &js_sys::Array) {
+    match request {
         Request::AddFiles(files) => {
             let queued = engine.handle(Request::AddFiles(files), now());
             let ids: Vec<u32> = match queued.first() {
@@ -79,9 +86,15 @@ fn on_message(event: MessageEvent) {
             for (i, id) in ids.into_iter().enumerate() {
                 let file: File = message.get(i as u32 + 1).unchecked_into();
                 let started = clock_ms();
-                let mut row = match read(&file, id) {
-                    // The bytes are dropped as soon as the engine has parsed them.
-                    Ok(bytes) => engine.ingest(id, &bytes),
+                let row = match read(&file, id) {
+                    Ok(bytes) => {
+                        let read_ms = clock_ms() - started;
+                        // The bytes are dropped as soon as the engine has parsed them.
+                        SourceRow {
+                            read_ms: Some(read_ms),
+                            ..engine.ingest(id, &bytes)
+                        }
+                    }
                     Err(reason) => engine.fail(
                         id,
                         FileError {
@@ -94,14 +107,13 @@ fn on_message(event: MessageEvent) {
                         },
                     ),
                 };
-                row.elapsed_ms = Some(clock_ms() - started);
-                post(&Response::Source(row));
+                post(&Response::Source(Box::new(row)));
             }
             post(&Response::View(Box::new(engine.view(now()))));
             post(&Response::Idle);
         }
         other => engine.handle(other, now()).iter().for_each(post),
-    });
+    }
 }
 
 /// Reads a file in chunks, posting progress after each.

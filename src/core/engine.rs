@@ -61,6 +61,8 @@ pub struct Engine {
     next_id: u32,
     period: PeriodChoice,
     settings: Settings,
+    /// Milliseconds from some origin, to time parsing and computing (the caller's clock).
+    clock: Option<fn() -> f64>,
 }
 
 impl Engine {
@@ -79,7 +81,7 @@ impl Engine {
                     };
                     responses.push(self.queue(vec![meta]));
                     let id = self.next_id - 1;
-                    responses.push(Response::Source(self.ingest(id, bytes)));
+                    responses.push(Response::Source(Box::new(self.ingest(id, bytes))));
                 }
                 responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
                 responses
@@ -129,23 +131,43 @@ impl Engine {
         Response::Queued(rows)
     }
 
+    /// Gives the engine a clock, so rows and views say how long they took.
+    pub fn set_clock(&mut self, clock: fn() -> f64) {
+        self.clock = Some(clock);
+    }
+
+    fn now_ms(&self) -> Option<f64> {
+        self.clock.map(|clock| clock())
+    }
+
+    fn elapsed_since(&self, start: Option<f64>) -> Option<f64> {
+        Some(self.now_ms()? - start?)
+    }
+
     /// Recognises and parses a queued file's bytes. The bytes are not kept.
     pub fn ingest(&mut self, id: u32, bytes: &[u8]) -> SourceRow {
-        let Some(source) = self.sources.iter_mut().find(|s| s.id == id) else {
+        let Some(index) = self.sources.iter().position(|s| s.id == id) else {
             return SourceRow {
                 id,
                 ..SourceRow::default()
             };
         };
-        source.size = bytes.len() as u64;
-        source.outcome = match formats::load(&source.name, bytes) {
+        let start = self.now_ms();
+        let outcome = match formats::load(&self.sources[index].name, bytes) {
             Ok(Parsed { snapshot, warnings }) => Outcome::Loaded {
                 snapshot: Box::new(snapshot),
                 warnings,
             },
-            Err(error) => Outcome::Failed(error),
+            Err(error) => Outcome::Failed(*error),
         };
-        present::source_row(source)
+        let parse_ms = self.elapsed_since(start);
+        let source = &mut self.sources[index];
+        source.size = bytes.len() as u64;
+        source.outcome = outcome;
+        SourceRow {
+            parse_ms,
+            ..present::source_row(source)
+        }
     }
 
     /// A file the caller could not read at all (the browser refused it, say).
@@ -234,8 +256,13 @@ impl Engine {
     }
 
     pub fn view(&self, now: Timestamp) -> super::protocol::View {
+        let start = self.now_ms();
         let analysis = self.analyse(now);
-        present::view(&analysis, self.period, &self.sources)
+        let view = present::view(&analysis, self.period, &self.sources);
+        super::protocol::View {
+            compute_ms: self.elapsed_since(start),
+            ..view
+        }
     }
 
     pub fn scorecard(&self, now: Timestamp) -> Scorecard {

@@ -6,8 +6,7 @@
 //! leaves the last word on it to the snapshot that did. Findings are then merged by asset and
 //! fingerprint, so the same problem reported by two tools counts once.
 
-use std::collections::HashMap;
-
+use super::hash::FxHashMap;
 use super::model::{Asset, Category, Finding, Snapshot, Status};
 use super::time::{MS_PER_DAY, Timestamp};
 
@@ -99,13 +98,26 @@ impl Period {
 pub struct CurrentFinding<'a> {
     pub finding: &'a Finding,
     pub asset: &'a Asset,
-    /// Indices into [`Current::items`].
-    pub sources: Vec<usize>,
+    /// The asset's index in [`Current::assets`].
+    pub asset_id: u32,
+    /// The first file that reports it, an index into [`Current::items`]…
+    pub source: usize,
+    /// …and any others (rarely more than one; kept apart so most findings allocate nothing).
+    pub more_sources: Vec<usize>,
+}
+
+impl CurrentFinding<'_> {
+    pub fn sources(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.source).chain(self.more_sources.iter().copied())
+    }
 }
 
 /// The state at the end of the period.
 pub struct Current<'a> {
     pub items: &'a [Item<'a>],
+    /// Every distinct asset, and for each item the index of its asset.
+    pub assets: Vec<&'a Asset>,
+    pub asset_of: Vec<u32>,
     /// For each category (in `Category::ALL` order), the snapshots that speak for it.
     pub selected: [Vec<usize>; 6],
     /// Findings of the selected snapshots, one per asset and fingerprint, in load order.
@@ -118,18 +130,17 @@ pub struct Current<'a> {
 
 impl<'a> Current<'a> {
     pub fn new(items: &'a [Item<'a>], period: Period) -> Current<'a> {
+        let (assets, asset_of) = intern_assets(items);
+        let inside: Vec<bool> = items.iter().map(|i| period.contains(i.taken_at)).collect();
         let mut selected: [Vec<usize>; 6] = Default::default();
-        let outside: Vec<usize> = (0..items.len())
-            .filter(|&i| !period.contains(items[i].taken_at))
-            .collect();
         for category in Category::ALL {
             // (asset, format) → the latest snapshot covering the category.
-            let mut latest: HashMap<(&Asset, &str), usize> = HashMap::new();
+            let mut latest: FxHashMap<(u32, &str), usize> = FxHashMap::default();
             for (i, item) in items.iter().enumerate() {
-                if outside.contains(&i) || !item.snapshot.covers.covers(category) {
+                if !inside[i] || !item.snapshot.covers.covers(category) {
                     continue;
                 }
-                let key = (&item.snapshot.asset, item.snapshot.format);
+                let key = (asset_of[i], item.snapshot.format);
                 let newer = |j: usize| item.taken_at >= items[j].taken_at;
                 if latest.get(&key).is_none_or(|&j| newer(j)) {
                     latest.insert(key, i);
@@ -148,27 +159,31 @@ impl<'a> Current<'a> {
             }
         }
         let mut findings: Vec<CurrentFinding> = Vec::new();
-        let mut index: HashMap<(&Asset, u64), usize> = HashMap::new();
+        let mut index: FxHashMap<(u32, u64), usize> = FxHashMap::default();
         for (i, item) in items.iter().enumerate().filter(|(i, _)| picked[*i] != 0) {
             let snapshot = item.snapshot;
+            let asset_id = asset_of[i];
+            findings.reserve(snapshot.findings.len());
             for finding in &snapshot.findings {
                 if picked[i] & (1 << finding.category as u8) == 0 {
                     continue;
                 }
-                let key = (&snapshot.asset, finding.fingerprint.0);
+                let key = (asset_id, finding.fingerprint.0);
                 match index.get(&key) {
                     None => {
                         index.insert(key, findings.len());
                         findings.push(CurrentFinding {
                             finding,
                             asset: &snapshot.asset,
-                            sources: vec![i],
+                            asset_id,
+                            source: i,
+                            more_sources: Vec::new(),
                         });
                     }
                     Some(&at) => {
                         let kept = &mut findings[at];
-                        if !kept.sources.contains(&i) {
-                            kept.sources.push(i);
+                        if kept.source != i && !kept.more_sources.contains(&i) {
+                            kept.more_sources.push(i);
                         }
                         // Two reports of one problem: the open one, then the more severe one, speaks.
                         let rank = |f: &Finding| (f.status != Status::Open, f.severity);
@@ -181,10 +196,13 @@ impl<'a> Current<'a> {
         }
 
         let superseded = (0..items.len())
-            .filter(|&i| picked[i] == 0 && !outside.contains(&i))
+            .filter(|&i| picked[i] == 0 && inside[i])
             .collect();
+        let outside = (0..items.len()).filter(|&i| !inside[i]).collect();
         Current {
             items,
+            assets,
+            asset_of,
             selected,
             findings,
             superseded,
@@ -227,4 +245,20 @@ impl<'a> Current<'a> {
             .filter(|f| f.finding.category == category && f.finding.status == status)
             .count()
     }
+}
+
+/// Numbers the distinct assets: `(assets, asset index of each item)`.
+pub fn intern_assets<'a>(items: &[Item<'a>]) -> (Vec<&'a Asset>, Vec<u32>) {
+    let mut ids: FxHashMap<&Asset, u32> = FxHashMap::default();
+    let mut assets = Vec::new();
+    let asset_of = items
+        .iter()
+        .map(|item| {
+            *ids.entry(&item.snapshot.asset).or_insert_with(|| {
+                assets.push(&item.snapshot.asset);
+                (assets.len() - 1) as u32
+            })
+        })
+        .collect();
+    (assets, asset_of)
 }

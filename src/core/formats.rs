@@ -30,10 +30,10 @@ pub struct Format {
     pub parse: fn(&Input) -> Result<Parsed, ParseError>,
 }
 
-/// A file's content, decoded to UTF-8, and its name for messages and fallbacks.
+/// A file's content, as valid UTF-8 text, and its name for messages and fallbacks.
 pub struct Input<'a> {
     pub name: &'a str,
-    pub bytes: &'a [u8],
+    pub text: &'a str,
 }
 
 /// A successful parse: the snapshot and what the user should know about it.
@@ -61,12 +61,15 @@ pub fn supported_list() -> String {
 }
 
 /// Recognises and parses one file. Never panics; a file that cannot be read says why and where.
-pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, FileError> {
-    let fail = |format: Option<&'static Format>, kind, location| FileError {
-        file: name.to_string(),
-        format: format.map(|f| f.id),
-        kind,
-        location,
+/// The error is boxed: it is built at most once per file, and keeps `Result` small.
+pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, Box<FileError>> {
+    let fail = |format: Option<&'static Format>, kind, location| {
+        Box::new(FileError {
+            file: name.to_string(),
+            format: format.map(|f| f.id),
+            kind,
+            location,
+        })
     };
     let text = decode_text(bytes);
     let sniffed = sniff::sniff(&text);
@@ -81,13 +84,33 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, FileError> {
         }
         _ => {}
     }
+    // UTF-8 is checked once, here, so the JSON parser need not check every string again.
+    let (text, replaced) = match std::str::from_utf8(&text) {
+        Ok(valid) => (Cow::Borrowed(valid), None),
+        // Binary files were turned away above; a stray bad byte deep in a report is replaced,
+        // not allowed to cost the whole file.
+        Err(e) => (
+            String::from_utf8_lossy(&text).into_owned().into(),
+            Some(e.valid_up_to()),
+        ),
+    };
     if let Some(format) = FORMATS.iter().find(|f| (f.detect)(&sniffed)) {
-        let input = Input { name, bytes: &text };
-        return (format.parse)(&input).map_err(|e| fail(Some(format), e.kind, e.location));
+        let input = Input { name, text: &text };
+        let mut parsed =
+            (format.parse)(&input).map_err(|e| fail(Some(format), e.kind, e.location))?;
+        if let Some(offset) = replaced {
+            let message = format!(
+                "bytes that are not UTF-8 (the first at byte {offset}) were replaced with �"
+            );
+            parsed
+                .warnings
+                .push(Warning::new(message, Location::default()));
+        }
+        return Ok(parsed);
     }
     let unknown = match sniffed.shape {
         Shape::Text => ErrorKind::NotJson {
-            detail: starts_with(&text),
+            detail: starts_with(text.as_bytes()),
         },
         // Say what is wrong with broken JSON before saying it is not a known format.
         _ => match json::validate(&text, sniffed.shape == Shape::JsonLines) {

@@ -6,9 +6,10 @@
 //! the first snapshot has that snapshot's time as first seen: an upper bound on its age is not
 //! known, so ages and times to fix are lower bounds, and the formulas say so.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use super::evidence::{Item, Period};
+use super::evidence::{Item, Period, intern_assets};
+use super::hash::FxHashMap;
 use super::model::{Asset, Category, Severity, Status};
 use super::time::Timestamp;
 
@@ -54,7 +55,8 @@ pub struct History<'a> {
 impl<'a> History<'a> {
     /// Builds the lifecycles of `category` findings from every snapshot up to the period's end.
     pub fn new(items: &[Item<'a>], category: Category, period: Period) -> History<'a> {
-        let mut by_stream: HashMap<(&Asset, &str), Vec<usize>> = HashMap::new();
+        let (_, asset_of) = intern_assets(items);
+        let mut by_stream: FxHashMap<(u32, &str), Vec<usize>> = FxHashMap::default();
         let mut untimed = 0;
         for (i, item) in items.iter().enumerate() {
             if !item.snapshot.covers.covers(category) {
@@ -64,7 +66,7 @@ impl<'a> History<'a> {
                 None => untimed += 1,
                 Some(at) if period.reaches(at) => {
                     by_stream
-                        .entry((&item.snapshot.asset, item.snapshot.format))
+                        .entry((asset_of[i], item.snapshot.format))
                         .or_default()
                         .push(i);
                 }
@@ -73,23 +75,41 @@ impl<'a> History<'a> {
         }
         let mut streams: Vec<Vec<usize>> = by_stream.into_values().collect();
         streams.sort_unstable(); // Deterministic order: by first index.
+        if streams.iter().all(|s| s.len() < 2) {
+            // One scan per asset: nothing can have been fixed, and no KPI reads lifecycles.
+            let series = streams
+                .into_iter()
+                .map(|snapshots| Series { snapshots })
+                .collect();
+            return History {
+                series,
+                lifecycles: Vec::new(),
+                untimed,
+            };
+        }
 
         let mut lifecycles: Vec<Lifecycle> = Vec::new();
         let mut series = Vec::new();
         for mut stream in streams {
             stream.sort_by_key(|&i| (items[i].taken_at, i));
-            let mut open: HashMap<u64, usize> = HashMap::new();
+            // Fingerprint → its open lifecycle.
+            let mut open: FxHashMap<u64, usize> = FxHashMap::default();
             for &i in &stream {
                 let item = &items[i];
                 let Some(at) = item.taken_at else { continue };
-                let mut seen_now: BTreeMap<u64, Severity> = BTreeMap::new();
-                for f in &item.snapshot.findings {
-                    if f.category == category && f.status == Status::Open {
-                        seen_now.entry(f.fingerprint.0).or_insert(f.severity);
-                    }
-                }
+                let mut seen_now: Vec<(u64, Severity)> = item
+                    .snapshot
+                    .findings
+                    .iter()
+                    .filter(|f| f.category == category && f.status == Status::Open)
+                    .map(|f| (f.fingerprint.0, f.severity))
+                    .collect();
+                seen_now.sort_unstable();
+                seen_now.dedup_by_key(|(fingerprint, _)| *fingerprint);
                 open.retain(|fingerprint, &mut l| {
-                    let still = seen_now.contains_key(fingerprint);
+                    let still = seen_now
+                        .binary_search_by_key(fingerprint, |(f, _)| *f)
+                        .is_ok();
                     if !still {
                         lifecycles[l].fixed_at = Some(at);
                     }
@@ -98,7 +118,7 @@ impl<'a> History<'a> {
                 for (fingerprint, severity) in seen_now {
                     match open.get(&fingerprint) {
                         Some(&l) => {
-                            let lifecycle: &mut Lifecycle = &mut lifecycles[l];
+                            let lifecycle = &mut lifecycles[l];
                             lifecycle.last_seen = at;
                             lifecycle.severity = severity;
                         }

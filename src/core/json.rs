@@ -8,49 +8,58 @@ use serde::de::{self, Deserializer, Visitor};
 
 use super::diagnostics::{ErrorKind, Location};
 
-/// Text from the input, borrowed from the file's bytes unless it had escapes.
+/// A string from the input, borrowed from the file unless it had escapes.
 ///
 /// serde borrows a bare `#[serde(borrow)] Cow<str>` field but not one inside `Option` or `Vec`;
 /// this newtype borrows wherever it sits (`visit_borrowed_str`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Text<'a>(pub Cow<'a, str>);
+pub struct Str<'a>(pub Cow<'a, str>);
 
-impl Text<'_> {
+impl Str<'_> {
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// The text, trimmed, or `None` when that leaves nothing.
     pub fn non_empty(&self) -> Option<&str> {
-        Some(self.0.trim()).filter(|s| !s.is_empty())
+        let text: &str = &self.0;
+        // Tools rarely pad values: look at the ends before paying for a trim.
+        let padded = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
+        let bytes = text.as_bytes();
+        let text = if padded(bytes.first()) || padded(bytes.last()) {
+            text.trim()
+        } else {
+            text
+        };
+        Some(text).filter(|s| !s.is_empty())
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = Str<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a string")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
+                Ok(Str(Cow::Borrowed(v)))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
+                Ok(Str(Cow::Owned(v.to_owned())))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v)))
+                Ok(Str(Cow::Owned(v)))
             }
         }
-        deserializer.deserialize_str(TextVisitor)
+        deserializer.deserialize_str(StrVisitor)
     }
 }
 
 /// Optional text, trimmed, `None` when absent, null or blank.
-pub fn text<'t>(value: &'t Option<Text<'_>>) -> Option<&'t str> {
-    value.as_ref().and_then(Text::non_empty)
+pub fn text<'t>(value: &'t Option<Str<'_>>) -> Option<&'t str> {
+    value.as_ref().and_then(Str::non_empty)
 }
 
 /// What went wrong in a JSON parse, and where.
@@ -62,9 +71,9 @@ pub struct JsonError {
 
 /// Parses a whole document into `T`. On failure it parses once more with path tracking, so the
 /// error names the JSON path as well as the line and column; the happy path pays nothing for it.
-pub fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, JsonError> {
-    serde_json::from_slice(bytes).map_err(|error| {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
+pub fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, JsonError> {
+    serde_json::from_str(text).map_err(|error| {
+        let mut de = serde_json::Deserializer::from_str(text);
         let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Err(tracked) => known_path(&tracked.path().to_string()),
             Ok(_) => None, // Only the trailing bytes were wrong; the path is the root.
@@ -84,15 +93,15 @@ fn known_path(path: &str) -> Option<String> {
 }
 
 /// Checks that `bytes` hold well-formed JSON (one value, or JSON lines when `lines`).
-pub fn validate(bytes: &[u8], lines: bool) -> Result<(), JsonError> {
+pub fn validate(text: &str, lines: bool) -> Result<(), JsonError> {
     if lines {
-        let values = serde_json::Deserializer::from_slice(bytes).into_iter::<de::IgnoredAny>();
+        let values = serde_json::Deserializer::from_str(text).into_iter::<de::IgnoredAny>();
         for value in values {
             value.map_err(|e| json_error(&e, None))?;
         }
         Ok(())
     } else {
-        serde_json::from_slice::<de::IgnoredAny>(bytes)
+        serde_json::from_str::<de::IgnoredAny>(text)
             .map(drop)
             .map_err(|e| json_error(&e, None))
     }
@@ -138,13 +147,13 @@ mod tests {
     #[allow(dead_code)]
     struct Item<'a> {
         #[serde(borrow)]
-        name: Option<Text<'a>>,
+        name: Option<Str<'a>>,
         count: Option<u32>,
     }
 
     #[test]
     fn text_borrows_unless_escaped() {
-        let doc: Doc = parse(br#"{"items":[{"name":"plain"},{"name":"esc\"aped"}]}"#).unwrap();
+        let doc: Doc = parse(r#"{"items":[{"name":"plain"},{"name":"esc\"aped"}]}"#).unwrap();
         assert!(matches!(
             doc.items[0].name.as_ref().unwrap().0,
             Cow::Borrowed("plain")
@@ -156,7 +165,7 @@ mod tests {
 
     #[test]
     fn a_wrong_type_names_its_path_line_and_column() {
-        let err = parse::<Doc>(b"{\"items\":[{},\n{\"count\":\"three\"}]}").unwrap_err();
+        let err = parse::<Doc>("{\"items\":[{},\n{\"count\":\"three\"}]}").unwrap_err();
         assert_eq!(err.location.path.as_deref(), Some("items[1].count"));
         assert_eq!(
             (err.location.line, err.location.column),
@@ -172,14 +181,14 @@ mod tests {
 
     #[test]
     fn a_cut_file_is_truncated_and_says_where() {
-        let err = parse::<Doc>(b"{\"items\":[{\"name\":\"a\"},{\"na").unwrap_err();
+        let err = parse::<Doc>("{\"items\":[{\"name\":\"a\"},{\"na").unwrap_err();
         assert_eq!(err.kind, ErrorKind::Truncated);
         assert_eq!(err.location.path.as_deref(), Some("items[1]"));
     }
 
     #[test]
     fn syntax_errors_keep_serde_json_words() {
-        let err = validate(b"{\"a\" 1}", false).unwrap_err();
+        let err = validate("{\"a\" 1}", false).unwrap_err();
         assert_eq!(
             err.kind,
             ErrorKind::Syntax {

@@ -5,11 +5,12 @@
 //! add up to one view. Counts per rule add; "assets" per rule adds too, which is exact when the
 //! merged summaries cover different assets (teams, clusters), as org-wide merges do.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::{Add, AddAssign};
 
 use super::evidence::Current;
-use super::model::{Category, Severity};
+use super::hash::{FxHashMap, FxHashSet};
+use super::model::{Category, Severity, Text};
 
 /// One rule (a CVE, a check id) and how much of it is open.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub struct RuleCount {
     pub category: Option<Category>,
     /// The most severe severity seen for it.
     pub severity: Option<Severity>,
-    pub title: String,
+    pub title: Text,
     pub findings: u64,
     pub assets: u64,
 }
@@ -55,66 +56,115 @@ pub struct Metrics {
     pub vulnerabilities: u64,
     pub fixable: u64,
     /// Vulnerability id → count.
-    pub vulnerability_ids: BTreeMap<String, RuleCount>,
+    pub vulnerability_ids: BTreeMap<Text, RuleCount>,
     /// Misconfiguration, secret and code rule id → count.
-    pub failing_rules: BTreeMap<String, RuleCount>,
+    pub failing_rules: BTreeMap<Text, RuleCount>,
 }
 
 impl Metrics {
     pub fn of(current: &Current) -> Metrics {
+        /// A rule's tally while counting, on borrowed text: owned once per rule at the end.
+        struct Tally<'f> {
+            id: &'f Text,
+            category: Category,
+            severity: Severity,
+            title: &'f Text,
+            findings: u64,
+            assets: u64,
+        }
         let mut m = Metrics::default();
-        let mut rule_assets: HashSet<(&str, &str)> = HashSet::new();
+        let mut per_asset = vec![[0u64; 6]; current.assets.len()];
+        let mut tools: FxHashMap<&str, u64> = FxHashMap::default();
+        let mut tables: [FxHashMap<&str, Tally>; 2] = Default::default();
+        let mut rule_assets: FxHashSet<(&str, u32)> = FxHashSet::default();
         for f in current.open() {
             let finding = f.finding;
             let sev = finding.severity as usize;
             m.by_severity[sev] += 1;
             m.by_category[finding.category as usize] += 1;
-            m.by_asset.entry(f.asset.name.clone()).or_default()[sev] += 1;
-            let mut tools: Vec<&str> = f
-                .sources
-                .iter()
-                .map(|&i| current.items[i].snapshot.tool.name.as_str())
-                .collect();
-            tools.sort_unstable();
-            tools.dedup();
-            for tool in tools {
-                *m.by_tool.entry(tool.to_string()).or_default() += 1;
-            }
-            let table = match finding.category {
-                Category::Vulnerability => {
-                    m.vulnerabilities += 1;
-                    m.fixable += u64::from(finding.fixable());
-                    &mut m.vulnerability_ids
+            per_asset[f.asset_id as usize][sev] += 1;
+            let tool = |i: usize| current.items[i].snapshot.tool.name.as_str();
+            if f.more_sources.is_empty() {
+                *tools.entry(tool(f.source)).or_default() += 1;
+            } else {
+                let mut names: Vec<&str> = f.sources().map(tool).collect();
+                names.sort_unstable();
+                names.dedup();
+                for name in names {
+                    *tools.entry(name).or_default() += 1;
                 }
-                _ => &mut m.failing_rules,
-            };
-            let new_asset = rule_assets.insert((&finding.rule_id, &f.asset.name));
-            let entry = table.entry(finding.rule_id.to_string()).or_default();
-            *entry = std::mem::take(entry)
-                + RuleCount {
-                    category: Some(finding.category),
-                    severity: Some(finding.severity),
-                    title: finding.title.to_string(),
-                    findings: 1,
-                    assets: u64::from(new_asset),
-                };
+            }
+            let vulnerability = finding.category == Category::Vulnerability;
+            if vulnerability {
+                m.vulnerabilities += 1;
+                m.fixable += u64::from(finding.fixable());
+            }
+            let new_asset = rule_assets.insert((&finding.rule_id, f.asset_id));
+            let tally = tables[usize::from(!vulnerability)]
+                .entry(&finding.rule_id)
+                .or_insert(Tally {
+                    id: &finding.rule_id,
+                    category: finding.category,
+                    severity: finding.severity,
+                    title: &finding.title,
+                    findings: 0,
+                    assets: 0,
+                });
+            tally.findings += 1;
+            tally.assets += u64::from(new_asset);
+            tally.severity = tally.severity.min(finding.severity);
+            tally.category = tally.category.min(finding.category);
+            if !finding.title.is_empty()
+                && (tally.title.is_empty() || *finding.title < **tally.title)
+            {
+                tally.title = &finding.title;
+            }
         }
+        for (asset, counts) in current.assets.iter().zip(per_asset) {
+            if counts.iter().any(|&c| c > 0) {
+                let entry = m.by_asset.entry(asset.name.clone()).or_default();
+                *entry = (Counts(*entry) + Counts(counts)).0;
+            }
+        }
+        m.by_tool = tools.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let [vulnerabilities, rules] = tables;
+        let owned = |table: FxHashMap<&str, Tally>| -> BTreeMap<Text, RuleCount> {
+            table
+                .into_values()
+                .map(|t| {
+                    let count = RuleCount {
+                        category: Some(t.category),
+                        severity: Some(t.severity),
+                        title: Text::clone(t.title),
+                        findings: t.findings,
+                        assets: t.assets,
+                    };
+                    (Text::clone(t.id), count)
+                })
+                .collect()
+        };
+        m.vulnerability_ids = owned(vulnerabilities);
+        m.failing_rules = owned(rules);
         m
     }
 
     /// The `n` most severe rules, the most widespread first among equals.
-    pub fn top(table: &BTreeMap<String, RuleCount>, n: usize) -> Vec<(&str, &RuleCount)> {
-        let mut rows: Vec<(&str, &RuleCount)> =
-            table.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    pub fn top(table: &BTreeMap<Text, RuleCount>, n: usize) -> Vec<(&str, &RuleCount)> {
+        let mut rows: Vec<(&str, &RuleCount)> = table.iter().map(|(k, v)| (&**k, v)).collect();
         let severity = |r: &RuleCount| r.severity.unwrap_or(Severity::Unknown);
-        rows.sort_by(|a, b| {
+        let order = |a: &(&str, &RuleCount), b: &(&str, &RuleCount)| {
             severity(a.1)
                 .cmp(&severity(b.1))
                 .then(b.1.findings.cmp(&a.1.findings))
                 .then(b.1.assets.cmp(&a.1.assets))
                 .then(a.0.cmp(b.0))
-        });
-        rows.truncate(n);
+        };
+        // Pick the first n in linear time, then sort only those.
+        if rows.len() > n {
+            rows.select_nth_unstable_by(n, order);
+            rows.truncate(n);
+        }
+        rows.sort_by(order);
         rows
     }
 
@@ -130,10 +180,10 @@ fn min_some<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
     }
 }
 
-fn merge_maps<V: Add<Output = V> + Default>(
-    mut a: BTreeMap<String, V>,
-    b: BTreeMap<String, V>,
-) -> BTreeMap<String, V> {
+fn merge_maps<K: Ord, V: Add<Output = V> + Default>(
+    mut a: BTreeMap<K, V>,
+    b: BTreeMap<K, V>,
+) -> BTreeMap<K, V> {
     for (key, value) in b {
         let entry = a.entry(key).or_default();
         *entry = std::mem::take(entry) + value;

@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod engine;
 pub mod evidence;
 pub mod formats;
+pub mod hash;
 pub mod history;
 pub mod json;
 pub mod kpi;

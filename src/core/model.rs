@@ -3,7 +3,9 @@
 //! Plain data with public fields. Nothing here is serialisable: the types that cross the worker
 //! boundary or leave as exports live in `protocol` and `scorecard`.
 
+use std::collections::HashMap;
 use std::ops::{Add, AddAssign};
+use std::sync::Arc;
 
 use super::time::Timestamp;
 
@@ -129,11 +131,30 @@ impl Fingerprint {
     }
 }
 
+/// Text of a finding, shared: a target, a CVE id, a title or a package name repeats across
+/// thousands of findings, and is stored once per snapshot (see [`Interner`]).
+pub type Text = Arc<str>;
+
+/// Hands out one shared [`Text`] per distinct string while a file is parsed.
+#[derive(Default)]
+pub struct Interner(HashMap<Arc<str>, (), super::hash::FxBuild>);
+
+impl Interner {
+    pub fn text(&mut self, s: &str) -> Text {
+        if let Some((known, ())) = self.0.get_key_value(s) {
+            return Arc::clone(known);
+        }
+        let text: Text = Arc::from(s);
+        self.0.insert(Arc::clone(&text), ());
+        text
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Package {
-    pub name: Box<str>,
-    pub installed: Option<Box<str>>,
-    pub fixed: Option<Box<str>>,
+    pub name: Text,
+    pub installed: Option<Text>,
+    pub fixed: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,12 +162,12 @@ pub struct Finding {
     pub category: Category,
     pub severity: Severity,
     /// The severity exactly as the tool wrote it.
-    pub severity_raw: Box<str>,
+    pub severity_raw: Text,
     /// CVE, check id or rule id.
-    pub rule_id: Box<str>,
-    pub title: Box<str>,
+    pub rule_id: Text,
+    pub title: Text,
     /// Where in the asset: a file and line, an image layer's target, a Kubernetes resource.
-    pub location: Box<str>,
+    pub location: Text,
     pub package: Option<Package>,
     pub status: Status,
     pub fingerprint: Fingerprint,

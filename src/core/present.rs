@@ -7,7 +7,7 @@ use super::evidence::{Period, PeriodChoice};
 use super::formats;
 use super::kpi::KpiResult;
 use super::metrics::{Metrics, RuleCount};
-use super::model::{Category, Severity, Snapshot};
+use super::model::{Category, Severity, Snapshot, Text};
 use super::protocol::{
     AssetRow, Chart, Count, LegendEntry, MetricsView, RuleRow, SourceRow, SourceState, Tile, View,
 };
@@ -45,6 +45,7 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
         overall_formula: analysis.overall.formula.clone(),
         tiles: analysis.kpis.iter().map(tile).collect(),
         metrics: metrics_view(&analysis.metrics),
+        compute_ms: None,
         formats: formats::FORMATS
             .iter()
             .map(|f| f.label.to_string())
@@ -208,13 +209,13 @@ fn metrics_view(m: &Metrics) -> MetricsView {
     }
 }
 
-fn rule_rows(table: &std::collections::BTreeMap<String, RuleCount>) -> Vec<RuleRow> {
+fn rule_rows(table: &std::collections::BTreeMap<Text, RuleCount>) -> Vec<RuleRow> {
     Metrics::top(table, TOP)
         .into_iter()
         .map(|(id, r)| RuleRow {
             id: id.into(),
             severity: r.severity.map_or("unknown", |s| s.as_str()).into(),
-            title: r.title.clone(),
+            title: r.title.to_string(),
             findings: r.findings,
             assets: r.assets,
         })

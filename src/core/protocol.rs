@@ -39,7 +39,7 @@ pub enum Response {
         total: u64,
     },
     /// A row whose file is done (loaded or failed).
-    Source(SourceRow),
+    Source(Box<SourceRow>),
     Removed(u32),
     View(Box<View>),
     Export {
@@ -72,8 +72,9 @@ pub struct SourceRow {
     pub warnings: Vec<String>,
     /// What went wrong, with where (`data-error`).
     pub error: Option<String>,
-    /// Parse time, measured by the worker.
-    pub elapsed_ms: Option<f64>,
+    /// Time to read the file and to parse it, measured by the worker.
+    pub read_ms: Option<f64>,
+    pub parse_ms: Option<f64>,
     /// "27.4 KB".
     pub size_text: String,
 }
@@ -104,6 +105,8 @@ pub struct View {
     pub metrics: MetricsView,
     /// The formats this build reads, by label, for the drop zone.
     pub formats: Vec<String>,
+    /// Time the worker took to compute this view.
+    pub compute_ms: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

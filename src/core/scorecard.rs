@@ -7,6 +7,7 @@ use serde::{Serialize, Serializer};
 
 use super::kpi::KpiResult;
 use super::metrics::{Metrics, RuleCount};
+use super::model::Text;
 use super::time::Timestamp;
 
 pub const SCHEMA: &str = "posture.scorecard.v1";
@@ -138,13 +139,13 @@ pub struct RuleJson {
 }
 
 impl RuleJson {
-    fn rows(table: &BTreeMap<String, RuleCount>) -> Vec<RuleJson> {
+    fn rows(table: &BTreeMap<Text, RuleCount>) -> Vec<RuleJson> {
         Metrics::top(table, TOP)
             .into_iter()
             .map(|(id, r)| RuleJson {
                 id: id.to_string(),
                 severity: r.severity.map_or("unknown", |s| s.as_str()),
-                title: r.title.clone(),
+                title: r.title.to_string(),
                 findings: r.findings,
                 assets: r.assets,
             })

@@ -125,8 +125,8 @@ impl Session {
             Response::Source(row) => {
                 self.loading.remove(&row.id);
                 match self.sources.iter_mut().find(|r| r.id == row.id) {
-                    Some(slot) => *slot = row,
-                    None => self.sources.push(row),
+                    Some(slot) => *slot = *row,
+                    None => self.sources.push(*row),
                 }
                 changes.sources = true;
                 changes.progress = true;
@@ -261,8 +261,8 @@ mod tests {
                 bytes: 150
             })
         );
-        s.apply(Response::Source(row(0, SourceState::Loaded, 100)));
-        s.apply(Response::Source(row(1, SourceState::Failed, 50)));
+        s.apply(Response::Source(Box::new(row(0, SourceState::Loaded, 100))));
+        s.apply(Response::Source(Box::new(row(1, SourceState::Failed, 50))));
         assert_eq!(
             s.progress(),
             Some(Progress {

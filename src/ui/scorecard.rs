@@ -42,6 +42,15 @@ fn Scorecard(view: View) -> impl IntoView {
                 <PeriodSelect current=view.period />
                 <p class="period-text">{view.period_text}</p>
             </div>
+            {view
+                .failed_text
+                .map(|text| {
+                    view! {
+                        <p class="banner warning" role="status">
+                            <a href="#/sources">{text}</a>
+                        </p>
+                    }
+                })}
             {(!measured.is_empty())
                 .then(|| {
                     view! {
@@ -57,6 +66,15 @@ fn Scorecard(view: View) -> impl IntoView {
                         <div class="tiles waiting">
                             {waiting.into_iter().map(|tile| view! { <KpiTile tile=tile /> }).collect_view()}
                         </div>
+                    }
+                })}
+            {view
+                .compute_ms
+                .map(|ms| {
+                    view! {
+                        <p class="compute-time" data-compute-ms=ms.to_string()>
+                            {format!("Computed in {ms:.0} ms, in this browser.")}
+                        </p>
                     }
                 })}
         </section>

@@ -56,9 +56,12 @@ pub fn SourcesView() -> impl IntoView {
 fn SourceLine(row: SourceRow) -> impl IntoView {
     let client = use_client();
     let id = row.id;
-    let meta = match row.elapsed_ms {
-        Some(ms) => format!("{} · read in {ms:.0} ms", row.size_text),
-        None => row.size_text.clone(),
+    let meta = match (row.read_ms, row.parse_ms) {
+        (Some(read), Some(parse)) => format!(
+            "{} · read {read:.0} ms · parsed {parse:.0} ms",
+            row.size_text
+        ),
+        _ => row.size_text.clone(),
     };
     let status = match row.state {
         SourceState::Queued => view! { <span class="state-queued">"Waiting"</span> }.into_any(),

@@ -14,10 +14,10 @@ use serde::Deserialize;
 
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::diagnostics::{ErrorKind, Location, Warning};
-use crate::core::json::{self, Text, text};
+use crate::core::json::{self, Str, text};
 use crate::core::model::{
-    Asset, AssetKind, Category, Coverage, Finding, Fingerprint, Package, PassFail, Severity,
-    Snapshot, Status, Tool,
+    Asset, AssetKind, Category, Coverage, Finding, Fingerprint, Interner, Package, PassFail,
+    Severity, Snapshot, Status, Text, Tool,
 };
 use crate::core::sniff::{Shape, Sniff};
 use crate::core::time::Timestamp;
@@ -57,11 +57,11 @@ struct Report<'a> {
     #[serde(rename = "SchemaVersion")]
     schema_version: Option<u32>,
     #[serde(rename = "CreatedAt", borrow)]
-    created_at: Option<Text<'a>>,
+    created_at: Option<Str<'a>>,
     #[serde(rename = "ArtifactName", borrow)]
-    artifact_name: Option<Text<'a>>,
+    artifact_name: Option<Str<'a>>,
     #[serde(rename = "ArtifactType", borrow)]
-    artifact_type: Option<Text<'a>>,
+    artifact_type: Option<Str<'a>>,
     #[serde(rename = "Metadata", borrow)]
     metadata: Option<Metadata<'a>>,
     #[serde(rename = "Results", borrow)]
@@ -69,7 +69,7 @@ struct Report<'a> {
     #[serde(rename = "Trivy", borrow)]
     trivy: Option<TrivyInfo<'a>>,
     #[serde(rename = "ClusterName", borrow)]
-    cluster_name: Option<Text<'a>>,
+    cluster_name: Option<Str<'a>>,
     /// `trivy k8s --report all`, current shape.
     #[serde(rename = "Resources", borrow)]
     resources: Option<Vec<Resource<'a>>>,
@@ -86,39 +86,39 @@ struct Report<'a> {
 #[derive(Deserialize)]
 struct Metadata<'a> {
     #[serde(rename = "RepoTags", borrow)]
-    repo_tags: Option<Vec<Text<'a>>>,
+    repo_tags: Option<Vec<Str<'a>>>,
     #[serde(rename = "RepoDigests", borrow)]
-    repo_digests: Option<Vec<Text<'a>>>,
+    repo_digests: Option<Vec<Str<'a>>>,
     #[serde(rename = "ImageID", borrow)]
-    image_id: Option<Text<'a>>,
+    image_id: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
 struct TrivyInfo<'a> {
     #[serde(rename = "Version", borrow)]
-    version: Option<Text<'a>>,
+    version: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
 struct Resource<'a> {
     #[serde(rename = "Namespace", borrow)]
-    namespace: Option<Text<'a>>,
+    namespace: Option<Str<'a>>,
     #[serde(rename = "Kind", borrow)]
-    kind: Option<Text<'a>>,
+    kind: Option<Str<'a>>,
     #[serde(rename = "Name", borrow)]
-    name: Option<Text<'a>>,
+    name: Option<Str<'a>>,
     #[serde(rename = "Results", borrow)]
     results: Option<Vec<TrivyResult<'a>>>,
     #[serde(rename = "Error", borrow)]
-    error: Option<Text<'a>>,
+    error: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
 struct TrivyResult<'a> {
     #[serde(rename = "Target", borrow)]
-    target: Option<Text<'a>>,
+    target: Option<Str<'a>>,
     #[serde(rename = "Class", borrow)]
-    class: Option<Text<'a>>,
+    class: Option<Str<'a>>,
     #[serde(rename = "Vulnerabilities", borrow)]
     vulnerabilities: Option<Vec<Vulnerability<'a>>>,
     #[serde(rename = "Misconfigurations", borrow)]
@@ -134,35 +134,35 @@ struct TrivyResult<'a> {
 #[derive(Deserialize)]
 struct Vulnerability<'a> {
     #[serde(rename = "VulnerabilityID", borrow)]
-    id: Option<Text<'a>>,
+    id: Option<Str<'a>>,
     #[serde(rename = "PkgName", borrow)]
-    pkg_name: Option<Text<'a>>,
+    pkg_name: Option<Str<'a>>,
     #[serde(rename = "InstalledVersion", borrow)]
-    installed: Option<Text<'a>>,
+    installed: Option<Str<'a>>,
     #[serde(rename = "FixedVersion", borrow)]
-    fixed: Option<Text<'a>>,
+    fixed: Option<Str<'a>>,
     #[serde(rename = "Severity", borrow)]
-    severity: Option<Text<'a>>,
+    severity: Option<Str<'a>>,
     #[serde(rename = "Status", borrow)]
-    status: Option<Text<'a>>,
+    status: Option<Str<'a>>,
     #[serde(rename = "Title", borrow)]
-    title: Option<Text<'a>>,
+    title: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
 struct Misconfiguration<'a> {
     #[serde(rename = "ID", borrow)]
-    id: Option<Text<'a>>,
+    id: Option<Str<'a>>,
     #[serde(rename = "AVDID", borrow)]
-    avd_id: Option<Text<'a>>,
+    avd_id: Option<Str<'a>>,
     #[serde(rename = "Title", borrow)]
-    title: Option<Text<'a>>,
+    title: Option<Str<'a>>,
     #[serde(rename = "Message", borrow)]
-    message: Option<Text<'a>>,
+    message: Option<Str<'a>>,
     #[serde(rename = "Severity", borrow)]
-    severity: Option<Text<'a>>,
+    severity: Option<Str<'a>>,
     #[serde(rename = "Status", borrow)]
-    status: Option<Text<'a>>,
+    status: Option<Str<'a>>,
     #[serde(rename = "CauseMetadata")]
     cause: Option<Cause>,
 }
@@ -184,19 +184,19 @@ struct MisconfSummary {
 #[derive(Deserialize)]
 struct Secret<'a> {
     #[serde(rename = "RuleID", borrow)]
-    rule_id: Option<Text<'a>>,
+    rule_id: Option<Str<'a>>,
     #[serde(rename = "Title", borrow)]
-    title: Option<Text<'a>>,
+    title: Option<Str<'a>>,
     #[serde(rename = "Severity", borrow)]
-    severity: Option<Text<'a>>,
+    severity: Option<Str<'a>>,
     #[serde(rename = "StartLine")]
     start_line: Option<u64>,
     #[serde(rename = "Match", borrow)]
-    matched: Option<Text<'a>>,
+    matched: Option<Str<'a>>,
 }
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
-    let report: Report = json::parse(input.bytes)?;
+    let report: Report = json::parse(input.text)?;
     let mut out = Builder::default();
 
     let cluster = text(&report.cluster_name);
@@ -366,8 +366,8 @@ fn asset(report: &Report, file: &str) -> (Asset, Option<String>, Option<String>)
     (asset, reference, None)
 }
 
-fn first_non_empty<'t>(list: Option<&'t Vec<Text<'_>>>) -> Option<&'t str> {
-    list.into_iter().flatten().find_map(Text::non_empty)
+fn first_non_empty<'t>(list: Option<&'t Vec<Str<'_>>>) -> Option<&'t str> {
+    list.into_iter().flatten().find_map(Str::non_empty)
 }
 
 fn resource_name(resource: &Resource) -> String {
@@ -400,6 +400,8 @@ struct Builder {
     licenses: usize,
     /// How often a misconfiguration or secret identity was seen, to tell identical ones apart.
     seen: HashMap<Fingerprint, u32>,
+    /// One shared copy of each repeated string (targets, ids, titles, packages).
+    strings: Interner,
 }
 
 impl Builder {
@@ -417,6 +419,7 @@ impl Builder {
             None => target.to_string(),
         };
         let resource = resource.unwrap_or("");
+        let shared_location = self.strings.text(&location);
 
         if matches!(class, Some("os-pkgs" | "lang-pkgs")) || result.vulnerabilities.is_some() {
             self.covers = self.covers.with(Category::Vulnerability);
@@ -438,14 +441,14 @@ impl Builder {
             self.findings.push(Finding {
                 category: Category::Vulnerability,
                 severity: severity(raw_severity),
-                severity_raw: raw_severity.unwrap_or("").into(),
-                rule_id: id.into(),
-                title: text(&v.title).unwrap_or(id).into(),
-                location: location.as_str().into(),
+                severity_raw: self.strings.text(raw_severity.unwrap_or("")),
+                rule_id: self.strings.text(id),
+                title: self.strings.text(text(&v.title).unwrap_or(id)),
+                location: Text::clone(&shared_location),
                 package: Some(Package {
-                    name: name.into(),
-                    installed: text(&v.installed).map(Into::into),
-                    fixed: text(&v.fixed).map(Into::into),
+                    name: self.strings.text(name),
+                    installed: text(&v.installed).map(|t| self.strings.text(t)),
+                    fixed: text(&v.fixed).map(|t| self.strings.text(t)),
                 }),
                 status,
                 // The same CVE in the same package of the same asset is one problem, whichever
@@ -491,10 +494,10 @@ impl Builder {
             self.findings.push(Finding {
                 category: Category::Misconfiguration,
                 severity: severity(raw_severity),
-                severity_raw: raw_severity.unwrap_or("").into(),
-                rule_id: id.into(),
-                title: text(&m.title).unwrap_or(id).into(),
-                location: with_line(&location, line).into(),
+                severity_raw: self.strings.text(raw_severity.unwrap_or("")),
+                rule_id: self.strings.text(id),
+                title: self.strings.text(text(&m.title).unwrap_or(id)),
+                location: self.strings.text(&with_line(&location, line)),
                 package: None,
                 status,
                 fingerprint,
@@ -539,10 +542,12 @@ impl Builder {
             self.findings.push(Finding {
                 category: Category::Secret,
                 severity: severity(raw_severity),
-                severity_raw: raw_severity.unwrap_or("").into(),
-                rule_id: rule.into(),
-                title: text(&s.title).unwrap_or(rule).into(),
-                location: with_line(&location, s.start_line.filter(|l| *l > 0)).into(),
+                severity_raw: self.strings.text(raw_severity.unwrap_or("")),
+                rule_id: self.strings.text(rule),
+                title: self.strings.text(text(&s.title).unwrap_or(rule)),
+                location: self
+                    .strings
+                    .text(&with_line(&location, s.start_line.filter(|l| *l > 0))),
                 package: None,
                 status: Status::Open,
                 fingerprint,
