@@ -171,3 +171,20 @@ fn ci_runs_the_readme_test_command() {
         "{ci}"
     );
 }
+
+#[test]
+fn charts_never_ask_plotters_to_measure_text() {
+    // These measure text through `window`, which a Web Worker lacks (see ARCHITECTURE.md).
+    let found = offenders(
+        "src/core",
+        &[
+            ".caption(",
+            "configure_series_labels",
+            "Pie::new",
+            "right_y_label_area_size",
+            "LabelAreaPosition::Right",
+        ],
+        |_| false,
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}

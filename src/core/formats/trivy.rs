@@ -25,7 +25,7 @@ use crate::core::time::Timestamp;
 pub const FORMAT: Format = Format {
     id: "trivy",
     label: "Trivy JSON",
-    command: "`trivy image|fs|repo|config -f json`, `trivy k8s --report all -f json`",
+    command: "`trivy image`, `fs`, `repo` or `config` with `-f json`; `trivy k8s --report all -f json`",
     severity_mapping: "`Severity` CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN map one to one",
     feeds: "vulnerabilities, misconfigurations with passed/failed check counts, secrets",
     detect,
