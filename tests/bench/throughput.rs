@@ -14,6 +14,10 @@ use posture::core::engine::Engine;
 use posture::core::formats;
 use posture::core::time::Timestamp;
 
+#[path = "../it/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const TARGET_BYTES: usize = 100 * 1000 * 1000;
 const RUNS: usize = 7;
 /// Distinct CVEs and packages in the generated report.
@@ -105,20 +109,8 @@ fn peak_rss_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// xorshift64*: deterministic across machines.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
+fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+    items[rng.below(items.len())]
 }
 
 const WORDS: &[&str] = &[
@@ -187,12 +179,12 @@ fn generate(target: usize) -> String {
             let cve = 2_000_000 + rng.next() % CVE_POOL;
             let year = 2015 + cve % 11;
             let package = format!("pkg{}", rng.next() % PACKAGE_POOL);
-            let severity = rng.pick(&severities);
-            let status = rng.pick(&statuses);
+            let severity = pick(&mut rng, &severities);
+            let status = pick(&mut rng, &statuses);
             // Real Trivy vulnerabilities run 1.8–3.5 KB: 5–30 references, 150–700 characters of
             // description (the real fixtures); these aim at the middle of that range.
             let words = 40 + rng.next() % 70;
-            let description: Vec<&str> = (0..words).map(|_| rng.pick(WORDS)).collect();
+            let description: Vec<&str> = (0..words).map(|_| pick(&mut rng, WORDS)).collect();
             let references: Vec<String> = (0..4 + rng.next() % 17)
                 .map(|r| format!(r#""https://security.example/advisories/{year}/{cve}/{r}""#))
                 .collect();

@@ -67,13 +67,32 @@ export class PosturePage {
     });
   }
 
+  /** How many files the Sources tab counts. */
+  async sourceCount() {
+    return this.page.evaluate(() => {
+      const tab = document.querySelector('a.tab[href="#/sources"]')?.textContent ?? "";
+      return Number(tab.match(/\((\d+)\)/)?.[1] ?? 0);
+    });
+  }
+
+  /** Waits until `count` files are listed and everything asked has been done. */
+  async settled(count) {
+    await this.page.waitForFunction(
+      (count) => {
+        const tab = document.querySelector('a.tab[href="#/sources"]')?.textContent ?? "";
+        const listed = Number(tab.match(/\((\d+)\)/)?.[1] ?? 0);
+        return listed === count && document.querySelector("#posture")?.dataset.busy === "false";
+      },
+      count,
+      { timeout: 120_000 },
+    );
+  }
+
   /** Drops files through the file input and waits for them to be processed. */
   async addFiles(paths) {
+    const before = await this.sourceCount();
     await this.page.setInputFiles("input[type=file]", paths);
-    await this.page.waitForFunction(() => document.querySelector("#posture")?.dataset.busy === "true", null, {
-      timeout: 10_000,
-    }).catch(() => {});
-    await this.idle();
+    await this.settled(before + paths.length);
   }
 
   async goto(view) {

@@ -8,6 +8,7 @@
 //! - `tidy`: the architecture's invariants.
 //! - `readme`: README tables generated from the registries.
 
+mod rng;
 mod support;
 
 mod conformance;

@@ -4,23 +4,8 @@
 use posture::core::engine::Engine;
 use posture::core::formats;
 
+use crate::rng::Rng;
 use crate::support::{read, real_dir};
-
-/// xorshift64*: small, fast, and the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 fn real_files() -> Vec<Vec<u8>> {
     let mut files: Vec<_> = std::fs::read_dir(real_dir("trivy"))
