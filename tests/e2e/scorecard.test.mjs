@@ -245,6 +245,11 @@ describe("Posture in Chromium", () => {
     for (const id of ["critical_open", "vuln_mttr", "resolved_vulns_pct", "iac_policy_pass_rate", "secrets_exposed"]) {
       assert.notEqual((await p.kpi(id)).value, "", id);
     }
+    // The executive scorecard prints on one page (A4 landscape, the print stylesheet).
+    await p.page.emulateMedia({ media: "print" });
+    const pdf = await p.page.pdf({ format: "A4", landscape: true, printBackground: true });
+    assert.equal(pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g)?.length, 1, "pages in the printed scorecard");
+    await p.page.emulateMedia({ media: "screen" });
     await p.goto("metrics");
     assert.equal(await p.page.locator("figure.chart .svg svg").count(), 3);
     await p.page.screenshot({ path: join(artifacts, "metrics.png"), fullPage: true });
