@@ -228,6 +228,7 @@ impl Engine {
         let vulnerabilities = History::new(&items, Category::Vulnerability, period);
         let secrets = History::new(&items, Category::Secret, period);
         let cx = Context {
+            now,
             items: &items,
             current: &current,
             period,

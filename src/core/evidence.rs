@@ -1,8 +1,9 @@
 //! The loaded snapshots, the selected period, and what is true at its end.
 //!
 //! "Current" follows one rule, stated in every formula that uses it: for each asset, each tool and
-//! each category the tool looked for, the latest snapshot in the period speaks; older ones are
-//! superseded. A snapshot that did not look for a category (a config scan, for vulnerabilities)
+//! each category the tool looked for, the latest snapshot up to the end of the period speaks;
+//! older ones are superseded. An asset not rescanned during the period keeps its last known
+//! state, and the KPIs say so. A snapshot that did not look for a category (a config scan, for vulnerabilities)
 //! leaves the last word on it to the snapshot that did. Findings are then merged by asset and
 //! fingerprint, so the same problem reported by two tools counts once.
 
@@ -122,16 +123,27 @@ pub struct Current<'a> {
     pub selected: [Vec<usize>; 6],
     /// Findings of the selected snapshots, one per asset and fingerprint, in load order.
     pub findings: Vec<CurrentFinding<'a>>,
-    /// Snapshots in the period that no category selected: superseded by newer ones.
+    /// Snapshots up to the period's end that no category selected: superseded by newer ones.
     pub superseded: Vec<usize>,
-    /// Snapshots outside the period.
+    /// Snapshots after the period's end (or untimed, for a bounded period).
     pub outside: Vec<usize>,
+    /// Selected snapshots taken before the period began: no newer scan of their asset.
+    pub stale: Vec<usize>,
 }
 
 impl<'a> Current<'a> {
     pub fn new(items: &'a [Item<'a>], period: Period) -> Current<'a> {
         let (assets, asset_of) = intern_assets(items);
-        let inside: Vec<bool> = items.iter().map(|i| period.contains(i.taken_at)).collect();
+        // The state at the end of the period: every snapshot up to its end may speak (an asset
+        // not rescanned during the period keeps its last known state). Untimed snapshots only
+        // speak when the period is unbounded.
+        let inside: Vec<bool> = items
+            .iter()
+            .map(|i| match i.taken_at {
+                Some(at) => period.reaches(at),
+                None => !period.is_bounded(),
+            })
+            .collect();
         let mut selected: [Vec<usize>; 6] = Default::default();
         for category in Category::ALL {
             // (asset, format) → the latest snapshot covering the category.
@@ -199,6 +211,9 @@ impl<'a> Current<'a> {
             .filter(|&i| picked[i] == 0 && inside[i])
             .collect();
         let outside = (0..items.len()).filter(|&i| !inside[i]).collect();
+        let stale = (0..items.len())
+            .filter(|&i| picked[i] != 0 && !period.contains(items[i].taken_at))
+            .collect();
         Current {
             items,
             assets,
@@ -207,6 +222,7 @@ impl<'a> Current<'a> {
             findings,
             superseded,
             outside,
+            stale,
         }
     }
 

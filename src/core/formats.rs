@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::json;
 use super::model::Snapshot;
+use super::settings::SourceKind;
 use super::sniff::{self, Shape, Sniff};
 
 /// One input format.
@@ -25,6 +26,8 @@ pub struct Format {
     pub severity_mapping: &'static str,
     /// What it feeds: findings categories, KPIs.
     pub feeds: &'static str,
+    /// The kinds of evidence it can provide, for `log_coverage`.
+    pub kinds: &'static [SourceKind],
     /// Whether a sniffed document is this format.
     pub detect: fn(&Sniff) -> bool,
     pub parse: fn(&Input) -> Result<Parsed, ParseError>,
@@ -46,6 +49,14 @@ pub struct Parsed {
 pub type ParseError = json::JsonError;
 
 pub static FORMATS: &[Format] = &[trivy::FORMAT];
+
+/// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
+pub fn readable_kinds() -> Vec<SourceKind> {
+    SourceKind::ALL
+        .into_iter()
+        .filter(|k| FORMATS.iter().any(|f| f.kinds.contains(k)))
+        .collect()
+}
 
 pub fn by_id(id: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|f| f.id == id)

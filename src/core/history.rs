@@ -31,11 +31,6 @@ impl Lifecycle<'_> {
     pub fn days_to_fix(&self) -> Option<f64> {
         self.fixed_at.map(|fixed| fixed.days_since(self.first_seen))
     }
-
-    /// Age when last seen open.
-    pub fn age_days(&self) -> f64 {
-        self.last_seen.days_since(self.first_seen)
-    }
 }
 
 /// One asset's snapshots by one tool, for one category, in time order.
@@ -73,7 +68,10 @@ impl<'a> History<'a> {
                 Some(_) => {}
             }
         }
-        let mut streams: Vec<Vec<usize>> = by_stream.into_values().collect();
+        let mut streams: Vec<Vec<usize>> = by_stream
+            .into_values()
+            .map(|s| one_per_instant(items, s))
+            .collect();
         streams.sort_unstable(); // Deterministic order: by first index.
         if streams.iter().all(|s| s.len() < 2) {
             // One scan per asset: nothing can have been fixed, and no KPI reads lifecycles.
@@ -90,8 +88,7 @@ impl<'a> History<'a> {
 
         let mut lifecycles: Vec<Lifecycle> = Vec::new();
         let mut series = Vec::new();
-        for mut stream in streams {
-            stream.sort_by_key(|&i| (items[i].taken_at, i));
+        for stream in streams {
             // Fingerprint → its open lifecycle.
             let mut open: FxHashMap<u64, usize> = FxHashMap::default();
             for &i in &stream {
@@ -176,4 +173,18 @@ impl<'a> History<'a> {
             l.fixed_at.is_none() && latest.get(&(l.asset, l.format)) == Some(&l.last_seen)
         })
     }
+}
+
+/// A stream in time order, with one snapshot per instant: the same scan loaded twice (or under
+/// two names) is one observation, not a history. The one loaded last is kept.
+fn one_per_instant(items: &[Item], mut stream: Vec<usize>) -> Vec<usize> {
+    stream.sort_by_key(|&i| (items[i].taken_at, i));
+    let mut kept: Vec<usize> = Vec::with_capacity(stream.len());
+    for i in stream {
+        match kept.last_mut() {
+            Some(last) if items[*last].taken_at == items[i].taken_at => *last = i,
+            _ => kept.push(i),
+        }
+    }
+    kept
 }

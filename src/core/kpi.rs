@@ -9,6 +9,7 @@ use super::formats;
 use super::history::{History, Lifecycle};
 use super::model::{Category, PassFail, Severity, Snapshot, Status};
 use super::settings::{Settings, SourceKind};
+use super::time::Timestamp;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
@@ -127,6 +128,8 @@ pub fn status(value: f64, target: f64, direction: Direction) -> KpiStatus {
 
 /// Everything a KPI can be computed from.
 pub struct Context<'a> {
+    /// The caller's clock: the end of an open period.
+    pub now: Timestamp,
     pub items: &'a [Item<'a>],
     pub current: &'a Current<'a>,
     pub period: Period,
@@ -205,6 +208,11 @@ impl Measure {
 
     fn note(mut self, note: Option<String>) -> Measure {
         self.notes.extend(note);
+        self
+    }
+
+    fn notes(mut self, notes: Vec<String>) -> Measure {
+        self.notes.extend(notes);
         self
     }
 }
@@ -600,7 +608,7 @@ fn critical_open(cx: &Context) -> Measure {
         .count();
     Measure::count(open, formula, current.inputs_for(&[Category::Vulnerability]))
         .note((suppressed > 0).then(|| format!("{suppressed} critical vulnerabilities marked not affected or suppressed are not counted")))
-        .note(superseded_note(cx))
+        .notes(state_notes(cx, Category::Vulnerability))
 }
 
 fn secrets_exposed(cx: &Context) -> Measure {
@@ -623,7 +631,7 @@ fn secrets_exposed(cx: &Context) -> Measure {
     };
     Measure::count(open, formula, current.inputs_for(&[Category::Secret]))
         .note(Some(resolution))
-        .note(superseded_note(cx))
+        .notes(state_notes(cx, Category::Secret))
 }
 
 fn iac_policy_pass_rate(cx: &Context) -> Measure {
@@ -651,7 +659,7 @@ fn iac_policy_pass_rate(cx: &Context) -> Measure {
         formula,
         inputs,
     )
-    .note(superseded_note(cx))
+    .notes(state_notes(cx, Category::Misconfiguration))
 }
 
 fn sast_sca_pass_rate(cx: &Context) -> Measure {
@@ -688,6 +696,7 @@ fn sast_sca_pass_rate(cx: &Context) -> Measure {
         .collect();
     Measure::ratio(passed as f64, scans.len() as f64, formula, inputs)
         .note((!failed.is_empty()).then(|| format!("failing the gate: {}", failed.join(", "))))
+        .notes(state_notes(cx, Category::Vulnerability))
 }
 
 /// The source kinds a snapshot shows to be present.
@@ -723,6 +732,10 @@ fn log_coverage(cx: &Context) -> Measure {
         .collect();
     let (have, lack): (Vec<SourceKind>, Vec<SourceKind>) =
         expected.iter().partition(|k| present.contains(k));
+    let unread: Vec<SourceKind> = SourceKind::ALL
+        .into_iter()
+        .filter(|k| !expected.contains(k))
+        .collect();
     let names = |kinds: &[SourceKind]| {
         kinds
             .iter()
@@ -738,6 +751,12 @@ fn log_coverage(cx: &Context) -> Measure {
     )
     .note((!have.is_empty()).then(|| format!("present: {}", names(&have))))
     .note((!lack.is_empty()).then(|| format!("missing: {}", names(&lack))))
+    .note((!unread.is_empty()).then(|| {
+        format!(
+            "not expected (this version cannot read them yet): {}",
+            names(&unread)
+        )
+    }))
 }
 
 fn history_inputs(cx: &Context) -> Vec<String> {
@@ -849,10 +868,12 @@ fn vuln_sla_compliance(cx: &Context) -> Measure {
             _ => no_sla += 1,
         }
     }
+    // Still open: its age at the end of the period (now, for all data), not at its last scan.
+    let end = cx.period.to.unwrap_or(cx.now);
     let mut past = 0;
     for l in history.open_at_end(cx.items, cx.period) {
         match s.sla(l.severity) {
-            Some(sla) => past += usize::from(l.age_days() > sla),
+            Some(sla) => past += usize::from(end.days_since(l.first_seen) > sla),
             None => no_sla += 1,
         }
     }
@@ -927,9 +948,29 @@ fn critical_high_reduction(cx: &Context) -> Measure {
         .note(Some(format!("{start} open at the start, {end} at the end")))
 }
 
-fn superseded_note(cx: &Context) -> Option<String> {
-    let n = cx.current.superseded.len();
-    (n > 0).then(|| format!("{n} older snapshots are superseded by newer scans of the same asset"))
+/// Notes for KPIs on the state at the end of the period: what was superseded, what is stale.
+fn state_notes(cx: &Context, category: Category) -> Vec<String> {
+    let mut notes = Vec::new();
+    let superseded = cx.current.superseded.len();
+    if superseded > 0 {
+        notes.push(format!(
+            "{superseded} older snapshots are superseded by newer scans of the same asset"
+        ));
+    }
+    let stale: Vec<&str> = cx
+        .current
+        .stale
+        .iter()
+        .filter(|i| cx.current.selected_for(category).contains(i))
+        .map(|&i| cx.items[i].name)
+        .collect();
+    if !stale.is_empty() {
+        notes.push(format!(
+            "taken before this period began, with no newer scan of the asset: {}",
+            stale.join(", ")
+        ));
+    }
+    notes
 }
 
 fn mean(values: &[f64]) -> f64 {

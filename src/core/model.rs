@@ -211,21 +211,39 @@ pub struct Asset {
 
 impl Asset {
     /// A container image named by its repository: `ghcr.io/acme/api:1.4@sha256:…` →
-    /// `ghcr.io/acme/api`. A registry port (`localhost:5000/api`) is kept.
+    /// `ghcr.io/acme/api`. A registry port (`localhost:5000/api`) is kept, and so is a file path
+    /// to an image archive (`C:\images\api.tar`, `images/alpine.tar.gz`): it has no tag.
     pub fn image(reference: &str) -> Asset {
-        let without_digest = reference
-            .split_once('@')
-            .map_or(reference, |(name, _)| name);
-        let last_slash = without_digest.rfind('/').map_or(0, |i| i + 1);
-        let name = match without_digest[last_slash..].rfind(':') {
-            Some(colon) => &without_digest[..last_slash + colon],
-            None => without_digest,
+        let name = if looks_like_a_path(reference) {
+            reference
+        } else {
+            let without_digest = reference
+                .split_once('@')
+                .map_or(reference, |(name, _)| name);
+            let last_slash = without_digest.rfind('/').map_or(0, |i| i + 1);
+            match without_digest[last_slash..].rfind(':') {
+                Some(colon) => &without_digest[..last_slash + colon],
+                None => without_digest,
+            }
         };
         Asset {
             kind: AssetKind::ContainerImage,
             name: name.to_string(),
         }
     }
+}
+
+/// A file path rather than an image reference: a backslash, a drive letter, an archive suffix.
+fn looks_like_a_path(reference: &str) -> bool {
+    let bytes = reference.as_bytes();
+    let drive = bytes.len() > 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/');
+    let archive = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".oci"]
+        .iter()
+        .any(|s| reference.ends_with(s));
+    drive || archive || reference.contains('\\')
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -336,6 +354,10 @@ mod tests {
             ("localhost:5000/api:2", "localhost:5000/api"),
             ("alpine:3.10", "alpine"),
             ("images/alpine-310.tar.gz", "images/alpine-310.tar.gz"),
+            (r"C:\images\api.tar", r"C:\images\api.tar"),
+            (r"C:\images\web.tar", r"C:\images\web.tar"),
+            ("D:/scans/app.tar", "D:/scans/app.tar"),
+            ("registry:5000/app.tar:1", "registry:5000/app.tar"),
         ] {
             assert_eq!(Asset::image(reference).name, name, "{reference}");
         }

@@ -63,6 +63,8 @@ pub struct Settings {
     pub sla_days: [f64; 4],
     /// A scan fails the SAST/SCA gate when it has an open finding at or above this severity.
     pub gate: Severity,
+    /// The kinds `log_coverage` expects. By default those this build can read: a kind no file
+    /// could provide yet would make the KPI unreachable whatever the user drops.
     pub expected_sources: Vec<SourceKind>,
 }
 
@@ -73,7 +75,7 @@ impl Default for Settings {
             weights: BTreeMap::new(),
             sla_days: [7.0, 30.0, 90.0, 180.0],
             gate: Severity::High,
-            expected_sources: SourceKind::ALL.to_vec(),
+            expected_sources: super::formats::readable_kinds(),
         }
     }
 }

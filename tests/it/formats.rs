@@ -27,7 +27,8 @@ fn trivy_image_with_every_kind_of_vulnerability_entry() {
             listed: [6, 0, 0],
             open: [2, 1, 1, 0, 0, 1],
             suppressed: 1,
-            covers: vec![Vulnerability],
+            // Package results: Trivy's default scanners ran (vulnerabilities and secrets).
+            covers: vec![Vulnerability, Secret],
             warnings: 2,
             ..Expect::default()
         },
@@ -113,7 +114,8 @@ fn trivy_clean_image_still_covers_vulnerabilities() {
             format: "trivy",
             asset: "alpine".into(),
             taken_at: None,
-            covers: vec![Vulnerability],
+            // A clean image: the default scanners found nothing.
+            covers: vec![Vulnerability, Secret],
             warnings: 1,
             ..Expect::default()
         },
@@ -134,7 +136,7 @@ fn trivy_k8s_resources_keep_workloads_apart() {
             listed: [2, 1, 0],
             open: [0, 2, 1, 0, 0, 0],
             iac: Some((20, 1)),
-            covers: vec![Vulnerability, Misconfiguration],
+            covers: vec![Vulnerability, Misconfiguration, Secret],
             warnings: 1,
             ..Expect::default()
         },

@@ -7,6 +7,10 @@
 //! `Misconfigurations[]` → misconfiguration findings (`FAIL` open, `PASS` passed, `EXCEPTION`
 //! suppressed); `Secrets[]` → secret findings. IaC pass/fail counts come from each result's
 //! `MisconfSummary` when present, else from the listed statuses.
+//!
+//! Coverage (what the scan looked for, so that what it does not list counts as absent): a report
+//! with package results, or an image report with no results, ran Trivy's default scanners
+//! (vulnerabilities and secrets); config results mean misconfigurations were checked.
 
 use std::collections::HashMap;
 
@@ -19,6 +23,7 @@ use crate::core::model::{
     Asset, AssetKind, Category, Coverage, Finding, Fingerprint, Interner, Package, PassFail,
     Severity, Snapshot, Status, Text, Tool,
 };
+use crate::core::settings::SourceKind;
 use crate::core::sniff::{Shape, Sniff};
 use crate::core::time::Timestamp;
 
@@ -28,6 +33,11 @@ pub const FORMAT: Format = Format {
     command: "`trivy image`, `fs`, `repo` or `config` with `-f json`; `trivy k8s --report all -f json`",
     severity_mapping: "`Severity` CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN map one to one",
     feeds: "vulnerabilities, misconfigurations with passed/failed check counts, secrets",
+    kinds: &[
+        SourceKind::VulnerabilityScan,
+        SourceKind::SecretScan,
+        SourceKind::IacScan,
+    ],
     detect,
     parse,
 };
@@ -224,10 +234,6 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     }
 
     let image = text(&report.artifact_type) == Some("container_image");
-    if image {
-        // An image scan looks for vulnerabilities by default, even when it lists no result.
-        out.covers = out.covers.with(Category::Vulnerability);
-    }
     for (i, result) in report.results.iter().flatten().enumerate() {
         out.add_result(None, result, &format!("Results[{i}]"));
     }
@@ -260,6 +266,20 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 out.add_result(Some(&prefix), result, &format!("{key}[{i}].Results[{j}]"));
             }
         }
+    }
+    // The report does not say which scanners ran. Trivy's defaults (image, fs, repo, k8s) look
+    // for vulnerabilities and secrets, so a report with package results, or an image report with
+    // no results at all, ran them: a secret it does not list is gone, not unchecked. A report of
+    // secrets or config results only (`--scanners secret`, `trivy config`) looked for nothing else.
+    // (The pre-0.50 `trivy k8s` shape says what it covered by its keys.)
+    let legacy = report.vulnerable_resources.is_some() || report.misconfigured_resources.is_some();
+    let no_results =
+        report.results.as_ref().is_none_or(Vec::is_empty) && report.resources.is_none();
+    if !legacy && (out.package_results || (image && no_results)) {
+        out.covers = out
+            .covers
+            .with(Category::Vulnerability)
+            .with(Category::Secret);
     }
     if out.licenses > 0 {
         out.warn(
@@ -398,6 +418,8 @@ struct Builder {
     /// Whether any IaC check was reported at all (a pass rate of 0/0 is no data, not 0 %).
     iac: bool,
     licenses: usize,
+    /// Whether any result lists packages (os-pkgs, lang-pkgs): the vulnerability scanner ran.
+    package_results: bool,
     /// How often a misconfiguration or secret identity was seen, to tell identical ones apart.
     seen: HashMap<Fingerprint, u32>,
     /// One shared copy of each repeated string (targets, ids, titles, packages).
@@ -422,7 +444,7 @@ impl Builder {
         let shared_location = self.strings.text(&location);
 
         if matches!(class, Some("os-pkgs" | "lang-pkgs")) || result.vulnerabilities.is_some() {
-            self.covers = self.covers.with(Category::Vulnerability);
+            self.package_results = true;
         }
         for (i, v) in result.vulnerabilities.iter().flatten().enumerate() {
             let Some(id) = text(&v.id) else {
