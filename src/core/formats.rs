@@ -119,6 +119,27 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, Box<FileError>> {
         }
         return Ok(parsed);
     }
+    // Reports appended into one file (`trivy … >> all.json`) look like JSON lines.
+    if sniffed.shape == Shape::JsonLines {
+        let first = Sniff {
+            shape: Shape::Object,
+            value: sniffed.value.clone(),
+        };
+        if let Some(format) = FORMATS.iter().find(|f| (f.detect)(&first)) {
+            let detail = format!(
+                "this file holds several {} documents one after another (appended with `>>`?); \
+                 Posture reads one report per file",
+                format.label
+            );
+            let location = json::second_value_line(&text)
+                .map_or_else(Location::default, |line| Location::at(line, 1));
+            return Err(fail(
+                Some(format),
+                ErrorKind::Unsupported { detail },
+                location,
+            ));
+        }
+    }
     let unknown = match sniffed.shape {
         Shape::Text => ErrorKind::NotJson {
             detail: starts_with(text.as_bytes()),

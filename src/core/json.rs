@@ -107,6 +107,15 @@ pub fn validate(text: &str, lines: bool) -> Result<(), JsonError> {
     }
 }
 
+/// The line on which a second top-level JSON value starts, if there is one.
+pub fn second_value_line(text: &str) -> Option<usize> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<de::IgnoredAny>();
+    values.next()?.ok()?;
+    let end = values.byte_offset();
+    let start = end + text[end..].find(|c: char| !c.is_whitespace())?;
+    Some(text[..start].matches('\n').count() + 1)
+}
+
 pub fn json_error(error: &serde_json::Error, path: Option<String>) -> JsonError {
     let location = Location {
         line: (error.line() > 0).then_some(error.line()),

@@ -168,7 +168,14 @@ fn trivy_utf16_from_powershell_loads() {
 
 #[test]
 fn trivy_errors_say_what_and_where() {
-    let cases: [(&str, Option<&str>, &str); 8] = [
+    let cases: [(&str, Option<&str>, &str); 9] = [
+        (
+            // Two reports written with `>>` into one file.
+            "appended.json",
+            Some("trivy"),
+            "not supported: this file holds several Trivy JSON documents one after another \
+             (appended with `>>`?); Posture reads one report per file (line 2, column 1)",
+        ),
         (
             "truncated.json",
             Some("trivy"),
@@ -262,5 +269,17 @@ fn secrets_are_identified_by_their_masked_match_not_their_line() {
     assert_eq!(
         (&*a.findings[0].location, &*b.findings[0].location),
         ("a.env:3", "a.env:30")
+    );
+}
+
+#[test]
+fn a_summary_count_left_out_is_zero() {
+    // Found by the shaped-document robustness test: a missing count failed the whole file.
+    let doc = br#"{"SchemaVersion":2,"ArtifactName":"infra","ArtifactType":"repository",
+        "Results":[{"Target":"main.tf","Class":"config","MisconfSummary":{"Successes":5}}]}"#;
+    let parsed = formats::load("summary.json", doc).unwrap();
+    assert_eq!(
+        parsed.snapshot.iac_checks.map(|c| (c.passed, c.failed)),
+        Some((5, 0))
     );
 }

@@ -77,3 +77,209 @@ fn mutated_real_files_never_panic() {
     let view = engine.view(posture::core::time::Timestamp(0));
     assert_eq!(view.tiles.len(), 19);
 }
+
+/// A JSON value of a random type: what a field of the wrong type looks like.
+fn random_value(rng: &mut Rng, depth: usize) -> String {
+    match rng.below(if depth > 2 { 5 } else { 7 }) {
+        0 => "null".into(),
+        1 => ["true", "false"][rng.below(2)].into(),
+        2 => format!("{}", rng.next() as i64 % 1000),
+        3 => format!("{:e}", rng.next() as f64),
+        4 => {
+            let strings = [
+                "",
+                " ",
+                "CRITICAL",
+                "high",
+                "not_affected",
+                "FAIL",
+                "PASS",
+                "EXCEPTION",
+                "2026-01-01T00:00:00Z",
+                "é\u{2028}\u{10ffff}",
+                "\\\"",
+                "os-pkgs",
+                "secret",
+                "config",
+                "C:\\\\x.tar",
+                "<img src=x>",
+            ];
+            serde_json::to_string(strings[rng.below(strings.len())]).unwrap()
+        }
+        5 => format!(
+            "[{}]",
+            (0..rng.below(3))
+                .map(|_| random_value(rng, depth + 1))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        _ => format!("{{\"x\":{}}}", random_value(rng, depth + 1)),
+    }
+}
+
+/// Whether `random_object` may give fields values of the wrong type.
+static WRONG_TYPES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// An object with the given keys, each present or not, with a plausible or a random value.
+/// A field name and how to make a plausible value for it.
+type Field<'f> = (&'f str, &'f dyn Fn(&mut Rng) -> String);
+
+fn random_object(rng: &mut Rng, fields: &[Field]) -> String {
+    let mut parts = Vec::new();
+    for (key, plausible) in fields {
+        // One wrong field anywhere fails the whole file, so only some documents get them: the
+        // success paths (aggregating odd but well-typed values) need exercising too.
+        let wrong_types = WRONG_TYPES.load(std::sync::atomic::Ordering::Relaxed);
+        match rng.below(40) {
+            0..=2 => {}
+            3 if wrong_types => parts.push(format!("\"{key}\":{}", random_value(rng, 0))),
+            _ => parts.push(format!("\"{key}\":{}", plausible(rng))),
+        }
+    }
+    format!("{{{}}}", parts.join(","))
+}
+
+#[test]
+fn random_trivy_shaped_documents_never_panic() {
+    let mut rng = Rng(7);
+    let mut engine = Engine::default();
+    let text = |choices: &'static [&'static str]| {
+        move |rng: &mut Rng| serde_json::to_string(choices[rng.below(choices.len())]).unwrap()
+    };
+    let severity = text(&["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN", "bogus", ""]);
+    let id = text(&["CVE-1", "CVE-2", "KSV-1", "aws-key", ""]);
+    let words = text(&["a", "b c", "<x>", "", "é"]);
+    let line = |rng: &mut Rng| format!("{}", rng.below(5));
+    let list = |rng: &mut Rng, item: &dyn Fn(&mut Rng) -> String| {
+        format!(
+            "[{}]",
+            (0..rng.below(4))
+                .map(|_| item(rng))
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    };
+    let mut loaded = 0;
+    for _ in 0..1_500 {
+        let vulnerability = |rng: &mut Rng| {
+            random_object(
+                rng,
+                &[
+                    ("VulnerabilityID", &id),
+                    ("PkgName", &words),
+                    ("InstalledVersion", &words),
+                    ("FixedVersion", &words),
+                    ("Severity", &severity),
+                    ("Status", &text(&["fixed", "affected", "not_affected", ""])),
+                    ("Title", &words),
+                ],
+            )
+        };
+        let misconfiguration = |rng: &mut Rng| {
+            random_object(
+                rng,
+                &[
+                    ("ID", &id),
+                    ("AVDID", &id),
+                    ("Title", &words),
+                    ("Message", &words),
+                    ("Severity", &severity),
+                    ("Status", &text(&["FAIL", "PASS", "EXCEPTION", ""])),
+                    ("CauseMetadata", &|rng: &mut Rng| {
+                        random_object(rng, &[("StartLine", &line)])
+                    }),
+                ],
+            )
+        };
+        let secret = |rng: &mut Rng| {
+            random_object(
+                rng,
+                &[
+                    ("RuleID", &id),
+                    ("Title", &words),
+                    ("Severity", &severity),
+                    ("StartLine", &line),
+                    ("Match", &words),
+                ],
+            )
+        };
+        let result = |rng: &mut Rng| {
+            random_object(
+                rng,
+                &[
+                    ("Target", &words),
+                    (
+                        "Class",
+                        &text(&["os-pkgs", "lang-pkgs", "config", "secret", "license"]),
+                    ),
+                    ("Vulnerabilities", &|rng: &mut Rng| {
+                        list(rng, &vulnerability)
+                    }),
+                    ("Misconfigurations", &|rng: &mut Rng| {
+                        list(rng, &misconfiguration)
+                    }),
+                    ("MisconfSummary", &|rng: &mut Rng| {
+                        random_object(rng, &[("Successes", &line), ("Failures", &line)])
+                    }),
+                    ("Secrets", &|rng: &mut Rng| list(rng, &secret)),
+                    ("Licenses", &|rng: &mut Rng| {
+                        list(rng, &|_: &mut Rng| "{}".to_string())
+                    }),
+                ],
+            )
+        };
+        let resource = |rng: &mut Rng| {
+            random_object(
+                rng,
+                &[
+                    ("Namespace", &words),
+                    ("Kind", &words),
+                    ("Name", &words),
+                    ("Error", &words),
+                    ("Results", &|rng: &mut Rng| list(rng, &result)),
+                ],
+            )
+        };
+        WRONG_TYPES.store(rng.below(3) == 0, std::sync::atomic::Ordering::Relaxed);
+        let doc = random_object(
+            &mut rng,
+            &[
+                ("SchemaVersion", &|rng: &mut Rng| {
+                    ["2", "1", "3"][rng.below(3)].to_string()
+                }),
+                (
+                    "CreatedAt",
+                    &text(&[
+                        "2026-01-01T00:00:00Z",
+                        "yesterday",
+                        "2026-02-30T00:00:00Z",
+                        "",
+                    ]),
+                ),
+                (
+                    "ArtifactName",
+                    &text(&["app:1", ".", "", "C:\\x.tar", "a/b@sha256:1"]),
+                ),
+                (
+                    "ArtifactType",
+                    &text(&["container_image", "repository", "filesystem", "vm"]),
+                ),
+                ("ClusterName", &words),
+                ("Results", &|rng: &mut Rng| list(rng, &result)),
+                ("Resources", &|rng: &mut Rng| list(rng, &resource)),
+                ("Vulnerabilities", &|rng: &mut Rng| list(rng, &resource)),
+                ("Misconfigurations", &|rng: &mut Rng| list(rng, &resource)),
+            ],
+        );
+        let modified = posture::core::time::Timestamp(rng.below(5) as i64 * 86_400_000);
+        let row = engine.add("shaped.json", doc.as_bytes(), Some(modified));
+        loaded += usize::from(row.error.is_none());
+    }
+    // The generator is meant to reach the parser's success paths too, not only its errors.
+    assert!(loaded > 500, "only {loaded} documents loaded");
+    for choice in posture::core::evidence::PeriodChoice::CHOICES {
+        engine.set_period(choice);
+        let _ = engine.view(posture::core::time::Timestamp(10 * 86_400_000));
+        let _ = engine.scorecard(posture::core::time::Timestamp(10 * 86_400_000));
+    }
+}

@@ -183,11 +183,12 @@ struct Cause {
     start_line: Option<u64>,
 }
 
+/// A count Trivy leaves out is zero, not a reason to lose the file.
 #[derive(Deserialize)]
 struct MisconfSummary {
-    #[serde(rename = "Successes")]
+    #[serde(rename = "Successes", default)]
     successes: u64,
-    #[serde(rename = "Failures")]
+    #[serde(rename = "Failures", default)]
     failures: u64,
 }
 
