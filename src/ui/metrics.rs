@@ -31,7 +31,7 @@ fn MetricsPanel(metrics: Metrics) -> impl IntoView {
     view! {
         <section class="metrics">
             <p class="metrics-note">
-                "Open findings in the latest snapshot of each asset, in the selected period. "
+                "Open findings in the latest snapshot of each asset, as of the end of the selected period. "
                 "The same problem reported by two files counts once."
             </p>
             <div class="figures">
