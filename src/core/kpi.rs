@@ -4,11 +4,16 @@
 //! numerator, denominator, formula, the files that fed it and what was left out. With no input a
 //! KPI has no value — never a made-up zero — and says what to drop to measure it.
 
-use super::evidence::{Current, CurrentFinding, Item, Period};
+mod remediation;
+mod state;
+
+pub use state::source_kinds;
+
+use super::evidence::{Current, Item, Period};
 use super::formats;
-use super::history::{History, Lifecycle};
-use super::model::{Category, PassFail, Severity, Snapshot, Status};
-use super::settings::{Settings, SourceKind};
+use super::history::History;
+
+use super::settings::Settings;
 use super::time::Timestamp;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,7 +280,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(90.0),
         needs: HISTORY,
         formats: VULN_FORMATS,
-        compute: vuln_sla_compliance,
+        compute: remediation::vuln_sla_compliance,
     },
     KpiDef {
         id: "vuln_mttr",
@@ -285,7 +290,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::CriticalSla,
         needs: HISTORY,
         formats: VULN_FORMATS,
-        compute: vuln_mttr,
+        compute: remediation::vuln_mttr,
     },
     KpiDef {
         id: "resolved_vulns_pct",
@@ -295,7 +300,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(80.0),
         needs: HISTORY,
         formats: VULN_FORMATS,
-        compute: resolved_vulns_pct,
+        compute: remediation::resolved_vulns_pct,
     },
     KpiDef {
         id: "critical_open",
@@ -305,7 +310,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(0.0),
         needs: "a vulnerability scan",
         formats: VULN_FORMATS,
-        compute: critical_open,
+        compute: state::critical_open,
     },
     KpiDef {
         id: "critical_high_reduction",
@@ -315,7 +320,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(10.0),
         needs: HISTORY,
         formats: VULN_FORMATS,
-        compute: critical_high_reduction,
+        compute: remediation::critical_high_reduction,
     },
     KpiDef {
         id: "compliance_score",
@@ -345,7 +350,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(95.0),
         needs: "an IaC scan",
         formats: &["trivy", "checkov", "sarif"],
-        compute: iac_policy_pass_rate,
+        compute: state::iac_policy_pass_rate,
     },
     KpiDef {
         id: "cloud_misconfig_rate",
@@ -387,7 +392,7 @@ pub static KPIS: &[KpiDef] = &[
             "semgrep",
             "bandit",
         ],
-        compute: sast_sca_pass_rate,
+        compute: state::sast_sca_pass_rate,
     },
     KpiDef {
         id: "secrets_exposed",
@@ -397,7 +402,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(0.0),
         needs: "a secret scan",
         formats: &["trivy", "gitleaks", "trufflehog", "detect-secrets", "sarif"],
-        compute: secrets_exposed,
+        compute: state::secrets_exposed,
     },
     KpiDef {
         id: "unauthorized_api_attempts",
@@ -443,7 +448,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(100.0),
         needs: "any supported file",
         formats: &[],
-        compute: log_coverage,
+        compute: state::log_coverage,
     },
     KpiDef {
         id: "incident_rate_change",
@@ -584,400 +589,11 @@ pub fn overall(results: &[KpiResult], settings: &Settings) -> Overall {
     }
 }
 
-// ---- Computations -------------------------------------------------------------------------
-
-fn critical_open(cx: &Context) -> Measure {
-    let formula =
-        "count of open critical vulnerabilities in the latest snapshot of each asset".to_string();
-    let current = cx.current;
-    if current.selected_for(Category::Vulnerability).is_empty() {
-        return Measure::none(formula);
-    }
-    let critical = |f: &&CurrentFinding| f.finding.severity == Severity::Critical;
-    let open = current
-        .open_in(Category::Vulnerability)
-        .filter(critical)
-        .count();
-    let suppressed = current
-        .findings
-        .iter()
-        .filter(|f| {
-            f.finding.category == Category::Vulnerability && f.finding.status != Status::Open
-        })
-        .filter(critical)
-        .count();
-    Measure::count(open, formula, current.inputs_for(&[Category::Vulnerability]))
-        .note((suppressed > 0).then(|| format!("{suppressed} critical vulnerabilities marked not affected or suppressed are not counted")))
-        .notes(state_notes(cx, Category::Vulnerability))
-}
-
-fn secrets_exposed(cx: &Context) -> Measure {
-    let formula = "count of open secrets in the latest snapshot of each repository".to_string();
-    let current = cx.current;
-    if current.selected_for(Category::Secret).is_empty() {
-        return Measure::none(formula);
-    }
-    let open = current.open_in(Category::Secret).count();
-    let fixed: Vec<&Lifecycle> = cx.secrets.fixed_in(cx.period).collect();
-    let resolution = if fixed.is_empty() {
-        "mean time to resolution: no secret was seen removed in this period".to_string()
-    } else {
-        let days: Vec<f64> = fixed.iter().filter_map(|l| l.days_to_fix()).collect();
-        format!(
-            "mean time to resolution {} over {} removed secrets",
-            Unit::Days.format(mean(&days)),
-            days.len()
-        )
-    };
-    Measure::count(open, formula, current.inputs_for(&[Category::Secret]))
-        .note(Some(resolution))
-        .notes(state_notes(cx, Category::Secret))
-}
-
-fn iac_policy_pass_rate(cx: &Context) -> Measure {
-    let formula =
-        "passed ÷ (passed + failed) IaC checks × 100, in the latest IaC scan of each asset"
-            .to_string();
-    let mut checks = PassFail::default();
-    let mut inputs = Vec::new();
-    for &i in cx.current.selected_for(Category::Misconfiguration) {
-        if let Some(c) = cx.items[i].snapshot.iac_checks {
-            checks += c;
-            inputs.push(cx.items[i].name.to_string());
-        }
-    }
-    if checks.evaluated() == 0 {
-        return if inputs.is_empty() {
-            Measure::none(formula)
-        } else {
-            Measure::empty(formula, inputs, "the IaC scans evaluated no checks")
-        };
-    }
-    Measure::ratio(
-        checks.passed as f64,
-        checks.evaluated() as f64,
-        formula,
-        inputs,
-    )
-    .notes(state_notes(cx, Category::Misconfiguration))
-}
-
-fn sast_sca_pass_rate(cx: &Context) -> Measure {
-    let gate = cx.settings.gate;
-    let formula = format!(
-        "scans with no open finding at or above {} ÷ all code and dependency scans × 100, latest scan of each asset",
-        gate.as_str()
-    );
-    let mut scans: Vec<usize> = [Category::Vulnerability, Category::Code]
-        .iter()
-        .flat_map(|c| cx.current.selected_for(*c).iter().copied())
-        .collect();
-    scans.sort_unstable();
-    scans.dedup();
-    if scans.is_empty() {
-        return Measure::none(formula);
-    }
-    let passes = |s: &Snapshot| {
-        !s.findings.iter().any(|f| {
-            matches!(f.category, Category::Vulnerability | Category::Code)
-                && f.status == Status::Open
-                && f.severity.at_least(gate)
-        })
-    };
-    let failed: Vec<&str> = scans
-        .iter()
-        .filter(|&&i| !passes(cx.items[i].snapshot))
-        .map(|&i| cx.items[i].name)
-        .collect();
-    let passed = scans.len() - failed.len();
-    let inputs = scans
-        .iter()
-        .map(|&i| cx.items[i].name.to_string())
-        .collect();
-    Measure::ratio(passed as f64, scans.len() as f64, formula, inputs)
-        .note((!failed.is_empty()).then(|| format!("failing the gate: {}", failed.join(", "))))
-        .notes(state_notes(cx, Category::Vulnerability))
-}
-
-/// The source kinds a snapshot shows to be present.
-pub fn source_kinds(snapshot: &Snapshot) -> Vec<SourceKind> {
-    snapshot
-        .covers
-        .categories()
-        .map(|c| match c {
-            Category::Vulnerability => SourceKind::VulnerabilityScan,
-            Category::Misconfiguration => SourceKind::IacScan,
-            Category::Secret => SourceKind::SecretScan,
-            Category::Code => SourceKind::CodeScan,
-            Category::Policy => SourceKind::ClusterPolicy,
-            Category::Compliance => SourceKind::ClusterBenchmark,
-        })
-        .collect()
-}
-
-fn log_coverage(cx: &Context) -> Measure {
-    let formula = "source kinds present ÷ expected source kinds × 100".to_string();
-    let expected = &cx.settings.expected_sources;
-    let in_period: Vec<&Item> = cx
-        .items
-        .iter()
-        .filter(|i| cx.period.contains(i.taken_at))
-        .collect();
-    if in_period.is_empty() || expected.is_empty() {
-        return Measure::none(formula);
-    }
-    let present: Vec<SourceKind> = in_period
-        .iter()
-        .flat_map(|i| source_kinds(i.snapshot))
-        .collect();
-    let (have, lack): (Vec<SourceKind>, Vec<SourceKind>) =
-        expected.iter().partition(|k| present.contains(k));
-    let unread: Vec<SourceKind> = SourceKind::ALL
-        .into_iter()
-        .filter(|k| !expected.contains(k))
-        .collect();
-    let names = |kinds: &[SourceKind]| {
-        kinds
-            .iter()
-            .map(|k| k.label())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    Measure::ratio(
-        have.len() as f64,
-        expected.len() as f64,
-        formula,
-        in_period.iter().map(|i| i.name.to_string()).collect(),
-    )
-    .note((!have.is_empty()).then(|| format!("present: {}", names(&have))))
-    .note((!lack.is_empty()).then(|| format!("missing: {}", names(&lack))))
-    .note((!unread.is_empty()).then(|| {
-        format!(
-            "not expected (this version cannot read them yet): {}",
-            names(&unread)
-        )
-    }))
-}
-
-fn history_inputs(cx: &Context) -> Vec<String> {
-    let mut indices: Vec<usize> = cx
-        .vulnerabilities
-        .series
-        .iter()
-        .flat_map(|s| s.snapshots.iter().copied())
-        .collect();
-    indices.sort_unstable();
-    indices
-        .into_iter()
-        .map(|i| cx.items[i].name.to_string())
-        .collect()
-}
-
-fn resolved_vulns_pct(cx: &Context) -> Measure {
-    let formula =
-        "vulnerabilities fixed in the period ÷ (fixed + still open at its end) × 100".to_string();
-    let history = cx.vulnerabilities;
-    if !history.has_history() {
-        return Measure::none(formula);
-    }
-    let fixed = history.fixed_in(cx.period).count();
-    let open = history.open_at_end(cx.items, cx.period).count();
-    if fixed + open == 0 {
-        return Measure::empty(
-            formula,
-            history_inputs(cx),
-            "no vulnerability was open or fixed in this period",
-        );
-    }
-    Measure::ratio(
-        fixed as f64,
-        (fixed + open) as f64,
-        formula,
-        history_inputs(cx),
-    )
-}
-
-fn vuln_mttr(cx: &Context) -> Measure {
-    let formula = "mean(fixed_at − first_seen) in days over vulnerabilities fixed in the period; \
-                   first_seen is the first scan that found it (a lower bound)"
-        .to_string();
-    let history = cx.vulnerabilities;
-    if !history.has_history() {
-        return Measure::none(formula);
-    }
-    let fixed: Vec<&Lifecycle> = history.fixed_in(cx.period).collect();
-    if fixed.is_empty() {
-        return Measure::empty(
-            formula,
-            history_inputs(cx),
-            "no vulnerability was fixed in this period",
-        );
-    }
-    let days: Vec<f64> = fixed.iter().filter_map(|l| l.days_to_fix()).collect();
-    let by_severity: Vec<String> = Severity::ALL
-        .iter()
-        .filter_map(|s| {
-            let d: Vec<f64> = fixed
-                .iter()
-                .filter(|l| l.severity == *s)
-                .filter_map(|l| l.days_to_fix())
-                .collect();
-            (!d.is_empty()).then(|| {
-                format!(
-                    "{} {} ({})",
-                    s.as_str(),
-                    Unit::Days.format(mean(&d)),
-                    d.len()
-                )
-            })
-        })
-        .collect();
-    Measure {
-        value: Some(mean(&days)),
-        numerator: Some(days.iter().sum()),
-        denominator: Some(days.len() as f64),
-        formula,
-        inputs: history_inputs(cx),
-        notes: vec![
-            format!("median {}", Unit::Days.format(median(&days))),
-            format!("by severity: {}", by_severity.join(", ")),
-        ],
-        reason: None,
-    }
-}
-
-fn vuln_sla_compliance(cx: &Context) -> Measure {
-    let s = cx.settings;
-    let formula = format!(
-        "vulnerabilities fixed within SLA ÷ (fixed in the period + open past SLA at its end) × 100; \
-         SLA days: critical {}, high {}, medium {}, low {}",
-        s.sla_days[0], s.sla_days[1], s.sla_days[2], s.sla_days[3]
-    );
-    let history = cx.vulnerabilities;
-    if !history.has_history() {
-        return Measure::none(formula);
-    }
-    let mut no_sla = 0;
-    let (mut within, mut fixed) = (0, 0);
-    for l in history.fixed_in(cx.period) {
-        match (s.sla(l.severity), l.days_to_fix()) {
-            (Some(sla), Some(days)) => {
-                fixed += 1;
-                within += usize::from(days <= sla);
-            }
-            _ => no_sla += 1,
-        }
-    }
-    // Still open: its age at the end of the period (now, for all data), not at its last scan.
-    let end = cx.period.to.unwrap_or(cx.now);
-    let mut past = 0;
-    for l in history.open_at_end(cx.items, cx.period) {
-        match s.sla(l.severity) {
-            Some(sla) => past += usize::from(end.days_since(l.first_seen) > sla),
-            None => no_sla += 1,
-        }
-    }
-    if fixed + past == 0 {
-        return Measure::empty(
-            formula,
-            history_inputs(cx),
-            "no vulnerability was fixed or past its SLA in this period",
-        );
-    }
-    Measure::ratio(
-        within as f64,
-        (fixed + past) as f64,
-        formula,
-        history_inputs(cx),
-    )
-    .note(Some(format!(
-        "{fixed} fixed ({within} within SLA), {past} open past SLA"
-    )))
-    .note((no_sla > 0).then(|| {
-        format!("{no_sla} info or unknown-severity vulnerabilities have no SLA and are not counted")
-    }))
-}
-
-fn critical_high_reduction(cx: &Context) -> Measure {
-    let formula = "(open critical + high in each asset's first scan of the period − in its last) ÷ first × 100, \
-                   over assets scanned at least twice in the period"
-        .to_string();
-    let serious = |s: &Snapshot| {
-        let mut prints: Vec<u64> = s
-            .findings
-            .iter()
-            .filter(|f| {
-                f.category == Category::Vulnerability
-                    && f.status == Status::Open
-                    && matches!(f.severity, Severity::Critical | Severity::High)
-            })
-            .map(|f| f.fingerprint.0)
-            .collect();
-        prints.sort_unstable();
-        prints.dedup();
-        prints.len()
-    };
-    let (mut start, mut end, mut inputs) = (0, 0, Vec::new());
-    for series in &cx.vulnerabilities.series {
-        let in_period: Vec<usize> = series
-            .snapshots
-            .iter()
-            .copied()
-            .filter(|&i| cx.period.contains(cx.items[i].taken_at))
-            .collect();
-        if let [first, .., last] = in_period[..] {
-            start += serious(cx.items[first].snapshot);
-            end += serious(cx.items[last].snapshot);
-            inputs.extend([
-                cx.items[first].name.to_string(),
-                cx.items[last].name.to_string(),
-            ]);
-        }
-    }
-    if inputs.is_empty() {
-        return Measure::none(formula);
-    }
-    if start == 0 {
-        return Measure::empty(
-            formula,
-            inputs,
-            "no critical or high vulnerability was open at the start of the period",
-        );
-    }
-    Measure::ratio(start as f64 - end as f64, start as f64, formula, inputs)
-        .note(Some(format!("{start} open at the start, {end} at the end")))
-}
-
-/// Notes for KPIs on the state at the end of the period: what was superseded, what is stale.
-fn state_notes(cx: &Context, category: Category) -> Vec<String> {
-    let mut notes = Vec::new();
-    let superseded = cx.current.superseded.len();
-    if superseded > 0 {
-        notes.push(format!(
-            "{superseded} older snapshots are superseded by newer scans of the same asset"
-        ));
-    }
-    let stale: Vec<&str> = cx
-        .current
-        .stale
-        .iter()
-        .filter(|i| cx.current.selected_for(category).contains(i))
-        .map(|&i| cx.items[i].name)
-        .collect();
-    if !stale.is_empty() {
-        notes.push(format!(
-            "taken before this period began, with no newer scan of the asset: {}",
-            stale.join(", ")
-        ));
-    }
-    notes
-}
-
-fn mean(values: &[f64]) -> f64 {
+pub(super) fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 
-fn median(values: &[f64]) -> f64 {
+pub(super) fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;

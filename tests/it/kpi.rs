@@ -62,6 +62,14 @@ fn tile<'v>(view: &'v View, id: &str) -> &'v posture::core::protocol::Tile {
 
 const NOW: &str = "2026-02-25T00:00:00Z";
 
+/// The KPIs that need two scans of an asset.
+const HISTORY_KPIS: [&str; 4] = [
+    "resolved_vulns_pct",
+    "vuln_mttr",
+    "vuln_sla_compliance",
+    "critical_high_reduction",
+];
+
 #[test]
 fn history_over_all_data() {
     let view = history().view(at(NOW));
@@ -206,12 +214,7 @@ fn the_same_scan_loaded_twice_is_not_a_history() {
     );
     let engine = engine_of(&[("scan.json", doc.clone()), ("copy of scan.json", doc)]);
     let view = engine.view(at(NOW));
-    for id in [
-        "resolved_vulns_pct",
-        "vuln_mttr",
-        "vuln_sla_compliance",
-        "critical_high_reduction",
-    ] {
+    for id in HISTORY_KPIS {
         assert_eq!(tile(&view, id).status, "no_data", "{id}");
     }
     assert_eq!(kpi(&view, "critical_open"), (Some(1.0), "off_track".into()));
@@ -311,12 +314,7 @@ fn a_rescan_without_the_secret_shows_it_removed() {
 fn one_scan_per_asset_gives_no_history_numbers() {
     let engine = engine_with(&["trivy/history/api-2026-02-20.json"]);
     let view = engine.view(at(NOW));
-    for id in [
-        "resolved_vulns_pct",
-        "vuln_mttr",
-        "vuln_sla_compliance",
-        "critical_high_reduction",
-    ] {
+    for id in HISTORY_KPIS {
         let t = tile(&view, id);
         assert_eq!((t.value, t.status.as_str()), (None, "no_data"), "{id}");
         assert_eq!(

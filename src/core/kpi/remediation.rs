@@ -1,0 +1,194 @@
+//! KPIs on remediation over the period, from the history of each asset's scans.
+
+use super::{Context, Measure, Unit, mean, median};
+use crate::core::history::Lifecycle;
+use crate::core::model::{Category, Severity, Snapshot, Status};
+
+fn history_inputs(cx: &Context) -> Vec<String> {
+    let mut indices: Vec<usize> = cx
+        .vulnerabilities
+        .series
+        .iter()
+        .flat_map(|s| s.snapshots.iter().copied())
+        .collect();
+    indices.sort_unstable();
+    indices
+        .into_iter()
+        .map(|i| cx.items[i].name.to_string())
+        .collect()
+}
+
+pub(super) fn resolved_vulns_pct(cx: &Context) -> Measure {
+    let formula =
+        "vulnerabilities fixed in the period ÷ (fixed + still open at its end) × 100".to_string();
+    let history = cx.vulnerabilities;
+    if !history.has_history() {
+        return Measure::none(formula);
+    }
+    let fixed = history.fixed_in(cx.period).count();
+    let open = history.open_at_end(cx.items, cx.period).count();
+    if fixed + open == 0 {
+        return Measure::empty(
+            formula,
+            history_inputs(cx),
+            "no vulnerability was open or fixed in this period",
+        );
+    }
+    Measure::ratio(
+        fixed as f64,
+        (fixed + open) as f64,
+        formula,
+        history_inputs(cx),
+    )
+}
+
+pub(super) fn vuln_mttr(cx: &Context) -> Measure {
+    let formula = "mean(fixed_at − first_seen) in days over vulnerabilities fixed in the period; \
+                   first_seen is the first scan that found it (a lower bound)"
+        .to_string();
+    let history = cx.vulnerabilities;
+    if !history.has_history() {
+        return Measure::none(formula);
+    }
+    let fixed: Vec<&Lifecycle> = history.fixed_in(cx.period).collect();
+    if fixed.is_empty() {
+        return Measure::empty(
+            formula,
+            history_inputs(cx),
+            "no vulnerability was fixed in this period",
+        );
+    }
+    let days: Vec<f64> = fixed.iter().filter_map(|l| l.days_to_fix()).collect();
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|s| {
+            let d: Vec<f64> = fixed
+                .iter()
+                .filter(|l| l.severity == *s)
+                .filter_map(|l| l.days_to_fix())
+                .collect();
+            (!d.is_empty()).then(|| {
+                format!(
+                    "{} {} ({})",
+                    s.as_str(),
+                    Unit::Days.format(mean(&d)),
+                    d.len()
+                )
+            })
+        })
+        .collect();
+    Measure {
+        value: Some(mean(&days)),
+        numerator: Some(days.iter().sum()),
+        denominator: Some(days.len() as f64),
+        formula,
+        inputs: history_inputs(cx),
+        notes: vec![
+            format!("median {}", Unit::Days.format(median(&days))),
+            format!("by severity: {}", by_severity.join(", ")),
+        ],
+        reason: None,
+    }
+}
+
+pub(super) fn vuln_sla_compliance(cx: &Context) -> Measure {
+    let s = cx.settings;
+    let formula = format!(
+        "vulnerabilities fixed within SLA ÷ (fixed in the period + open past SLA at its end) × 100; \
+         SLA days: critical {}, high {}, medium {}, low {}",
+        s.sla_days[0], s.sla_days[1], s.sla_days[2], s.sla_days[3]
+    );
+    let history = cx.vulnerabilities;
+    if !history.has_history() {
+        return Measure::none(formula);
+    }
+    let mut no_sla = 0;
+    let (mut within, mut fixed) = (0, 0);
+    for l in history.fixed_in(cx.period) {
+        match (s.sla(l.severity), l.days_to_fix()) {
+            (Some(sla), Some(days)) => {
+                fixed += 1;
+                within += usize::from(days <= sla);
+            }
+            _ => no_sla += 1,
+        }
+    }
+    // Still open: its age at the end of the period (now, for all data), not at its last scan.
+    let end = cx.period.to.unwrap_or(cx.now);
+    let mut past = 0;
+    for l in history.open_at_end(cx.items, cx.period) {
+        match s.sla(l.severity) {
+            Some(sla) => past += usize::from(end.days_since(l.first_seen) > sla),
+            None => no_sla += 1,
+        }
+    }
+    if fixed + past == 0 {
+        return Measure::empty(
+            formula,
+            history_inputs(cx),
+            "no vulnerability was fixed or past its SLA in this period",
+        );
+    }
+    Measure::ratio(
+        within as f64,
+        (fixed + past) as f64,
+        formula,
+        history_inputs(cx),
+    )
+    .note(Some(format!(
+        "{fixed} fixed ({within} within SLA), {past} open past SLA"
+    )))
+    .note((no_sla > 0).then(|| {
+        format!("{no_sla} info or unknown-severity vulnerabilities have no SLA and are not counted")
+    }))
+}
+
+pub(super) fn critical_high_reduction(cx: &Context) -> Measure {
+    let formula = "(open critical + high in each asset's first scan of the period − in its last) ÷ first × 100, \
+                   over assets scanned at least twice in the period"
+        .to_string();
+    let serious = |s: &Snapshot| {
+        let mut prints: Vec<u64> = s
+            .findings
+            .iter()
+            .filter(|f| {
+                f.category == Category::Vulnerability
+                    && f.status == Status::Open
+                    && matches!(f.severity, Severity::Critical | Severity::High)
+            })
+            .map(|f| f.fingerprint.0)
+            .collect();
+        prints.sort_unstable();
+        prints.dedup();
+        prints.len()
+    };
+    let (mut start, mut end, mut inputs) = (0, 0, Vec::new());
+    for series in &cx.vulnerabilities.series {
+        let in_period: Vec<usize> = series
+            .snapshots
+            .iter()
+            .copied()
+            .filter(|&i| cx.period.contains(cx.items[i].taken_at))
+            .collect();
+        if let [first, .., last] = in_period[..] {
+            start += serious(cx.items[first].snapshot);
+            end += serious(cx.items[last].snapshot);
+            inputs.extend([
+                cx.items[first].name.to_string(),
+                cx.items[last].name.to_string(),
+            ]);
+        }
+    }
+    if inputs.is_empty() {
+        return Measure::none(formula);
+    }
+    if start == 0 {
+        return Measure::empty(
+            formula,
+            inputs,
+            "no critical or high vulnerability was open at the start of the period",
+        );
+    }
+    Measure::ratio(start as f64 - end as f64, start as f64, formula, inputs)
+        .note(Some(format!("{start} open at the start, {end} at the end")))
+}

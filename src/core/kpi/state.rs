@@ -1,0 +1,205 @@
+//! KPIs on the state at the end of the period: what is open, what passes, what is present.
+
+use super::{Context, Measure, Unit, mean};
+use crate::core::evidence::{CurrentFinding, Item};
+use crate::core::history::Lifecycle;
+use crate::core::model::{Category, PassFail, Severity, Snapshot, Status};
+use crate::core::settings::SourceKind;
+
+pub(super) fn critical_open(cx: &Context) -> Measure {
+    let formula =
+        "count of open critical vulnerabilities in the latest snapshot of each asset".to_string();
+    let current = cx.current;
+    if current.selected_for(Category::Vulnerability).is_empty() {
+        return Measure::none(formula);
+    }
+    let critical = |f: &&CurrentFinding| f.finding.severity == Severity::Critical;
+    let open = current
+        .open_in(Category::Vulnerability)
+        .filter(critical)
+        .count();
+    let suppressed = current
+        .findings
+        .iter()
+        .filter(|f| {
+            f.finding.category == Category::Vulnerability && f.finding.status != Status::Open
+        })
+        .filter(critical)
+        .count();
+    Measure::count(open, formula, current.inputs_for(&[Category::Vulnerability]))
+        .note((suppressed > 0).then(|| format!("{suppressed} critical vulnerabilities marked not affected or suppressed are not counted")))
+        .notes(state_notes(cx, Category::Vulnerability))
+}
+
+pub(super) fn secrets_exposed(cx: &Context) -> Measure {
+    let formula = "count of open secrets in the latest snapshot of each repository".to_string();
+    let current = cx.current;
+    if current.selected_for(Category::Secret).is_empty() {
+        return Measure::none(formula);
+    }
+    let open = current.open_in(Category::Secret).count();
+    let fixed: Vec<&Lifecycle> = cx.secrets.fixed_in(cx.period).collect();
+    let resolution = if fixed.is_empty() {
+        "mean time to resolution: no secret was seen removed in this period".to_string()
+    } else {
+        let days: Vec<f64> = fixed.iter().filter_map(|l| l.days_to_fix()).collect();
+        format!(
+            "mean time to resolution {} over {} removed secrets",
+            Unit::Days.format(mean(&days)),
+            days.len()
+        )
+    };
+    Measure::count(open, formula, current.inputs_for(&[Category::Secret]))
+        .note(Some(resolution))
+        .notes(state_notes(cx, Category::Secret))
+}
+
+pub(super) fn iac_policy_pass_rate(cx: &Context) -> Measure {
+    let formula =
+        "passed ÷ (passed + failed) IaC checks × 100, in the latest IaC scan of each asset"
+            .to_string();
+    let mut checks = PassFail::default();
+    let mut inputs = Vec::new();
+    for &i in cx.current.selected_for(Category::Misconfiguration) {
+        if let Some(c) = cx.items[i].snapshot.iac_checks {
+            checks += c;
+            inputs.push(cx.items[i].name.to_string());
+        }
+    }
+    if checks.evaluated() == 0 {
+        return if inputs.is_empty() {
+            Measure::none(formula)
+        } else {
+            Measure::empty(formula, inputs, "the IaC scans evaluated no checks")
+        };
+    }
+    Measure::ratio(
+        checks.passed as f64,
+        checks.evaluated() as f64,
+        formula,
+        inputs,
+    )
+    .notes(state_notes(cx, Category::Misconfiguration))
+}
+
+pub(super) fn sast_sca_pass_rate(cx: &Context) -> Measure {
+    let gate = cx.settings.gate;
+    let formula = format!(
+        "scans with no open finding at or above {} ÷ all code and dependency scans × 100, latest scan of each asset",
+        gate.as_str()
+    );
+    let mut scans: Vec<usize> = [Category::Vulnerability, Category::Code]
+        .iter()
+        .flat_map(|c| cx.current.selected_for(*c).iter().copied())
+        .collect();
+    scans.sort_unstable();
+    scans.dedup();
+    if scans.is_empty() {
+        return Measure::none(formula);
+    }
+    let passes = |s: &Snapshot| {
+        !s.findings.iter().any(|f| {
+            matches!(f.category, Category::Vulnerability | Category::Code)
+                && f.status == Status::Open
+                && f.severity.at_least(gate)
+        })
+    };
+    let failed: Vec<&str> = scans
+        .iter()
+        .filter(|&&i| !passes(cx.items[i].snapshot))
+        .map(|&i| cx.items[i].name)
+        .collect();
+    let passed = scans.len() - failed.len();
+    let inputs = scans
+        .iter()
+        .map(|&i| cx.items[i].name.to_string())
+        .collect();
+    Measure::ratio(passed as f64, scans.len() as f64, formula, inputs)
+        .note((!failed.is_empty()).then(|| format!("failing the gate: {}", failed.join(", "))))
+        .notes(state_notes(cx, Category::Vulnerability))
+}
+
+/// The source kinds a snapshot shows to be present.
+pub fn source_kinds(snapshot: &Snapshot) -> Vec<SourceKind> {
+    snapshot
+        .covers
+        .categories()
+        .map(|c| match c {
+            Category::Vulnerability => SourceKind::VulnerabilityScan,
+            Category::Misconfiguration => SourceKind::IacScan,
+            Category::Secret => SourceKind::SecretScan,
+            Category::Code => SourceKind::CodeScan,
+            Category::Policy => SourceKind::ClusterPolicy,
+            Category::Compliance => SourceKind::ClusterBenchmark,
+        })
+        .collect()
+}
+
+pub(super) fn log_coverage(cx: &Context) -> Measure {
+    let formula = "source kinds present ÷ expected source kinds × 100".to_string();
+    let expected = &cx.settings.expected_sources;
+    let in_period: Vec<&Item> = cx
+        .items
+        .iter()
+        .filter(|i| cx.period.contains(i.taken_at))
+        .collect();
+    if in_period.is_empty() || expected.is_empty() {
+        return Measure::none(formula);
+    }
+    let present: Vec<SourceKind> = in_period
+        .iter()
+        .flat_map(|i| source_kinds(i.snapshot))
+        .collect();
+    let (have, lack): (Vec<SourceKind>, Vec<SourceKind>) =
+        expected.iter().partition(|k| present.contains(k));
+    let unread: Vec<SourceKind> = SourceKind::ALL
+        .into_iter()
+        .filter(|k| !expected.contains(k))
+        .collect();
+    let names = |kinds: &[SourceKind]| {
+        kinds
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Measure::ratio(
+        have.len() as f64,
+        expected.len() as f64,
+        formula,
+        in_period.iter().map(|i| i.name.to_string()).collect(),
+    )
+    .note((!have.is_empty()).then(|| format!("present: {}", names(&have))))
+    .note((!lack.is_empty()).then(|| format!("missing: {}", names(&lack))))
+    .note((!unread.is_empty()).then(|| {
+        format!(
+            "not expected (this version cannot read them yet): {}",
+            names(&unread)
+        )
+    }))
+}
+
+/// Notes for KPIs on the state at the end of the period: what was superseded, what is stale.
+fn state_notes(cx: &Context, category: Category) -> Vec<String> {
+    let mut notes = Vec::new();
+    let superseded = cx.current.superseded.len();
+    if superseded > 0 {
+        notes.push(format!(
+            "{superseded} older snapshots are superseded by newer scans of the same asset"
+        ));
+    }
+    let stale: Vec<&str> = cx
+        .current
+        .stale
+        .iter()
+        .filter(|i| cx.current.selected_for(category).contains(i))
+        .map(|&i| cx.items[i].name)
+        .collect();
+    if !stale.is_empty() {
+        notes.push(format!(
+            "taken before this period began, with no newer scan of the asset: {}",
+            stale.join(", ")
+        ));
+    }
+    notes
+}
