@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
-use crate::core::diagnostics::{ErrorKind, FileError, Location};
+use crate::core::diagnostics::ErrorKind;
 use crate::core::engine::Engine;
 use crate::core::protocol::{Request, Response, SourceRow};
 use crate::core::time::Timestamp;
@@ -84,9 +84,13 @@ fn respond(engine: &mut Engine, request: Request, message: &js_sys::Array) {
             };
             queued.iter().for_each(post);
             for (i, id) in ids.into_iter().enumerate() {
-                let file: File = message.get(i as u32 + 1).unchecked_into();
                 let started = clock_ms();
-                let row = match read(&file, id) {
+                // The page sends one `File` per entry; anything else is refused, not trusted.
+                let file = message
+                    .get(i as u32 + 1)
+                    .dyn_into::<File>()
+                    .map_err(|_| "no file came with it".to_string());
+                let row = match file.and_then(|file| read(&file, id)) {
                     Ok(bytes) => {
                         let read_ms = clock_ms() - started;
                         // The bytes are dropped as soon as the engine has parsed them.
@@ -97,13 +101,8 @@ fn respond(engine: &mut Engine, request: Request, message: &js_sys::Array) {
                     }
                     Err(reason) => engine.fail(
                         id,
-                        FileError {
-                            file: file.name(),
-                            format: None,
-                            kind: ErrorKind::Unsupported {
-                                detail: format!("the browser could not read it ({reason})"),
-                            },
-                            location: Location::default(),
+                        ErrorKind::Unsupported {
+                            detail: format!("the browser could not read it ({reason})"),
                         },
                     ),
                 };

@@ -4,7 +4,7 @@
 //! posts the responses; native tests drive the very same engine. Raw bytes are never kept: a file
 //! is parsed into its snapshot and the bytes are the caller's to drop.
 
-use super::diagnostics::{FileError, Warning};
+use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::evidence::{Current, Item, Period, PeriodChoice};
 use super::formats::{self, Parsed};
 use super::history::History;
@@ -171,12 +171,18 @@ impl Engine {
     }
 
     /// A file the caller could not read at all (the browser refused it, say).
-    pub fn fail(&mut self, id: u32, error: FileError) -> SourceRow {
+    pub fn fail(&mut self, id: u32, kind: ErrorKind) -> SourceRow {
         let Some(source) = self.sources.iter_mut().find(|s| s.id == id) else {
             return SourceRow {
                 id,
                 ..SourceRow::default()
             };
+        };
+        let error = FileError {
+            file: source.name.clone(),
+            format: None,
+            kind,
+            location: Location::default(),
         };
         source.outcome = Outcome::Failed(error);
         present::source_row(source)
