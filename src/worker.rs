@@ -11,7 +11,7 @@ use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
 use crate::core::diagnostics::ErrorKind;
 use crate::core::engine::Engine;
-use crate::core::protocol::{Request, Response, SourceRow};
+use crate::core::protocol::{Request, Response};
 use crate::core::time::Timestamp;
 
 /// Bytes read per step: progress for big files, and at most this much held on the JS side.
@@ -90,23 +90,26 @@ fn respond(engine: &mut Engine, request: Request, message: &js_sys::Array) {
                     .get(i as u32 + 1)
                     .dyn_into::<File>()
                     .map_err(|_| "no file came with it".to_string());
-                let row = match file.and_then(|file| read(&file, id)) {
+                let responses = match file.and_then(|file| read(&file, id)) {
                     Ok(bytes) => {
                         let read_ms = clock_ms() - started;
                         // The bytes are dropped as soon as the engine has parsed them.
-                        SourceRow {
-                            read_ms: Some(read_ms),
-                            ..engine.ingest(id, &bytes)
+                        let mut responses = engine.ingest(id, &bytes);
+                        for response in &mut responses {
+                            if let Response::Source(row) = response {
+                                row.read_ms = Some(read_ms);
+                            }
                         }
+                        responses
                     }
-                    Err(reason) => engine.fail(
-                        id,
-                        ErrorKind::Unsupported {
-                            detail: format!("the browser could not read it ({reason})"),
-                        },
-                    ),
+                    Err(reason) => {
+                        let detail = format!("the browser could not read it ({reason})");
+                        vec![Response::Source(Box::new(
+                            engine.fail(id, ErrorKind::Unsupported { detail }),
+                        ))]
+                    }
                 };
-                post(&Response::Source(Box::new(row)));
+                responses.iter().for_each(post);
             }
             post(&Response::View(Box::new(engine.view(now()))));
             post(&Response::Idle);

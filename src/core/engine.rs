@@ -17,6 +17,7 @@ use super::sample;
 use super::scorecard::{self, KpiJson, MetricsJson, PeriodJson, Scorecard, SourceJson};
 use super::settings::Settings;
 use super::time::Timestamp;
+use super::unpack::{self, Container};
 
 /// One file the user gave, whatever became of it.
 pub struct Source {
@@ -81,7 +82,7 @@ impl Engine {
                     };
                     responses.push(self.queue(vec![meta]));
                     let id = self.next_id - 1;
-                    responses.push(Response::Source(Box::new(self.ingest(id, bytes))));
+                    responses.extend(self.ingest(id, bytes));
                 }
                 responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
                 responses
@@ -144,14 +145,71 @@ impl Engine {
         Some(self.now_ms()? - start?)
     }
 
-    /// Recognises and parses a queued file's bytes. The bytes are not kept.
-    pub fn ingest(&mut self, id: u32, bytes: &[u8]) -> SourceRow {
+    /// Reads a queued file: recognises and parses it, or, for an archive, each of its members,
+    /// whose rows replace the archive's. The bytes are not kept.
+    pub fn ingest(&mut self, id: u32, bytes: &[u8]) -> Vec<Response> {
+        self.ingest_at(id, bytes, 0)
+    }
+
+    fn ingest_at(&mut self, id: u32, bytes: &[u8], depth: usize) -> Vec<Response> {
         let Some(index) = self.sources.iter().position(|s| s.id == id) else {
-            return SourceRow {
-                id,
-                ..SourceRow::default()
-            };
+            return Vec::new();
         };
+        match unpack::container(bytes) {
+            Container::Plain => vec![Response::Source(Box::new(self.parse_into(index, bytes)))],
+            Container::Gzip => match unpack::gunzip(bytes) {
+                // A .tar.gz: the tar's members replace the row.
+                Ok(inner) if depth < MAX_NESTING && unpack::container(&inner) == Container::Tar => {
+                    self.ingest_at(id, &inner, depth + 1)
+                }
+                Ok(inner) => vec![Response::Source(Box::new(self.parse_into(index, &inner)))],
+                Err(e) => self.unreadable(id, format!("the gzip file cannot be read: {}", e.0)),
+            },
+            Container::Zip | Container::Tar if depth >= MAX_NESTING => {
+                self.unreadable(id, "archives nested too deep".into())
+            }
+            kind @ (Container::Zip | Container::Tar) => {
+                let members = match kind {
+                    Container::Zip => unpack::zip_members(bytes),
+                    _ => unpack::tar_members(bytes),
+                };
+                let members: Vec<unpack::Member> = match members {
+                    Ok(members) => members.into_iter().filter(|m| !is_junk(&m.name)).collect(),
+                    Err(e) => {
+                        return self.unreadable(id, format!("the archive cannot be read: {}", e.0));
+                    }
+                };
+                if members.is_empty() {
+                    return self.unreadable(id, "the archive holds no files".into());
+                }
+                let archive = self.sources.remove(index);
+                let mut responses = vec![Response::Removed(id)];
+                for member in members {
+                    let meta = FileMeta {
+                        name: format!("{}/{}", archive.name, member.name),
+                        size: member.size,
+                        last_modified: archive.modified.map(|t| t.0),
+                    };
+                    responses.push(self.queue(vec![meta]));
+                    let member_id = self.next_id - 1;
+                    match unpack::extract(bytes, &member) {
+                        Ok(data) => responses.extend(self.ingest_at(member_id, &data, depth + 1)),
+                        Err(e) => responses.extend(self.unreadable(member_id, e.0)),
+                    }
+                }
+                responses
+            }
+        }
+    }
+
+    fn unreadable(&mut self, id: u32, detail: String) -> Vec<Response> {
+        vec![Response::Source(Box::new(
+            self.fail(id, ErrorKind::Unsupported { detail }),
+        ))]
+    }
+
+    /// Recognises and parses a plain file into a source.
+    fn parse_into(&mut self, index: usize, bytes: &[u8]) -> SourceRow {
         let start = self.now_ms();
         let outcome = match formats::load(&self.sources[index].name, bytes) {
             Ok(Parsed { snapshot, warnings }) => Outcome::Loaded {
@@ -188,8 +246,14 @@ impl Engine {
         present::source_row(source)
     }
 
-    /// Convenience for tests and tools: queue and ingest in one step.
-    pub fn add(&mut self, name: &str, bytes: &[u8], last_modified: Option<Timestamp>) -> SourceRow {
+    /// Convenience for tests and tools: queue and ingest in one step; the rows it gave (one per
+    /// member for an archive).
+    pub fn add(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        last_modified: Option<Timestamp>,
+    ) -> Vec<SourceRow> {
         let meta = FileMeta {
             name: name.into(),
             size: bytes.len() as u64,
@@ -198,6 +262,12 @@ impl Engine {
         self.queue(vec![meta]);
         let id = self.next_id - 1;
         self.ingest(id, bytes)
+            .into_iter()
+            .filter_map(|r| match r {
+                Response::Source(row) => Some(*row),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn sources(&self) -> &[Source] {
@@ -307,4 +377,13 @@ fn source_json(source: &Source) -> SourceJson {
         error,
         warnings,
     }
+}
+
+/// How deep archives may nest (a .gz in a .zip in a .tar.gz).
+const MAX_NESTING: usize = 3;
+
+/// Archive members that are not evidence: macOS resource forks and hidden files.
+fn is_junk(path: &str) -> bool {
+    path.split('/')
+        .any(|part| part == "__MACOSX" || (part.starts_with('.') && part.len() > 1))
 }

@@ -22,3 +22,4 @@ pub mod session;
 pub mod settings;
 pub mod sniff;
 pub mod time;
+pub mod unpack;

@@ -129,6 +129,27 @@ impl Fingerprint {
         }
         Fingerprint(hash)
     }
+
+    /// The identity of a vulnerability, the same whichever tool reports it: its id (a CVE when
+    /// one is known: pass aliases as well, and the first CVE among them wins over a GHSA or
+    /// distro id), the package name without regard to case, and a scope (a Kubernetes resource,
+    /// or "" for the whole asset).
+    pub fn vulnerability<'i>(
+        scope: &str,
+        ids: impl IntoIterator<Item = &'i str>,
+        package: &str,
+    ) -> Fingerprint {
+        let mut first = None;
+        let mut cve = None;
+        for id in ids {
+            first.get_or_insert(id);
+            if cve.is_none() && id.len() > 4 && id[..4].eq_ignore_ascii_case("CVE-") {
+                cve = Some(id);
+            }
+        }
+        let id = cve.or(first).unwrap_or("").to_ascii_uppercase();
+        Fingerprint::of(&["vulnerability", scope, &id, &package.to_lowercase()])
+    }
 }
 
 /// Text of a finding, shared: a target, a CVE id, a title or a package name repeats across
@@ -361,6 +382,24 @@ mod tests {
         ] {
             assert_eq!(Asset::image(reference).name, name, "{reference}");
         }
+    }
+
+    #[test]
+    fn vulnerabilities_line_up_across_tools() {
+        // Grype reports GHSA-v6rh-hp5x-86rv with related CVE-2021-44420 for "Django"; Trivy
+        // reports CVE-2021-44420 for "django": one problem.
+        let grype =
+            Fingerprint::vulnerability("", ["GHSA-v6rh-hp5x-86rv", "CVE-2021-44420"], "Django");
+        let trivy = Fingerprint::vulnerability("", ["CVE-2021-44420"], "django");
+        assert_eq!(grype, trivy);
+        assert_ne!(
+            trivy,
+            Fingerprint::vulnerability("ns/Deployment/a", ["CVE-2021-44420"], "django")
+        );
+        assert_eq!(
+            Fingerprint::vulnerability("", ["GHSA-1", "PYSEC-2"], "x"),
+            Fingerprint::vulnerability("", ["ghsa-1"], "X")
+        );
     }
 
     #[test]

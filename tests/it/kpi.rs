@@ -19,7 +19,7 @@ use posture::core::kpi::KpiStatus;
 use posture::core::protocol::View;
 use posture::core::time::Timestamp;
 
-use crate::support::{fixture, read, real_dir};
+use crate::support::{add_one, fixture, read, real_dir};
 
 fn at(text: &str) -> Timestamp {
     Timestamp::parse_rfc3339(text).unwrap()
@@ -28,7 +28,7 @@ fn at(text: &str) -> Timestamp {
 fn engine_with(files: &[&str]) -> Engine {
     let mut engine = Engine::default();
     for name in files {
-        let row = engine.add(name, &read(&fixture(name)), None);
+        let row = add_one(&mut engine, name, &read(&fixture(name)), None);
         assert!(row.error.is_none(), "{name}: {:?}", row.error);
     }
     engine
@@ -198,7 +198,7 @@ fn image(image: &str, at: &str, vulnerabilities: &[(&str, &str, &str)]) -> Strin
 fn engine_of(docs: &[(&str, String)]) -> Engine {
     let mut engine = Engine::default();
     for (name, doc) in docs {
-        let row = engine.add(name, doc.as_bytes(), None);
+        let row = add_one(&mut engine, name, doc.as_bytes(), None);
         assert!(row.error.is_none(), "{name}: {:?}", row.error);
     }
     engine

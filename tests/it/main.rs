@@ -2,6 +2,7 @@
 //!
 //! - `formats`: each parser on small hand-written fixtures in `tests/fixtures/`.
 //! - `conformance`: every real tool output in `../shared/fixtures/real/` for the formats we read.
+//! - `archives`: .gz, .zip and .tar inputs, member by member.
 //! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
 //! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
 //! - `robustness`: random and mutated input never panics.
@@ -11,6 +12,7 @@
 mod rng;
 mod support;
 
+mod archives;
 mod conformance;
 mod formats;
 mod kpi;

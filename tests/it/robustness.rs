@@ -5,7 +5,7 @@ use posture::core::engine::Engine;
 use posture::core::formats;
 
 use crate::rng::Rng;
-use crate::support::{read, real_dir};
+use crate::support::{add_one, read, real_dir};
 
 fn real_files() -> Vec<Vec<u8>> {
     let mut files: Vec<_> = std::fs::read_dir(real_dir("trivy"))
@@ -272,7 +272,7 @@ fn random_trivy_shaped_documents_never_panic() {
             ],
         );
         let modified = posture::core::time::Timestamp(rng.below(5) as i64 * 86_400_000);
-        let row = engine.add("shaped.json", doc.as_bytes(), Some(modified));
+        let row = add_one(&mut engine, "shaped.json", doc.as_bytes(), Some(modified));
         loaded += usize::from(row.error.is_none());
     }
     // The generator is meant to reach the parser's success paths too, not only its errors.

@@ -6,7 +6,7 @@ use posture::core::protocol::{Request, Response};
 use posture::core::time::Timestamp;
 use serde_json::Value;
 
-use crate::support::{fixture, read, real_dir};
+use crate::support::{add_one, fixture, read, real_dir};
 
 fn now() -> Timestamp {
     Timestamp::parse_rfc3339("2026-11-23T10:00:00Z").unwrap()
@@ -168,7 +168,8 @@ fn the_protocol_round_trips_as_json() {
 #[test]
 fn removing_a_file_removes_its_numbers() {
     let mut engine = Engine::default();
-    let row = engine.add(
+    let row = add_one(
+        &mut engine,
         "secrets.json",
         &read(&real_dir("trivy").join("trivy-repo-secrets.json")),
         None,

@@ -2,8 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use posture::core::engine::Engine;
 use posture::core::formats;
 use posture::core::model::{Category, Severity, Snapshot, Status};
+use posture::core::protocol::SourceRow;
+use posture::core::time::Timestamp;
 
 pub fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -67,6 +70,18 @@ pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
         }
     }
     e
+}
+
+/// Adds one plain (not archive) file to an engine; its row.
+pub fn add_one(
+    engine: &mut Engine,
+    name: &str,
+    bytes: &[u8],
+    modified: Option<Timestamp>,
+) -> SourceRow {
+    let mut rows = engine.add(name, bytes, modified);
+    assert_eq!(rows.len(), 1, "{name} gave {} rows", rows.len());
+    rows.remove(0)
 }
 
 /// Loads `bytes` as `name` and compares the parse with `expect`.

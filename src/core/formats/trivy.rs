@@ -476,7 +476,7 @@ impl Builder {
                 status,
                 // The same CVE in the same package of the same asset is one problem, whichever
                 // target or tool reports it (a Kubernetes resource is part of the identity).
-                fingerprint: Fingerprint::of(&["vulnerability", resource, id, name]),
+                fingerprint: Fingerprint::vulnerability(resource, [id], name),
             });
         }
 
