@@ -4,6 +4,7 @@
 //! formats table in README.md (checked by a test) and the scorecard's "drop X" hints. Adding a
 //! format is adding a module under `formats/` and one line here.
 
+mod collect;
 mod trivy;
 
 use std::borrow::Cow;

@@ -20,6 +20,7 @@ pub mod sample;
 pub mod scorecard;
 pub mod session;
 pub mod settings;
+pub mod severity;
 pub mod sniff;
 pub mod time;
 pub mod unpack;

@@ -116,3 +116,49 @@ fn no_real_trivy_file_goes_untested() {
         .collect();
     assert_eq!(on_disk, tested);
 }
+
+/// CVSS v3 base scores against the scores the tools themselves published beside each vector
+/// (Trivy's `V3Vector`/`V3Score`, Grype's `vector`/`metrics.baseScore`).
+#[test]
+fn cvss3_scores_match_the_tools() {
+    fn pairs(value: &serde_json::Value, out: &mut Vec<(String, f64)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let vector = map
+                    .get("V3Vector")
+                    .or(map.get("vector"))
+                    .and_then(|v| v.as_str());
+                let score = map
+                    .get("V3Score")
+                    .or(map.get("metrics").and_then(|m| m.get("baseScore")))
+                    .and_then(|s| s.as_f64());
+                if let (Some(vector), Some(score)) = (vector, score)
+                    && vector.starts_with("CVSS:3")
+                {
+                    out.push((vector.to_string(), score));
+                }
+                map.values().for_each(|v| pairs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| pairs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for format in ["trivy", "grype"] {
+        for entry in std::fs::read_dir(real_dir(format)).unwrap() {
+            let value: serde_json::Value =
+                serde_json::from_slice(&read(&entry.unwrap().path())).unwrap();
+            pairs(&value, &mut found);
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.dedup();
+    assert!(found.len() >= 30, "{} pairs", found.len()); // 32 distinct, counted with jq
+    for (vector, score) in found {
+        assert_eq!(
+            posture::core::severity::cvss3_base_score(&vector),
+            Some(score),
+            "{vector}"
+        );
+    }
+}

@@ -12,18 +12,17 @@
 //! with package results, or an image report with no results, ran Trivy's default scanners
 //! (vulnerabilities and secrets); config results mean misconfigurations were checked.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 
+use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
-use crate::core::diagnostics::{ErrorKind, Location, Warning};
+use crate::core::diagnostics::{ErrorKind, Location};
 use crate::core::json::{self, Str, text};
 use crate::core::model::{
-    Asset, AssetKind, Category, Coverage, Finding, Fingerprint, Interner, Package, PassFail,
-    Severity, Snapshot, Status, Text, Tool,
+    Asset, AssetKind, Category, Coverage, Fingerprint, PassFail, Snapshot, Status, Tool,
 };
 use crate::core::settings::SourceKind;
+use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
 use crate::core::time::Timestamp;
 
@@ -228,7 +227,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         });
     }
     if let Some(version) = report.schema_version.filter(|v| *v != 2) {
-        out.warn(
+        out.c.warn(
             format!("SchemaVersion {version}: Posture reads version 2; fields may be missed"),
             "SchemaVersion",
         );
@@ -258,7 +257,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         for (i, resource) in resources.iter().flatten().enumerate() {
             let prefix = resource_name(resource);
             if let Some(error) = text(&resource.error) {
-                out.warn(
+                out.c.warn(
                     format!("Trivy could not scan {prefix}: {error}"),
                     &format!("{key}[{i}].Error"),
                 );
@@ -283,7 +282,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             .with(Category::Secret);
     }
     if out.licenses > 0 {
-        out.warn(
+        out.c.warn(
             format!(
                 "{} license findings are not counted: Posture does not score licences",
                 out.licenses
@@ -294,12 +293,12 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
 
     let (asset, reference, asset_warning) = asset(&report, input.name);
     if let Some(message) = asset_warning {
-        out.warn(message, "ArtifactName");
+        out.c.warn(message, "ArtifactName");
     }
     let taken_at = text(&report.created_at).and_then(|raw| {
         let parsed = Timestamp::parse_rfc3339(raw);
         if parsed.is_none() {
-            out.warn(
+            out.c.warn(
                 format!("CreatedAt {raw:?} is not an RFC 3339 time; the file's time is used"),
                 "CreatedAt",
             );
@@ -321,12 +320,12 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference,
         taken_at,
         covers: out.covers,
-        findings: out.findings,
+        findings: out.c.findings,
         iac_checks: out.iac.then_some(out.checks),
     };
     Ok(Parsed {
         snapshot,
-        warnings: out.warnings,
+        warnings: out.c.warnings,
     })
 }
 
@@ -400,20 +399,9 @@ fn resource_name(resource: &Resource) -> String {
         .join("/")
 }
 
-fn severity(raw: Option<&str>) -> Severity {
-    match raw.map(str::to_ascii_uppercase).as_deref() {
-        Some("CRITICAL") => Severity::Critical,
-        Some("HIGH") => Severity::High,
-        Some("MEDIUM") => Severity::Medium,
-        Some("LOW") => Severity::Low,
-        _ => Severity::Unknown,
-    }
-}
-
 #[derive(Default)]
 struct Builder {
-    findings: Vec<Finding>,
-    warnings: Vec<Warning>,
+    c: Collector,
     covers: Coverage,
     checks: PassFail,
     /// Whether any IaC check was reported at all (a pass rate of 0/0 is no data, not 0 %).
@@ -421,18 +409,9 @@ struct Builder {
     licenses: usize,
     /// Whether any result lists packages (os-pkgs, lang-pkgs): the vulnerability scanner ran.
     package_results: bool,
-    /// How often a misconfiguration or secret identity was seen, to tell identical ones apart.
-    seen: HashMap<Fingerprint, u32>,
-    /// One shared copy of each repeated string (targets, ids, titles, packages).
-    strings: Interner,
 }
 
 impl Builder {
-    fn warn(&mut self, message: String, path: &str) {
-        self.warnings
-            .push(Warning::new(message, Location::path(path)));
-    }
-
     fn add_result(&mut self, resource: Option<&str>, result: &TrivyResult, path: &str) {
         let class = text(&result.class);
         let target = text(&result.target).unwrap_or("");
@@ -442,37 +421,32 @@ impl Builder {
             None => target.to_string(),
         };
         let resource = resource.unwrap_or("");
-        let shared_location = self.strings.text(&location);
 
         if matches!(class, Some("os-pkgs" | "lang-pkgs")) || result.vulnerabilities.is_some() {
             self.package_results = true;
         }
         for (i, v) in result.vulnerabilities.iter().flatten().enumerate() {
             let Some(id) = text(&v.id) else {
-                self.warn(
-                    "a vulnerability without VulnerabilityID was skipped".into(),
+                self.c.warn(
+                    "a vulnerability without VulnerabilityID was skipped",
                     &format!("{path}.Vulnerabilities[{i}]"),
                 );
                 continue;
             };
             let name = text(&v.pkg_name).unwrap_or("");
-            let raw_severity = text(&v.severity);
+            let raw_severity = text(&v.severity).unwrap_or("");
             let status = match text(&v.status) {
                 Some("not_affected") => Status::Suppressed,
                 _ => Status::Open,
             };
-            self.findings.push(Finding {
+            self.c.add(NewFinding {
                 category: Category::Vulnerability,
-                severity: severity(raw_severity),
-                severity_raw: self.strings.text(raw_severity.unwrap_or("")),
-                rule_id: self.strings.text(id),
-                title: self.strings.text(text(&v.title).unwrap_or(id)),
-                location: Text::clone(&shared_location),
-                package: Some(Package {
-                    name: self.strings.text(name),
-                    installed: text(&v.installed).map(|t| self.strings.text(t)),
-                    fixed: text(&v.fixed).map(|t| self.strings.text(t)),
-                }),
+                severity: severity_word(raw_severity),
+                severity_raw: raw_severity,
+                rule_id: id,
+                title: text(&v.title).unwrap_or(id),
+                location: &location,
+                package: Some((name, text(&v.installed), text(&v.fixed))),
                 status,
                 // The same CVE in the same package of the same asset is one problem, whichever
                 // target or tool reports it (a Kubernetes resource is part of the identity).
@@ -490,8 +464,8 @@ impl Builder {
         let mut listed = PassFail::default();
         for (i, m) in misconfigurations.iter().enumerate() {
             let Some(id) = text(&m.id).or_else(|| text(&m.avd_id)) else {
-                self.warn(
-                    "a misconfiguration without ID was skipped".into(),
+                self.c.warn(
+                    "a misconfiguration without ID was skipped",
                     &format!("{path}.Misconfigurations[{i}]"),
                 );
                 continue;
@@ -512,15 +486,17 @@ impl Builder {
                 .as_ref()
                 .and_then(|c| c.start_line)
                 .filter(|l| *l > 0);
-            let raw_severity = text(&m.severity);
-            let fingerprint = self.distinct(&["misconfiguration", &location, id, message]);
-            self.findings.push(Finding {
+            let raw_severity = text(&m.severity).unwrap_or("");
+            let fingerprint = self
+                .c
+                .distinct(&["misconfiguration", &location, id, message]);
+            self.c.add(NewFinding {
                 category: Category::Misconfiguration,
-                severity: severity(raw_severity),
-                severity_raw: self.strings.text(raw_severity.unwrap_or("")),
-                rule_id: self.strings.text(id),
-                title: self.strings.text(text(&m.title).unwrap_or(id)),
-                location: self.strings.text(&with_line(&location, line)),
+                severity: severity_word(raw_severity),
+                severity_raw: raw_severity,
+                rule_id: id,
+                title: text(&m.title).unwrap_or(id),
+                location: &with_line(&location, line),
                 package: None,
                 status,
                 fingerprint,
@@ -529,8 +505,11 @@ impl Builder {
         match &result.misconf_summary {
             Some(summary) => {
                 if listed.failed > summary.failures {
-                    self.warn(
-                        format!("{} failed checks are listed but MisconfSummary counts {}; the pass rate uses the summary", listed.failed, summary.failures),
+                    self.c.warn(
+                        format!(
+                            "{} failed checks are listed but MisconfSummary counts {}; the pass rate uses the summary",
+                            listed.failed, summary.failures
+                        ),
                         &format!("{path}.MisconfSummary"),
                     );
                 }
@@ -552,25 +531,24 @@ impl Builder {
         }
         for (i, s) in result.secrets.iter().flatten().enumerate() {
             let Some(rule) = text(&s.rule_id) else {
-                self.warn(
-                    "a secret without RuleID was skipped".into(),
+                self.c.warn(
+                    "a secret without RuleID was skipped",
                     &format!("{path}.Secrets[{i}]"),
                 );
                 continue;
             };
-            let raw_severity = text(&s.severity);
+            let raw_severity = text(&s.severity).unwrap_or("");
             // The masked match, not the line: a secret stays the same secret when lines move.
             let fingerprint =
-                self.distinct(&["secret", &location, rule, text(&s.matched).unwrap_or("")]);
-            self.findings.push(Finding {
+                self.c
+                    .distinct(&["secret", &location, rule, text(&s.matched).unwrap_or("")]);
+            self.c.add(NewFinding {
                 category: Category::Secret,
-                severity: severity(raw_severity),
-                severity_raw: self.strings.text(raw_severity.unwrap_or("")),
-                rule_id: self.strings.text(rule),
-                title: self.strings.text(text(&s.title).unwrap_or(rule)),
-                location: self
-                    .strings
-                    .text(&with_line(&location, s.start_line.filter(|l| *l > 0))),
+                severity: severity_word(raw_severity),
+                severity_raw: raw_severity,
+                rule_id: rule,
+                title: text(&s.title).unwrap_or(rule),
+                location: &with_line(&location, s.start_line.filter(|l| *l > 0)),
                 package: None,
                 status: Status::Open,
                 fingerprint,
@@ -578,18 +556,6 @@ impl Builder {
         }
 
         self.licenses += result.licenses.as_ref().map_or(0, Vec::len);
-    }
-
-    /// A fingerprint for `parts`, numbered when the same parts occur again in this snapshot.
-    fn distinct(&mut self, parts: &[&str]) -> Fingerprint {
-        let base = Fingerprint::of(parts);
-        let seen = self.seen.entry(base).or_insert(0);
-        *seen += 1;
-        if *seen == 1 {
-            base
-        } else {
-            Fingerprint::of(&[&base.0.to_string(), &seen.to_string()])
-        }
     }
 }
 

@@ -1,0 +1,79 @@
+//! What every parser does the same way: collect findings with shared strings, tell identical
+//! findings apart, and note warnings with where they apply.
+
+use std::collections::HashMap;
+
+use crate::core::diagnostics::{Location, Warning};
+use crate::core::model::{Category, Finding, Fingerprint, Interner, Package, Severity, Status};
+
+/// A finding as a parser sees it: text borrowed from the file, shared once collected.
+pub struct NewFinding<'a> {
+    pub category: Category,
+    pub severity: Severity,
+    pub severity_raw: &'a str,
+    pub rule_id: &'a str,
+    pub title: &'a str,
+    pub location: &'a str,
+    /// Name, installed version, fixed version.
+    pub package: Option<(&'a str, Option<&'a str>, Option<&'a str>)>,
+    pub status: Status,
+    pub fingerprint: Fingerprint,
+}
+
+#[derive(Default)]
+pub struct Collector {
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<Warning>,
+    strings: Interner,
+    /// How often an identity was seen, to tell identical findings apart.
+    seen: HashMap<Fingerprint, u32>,
+}
+
+impl Collector {
+    pub fn warn(&mut self, message: impl Into<String>, path: &str) {
+        self.warnings.push(Warning::new(
+            message,
+            if path.is_empty() {
+                Location::default()
+            } else {
+                Location::path(path)
+            },
+        ));
+    }
+
+    pub fn add(&mut self, f: NewFinding) {
+        let strings = &mut self.strings;
+        self.findings.push(Finding {
+            category: f.category,
+            severity: f.severity,
+            severity_raw: strings.text(f.severity_raw),
+            rule_id: strings.text(f.rule_id),
+            title: strings.text(if f.title.is_empty() {
+                f.rule_id
+            } else {
+                f.title
+            }),
+            location: strings.text(f.location),
+            package: f.package.map(|(name, installed, fixed)| Package {
+                name: strings.text(name),
+                installed: installed.map(|v| strings.text(v)),
+                fixed: fixed.map(|v| strings.text(v)),
+            }),
+            status: f.status,
+            fingerprint: f.fingerprint,
+        });
+    }
+
+    /// A fingerprint for `parts`, numbered when the same parts occur again in this file: two
+    /// identical misconfigurations or secrets stay two findings.
+    pub fn distinct(&mut self, parts: &[&str]) -> Fingerprint {
+        let base = Fingerprint::of(parts);
+        let seen = self.seen.entry(base).or_insert(0);
+        *seen += 1;
+        if *seen == 1 {
+            base
+        } else {
+            Fingerprint::of(&[&base.0.to_string(), &seen.to_string()])
+        }
+    }
+}
