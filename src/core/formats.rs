@@ -5,6 +5,7 @@
 //! format is adding a module under `formats/` and one line here.
 
 mod collect;
+mod grype;
 mod trivy;
 
 use std::borrow::Cow;
@@ -49,7 +50,7 @@ pub struct Parsed {
 /// A failed parse, before it is tied to a file.
 pub type ParseError = json::JsonError;
 
-pub static FORMATS: &[Format] = &[trivy::FORMAT];
+pub static FORMATS: &[Format] = &[trivy::FORMAT, grype::FORMAT];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
 pub fn readable_kinds() -> Vec<SourceKind> {

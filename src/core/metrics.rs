@@ -5,7 +5,7 @@
 //! add up to one view. Counts per rule add; "assets" per rule adds too, which is exact when the
 //! merged summaries cover different assets (teams, clusters), as org-wide merges do.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::{Add, AddAssign};
 
 use super::evidence::Current;
@@ -21,6 +21,8 @@ pub struct RuleCount {
     pub title: Text,
     pub findings: u64,
     pub assets: u64,
+    /// The tools that report it.
+    pub tools: BTreeSet<String>,
 }
 
 impl Add for RuleCount {
@@ -38,6 +40,7 @@ impl Add for RuleCount {
             title,
             findings: self.findings + other.findings,
             assets: self.assets + other.assets,
+            tools: self.tools.union(&other.tools).cloned().collect(),
         }
     }
 }
@@ -71,6 +74,7 @@ impl Metrics {
             title: &'f Text,
             findings: u64,
             assets: u64,
+            tools: Vec<&'f str>,
         }
         let mut m = Metrics::default();
         let mut per_asset = vec![[0u64; 6]; current.assets.len()];
@@ -84,15 +88,13 @@ impl Metrics {
             m.by_category[finding.category as usize] += 1;
             per_asset[f.asset_id as usize][sev] += 1;
             let tool = |i: usize| current.items[i].snapshot.tool.name.as_str();
-            if f.more_sources.is_empty() {
-                *tools.entry(tool(f.source)).or_default() += 1;
-            } else {
-                let mut names: Vec<&str> = f.sources().map(tool).collect();
-                names.sort_unstable();
-                names.dedup();
-                for name in names {
-                    *tools.entry(name).or_default() += 1;
-                }
+            let mut reported_by: Vec<&str> = f.sources().map(tool).collect();
+            if !f.more_sources.is_empty() {
+                reported_by.sort_unstable();
+                reported_by.dedup();
+            }
+            for &name in &reported_by {
+                *tools.entry(name).or_default() += 1;
             }
             let vulnerability = finding.category == Category::Vulnerability;
             if vulnerability {
@@ -109,7 +111,13 @@ impl Metrics {
                     title: &finding.title,
                     findings: 0,
                     assets: 0,
+                    tools: Vec::new(),
                 });
+            for name in reported_by {
+                if !tally.tools.contains(&name) {
+                    tally.tools.push(name);
+                }
+            }
             tally.findings += 1;
             tally.assets += u64::from(new_asset);
             tally.severity = tally.severity.min(finding.severity);
@@ -138,6 +146,7 @@ impl Metrics {
                         title: Text::clone(t.title),
                         findings: t.findings,
                         assets: t.assets,
+                        tools: t.tools.iter().map(|t| t.to_string()).collect(),
                     };
                     (Text::clone(t.id), count)
                 })

@@ -218,6 +218,7 @@ fn rule_rows(table: &std::collections::BTreeMap<Text, RuleCount>) -> Vec<RuleRow
             title: r.title.to_string(),
             findings: r.findings,
             assets: r.assets,
+            tools: r.tools.iter().cloned().collect::<Vec<_>>().join(", "),
         })
         .collect()
 }

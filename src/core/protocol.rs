@@ -176,6 +176,8 @@ pub struct RuleRow {
     pub title: String,
     pub findings: u64,
     pub assets: u64,
+    /// "Grype, Trivy": the tools that report it.
+    pub tools: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

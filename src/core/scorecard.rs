@@ -136,6 +136,7 @@ pub struct RuleJson {
     pub title: String,
     pub findings: u64,
     pub assets: u64,
+    pub tools: Vec<String>,
 }
 
 impl RuleJson {
@@ -148,6 +149,7 @@ impl RuleJson {
                 title: r.title.to_string(),
                 findings: r.findings,
                 assets: r.assets,
+                tools: r.tools.iter().cloned().collect(),
             })
             .collect()
     }

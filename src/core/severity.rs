@@ -24,7 +24,7 @@ pub fn severity_of_score(score: f64) -> Severity {
         s if s >= 7.0 => Severity::High,
         s if s >= 4.0 => Severity::Medium,
         s if s > 0.0 => Severity::Low,
-        s if s == 0.0 => Severity::Info,
+        0.0 => Severity::Info,
         _ => Severity::Unknown,
     }
 }

@@ -138,6 +138,7 @@ fn RuleTable(title: &'static str, rows: Vec<RuleRow>, empty: &'static str) -> im
                         <th scope="col">"Title"</th>
                         <th scope="col">"Findings"</th>
                         <th scope="col">"Assets"</th>
+                        <th scope="col">"Reported by"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -154,6 +155,7 @@ fn RuleTable(title: &'static str, rows: Vec<RuleRow>, empty: &'static str) -> im
                                     <td class="rule-title">{r.title}</td>
                                     <td class="num">{r.findings}</td>
                                     <td class="num">{r.assets}</td>
+                                    <td class="tools">{r.tools}</td>
                                 </tr>
                             }
                         })

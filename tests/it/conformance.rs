@@ -20,8 +20,15 @@ use posture::core::model::Category::{Misconfiguration, Secret, Vulnerability};
 
 use crate::support::{Expect, check, read, real_dir};
 
-/// One real file and what it holds.
-fn expectations() -> Vec<(&'static str, Expect)> {
+/// Every real file of every format Posture reads, and what it holds: `(format, file, expect)`.
+fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
+    let mut all: Vec<(&str, &str, Expect)> =
+        trivy().into_iter().map(|(f, e)| ("trivy", f, e)).collect();
+    all.extend(grype().into_iter().map(|(f, e)| ("grype", f, e)));
+    all
+}
+
+fn trivy() -> Vec<(&'static str, Expect)> {
     vec![
         (
             // 6 misconfigurations FAIL: HIGH 1, MEDIUM 3, LOW 2; MisconfSummary 215 / 6 over 3 targets.
@@ -97,24 +104,80 @@ fn expectations() -> Vec<(&'static str, Expect)> {
     ]
 }
 
+/// Grype, counted with jq:
+///
+/// ```text
+/// matches:     .matches | length
+/// severities:  [.matches[].vulnerability.severity] | group_by(.) | map({(.[0]|tostring): length}) | add
+/// ```
+fn grype() -> Vec<(&'static str, Expect)> {
+    let image = |asset: &str, taken_at: Option<&str>, listed: usize, open: [usize; 6]| Expect {
+        format: "grype",
+        asset: asset.into(),
+        taken_at: taken_at.map(Into::into),
+        listed: [listed, 0, 0],
+        open,
+        covers: vec![Vulnerability],
+        ..Expect::default()
+    };
+    vec![
+        // Critical 2, High 3, Negligible 1 (→ info). No timestamp in 0.28.
+        (
+            "grype-0.28.0-image-check-all-fields.json",
+            image("vulnerable-image", None, 6, [2, 3, 0, 0, 1, 0]),
+        ),
+        // Critical 1, High 10, Medium 2, Low 2.
+        (
+            "grype-0.94.0-image-epss.json",
+            image(
+                "busybox",
+                Some("2025-06-19T11:43:35.523Z"),
+                15,
+                [1, 10, 2, 2, 0, 0],
+            ),
+        ),
+        // Critical 1, High 18, Medium 13, Low 2, and one match without a severity (→ unknown);
+        // the timestamp is +01:00.
+        (
+            "grype-0.96.0-image-35-matches.json",
+            image(
+                "quay.io/cloudservices/xjoin-kafka-connect-strimzi",
+                Some("2024-02-22T18:46:26.372Z"),
+                35,
+                [1, 18, 13, 2, 0, 1],
+            ),
+        ),
+        // Critical 1, Low 1; timestamp "" and version "[not provided]".
+        (
+            "grype-json-presenter-golden-image.json",
+            image("user-input", None, 2, [1, 0, 0, 1, 0, 0]),
+        ),
+    ]
+}
+
 #[test]
-fn every_real_trivy_file_parses_to_its_counts() {
-    for (name, expect) in expectations() {
-        check(name, &read(&real_dir("trivy").join(name)), expect);
+fn every_real_file_parses_to_its_counts() {
+    for (format, name, expect) in expectations() {
+        check(name, &read(&real_dir(format).join(name)), expect);
     }
 }
 
 #[test]
-fn no_real_trivy_file_goes_untested() {
-    let on_disk: BTreeSet<String> = std::fs::read_dir(real_dir("trivy"))
-        .expect("../shared/fixtures/real/trivy beside the checkout")
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    let tested: BTreeSet<String> = expectations()
-        .into_iter()
-        .map(|(n, _)| n.to_string())
-        .collect();
-    assert_eq!(on_disk, tested);
+fn no_real_file_goes_untested() {
+    for format in posture::core::formats::FORMATS {
+        let Ok(dir) = std::fs::read_dir(real_dir(format.id)) else {
+            continue;
+        };
+        let on_disk: BTreeSet<String> = dir
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let tested: BTreeSet<String> = expectations()
+            .into_iter()
+            .filter(|(f, _, _)| *f == format.id)
+            .map(|(_, n, _)| n.to_string())
+            .collect();
+        assert_eq!(on_disk, tested, "{}", format.id);
+    }
 }
 
 /// CVSS v3 base scores against the scores the tools themselves published beside each vector

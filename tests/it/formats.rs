@@ -212,11 +212,12 @@ fn trivy_errors_say_what_and_where() {
         (
             "other-json.json",
             None,
-            "not recognised: this JSON is not a supported format (supported: Trivy JSON)",
+            "not recognised: this JSON is not a supported format (supported: {supported})",
         ),
     ];
     for (name, format, message) in cases {
         let (name, bytes) = trivy(name);
+        let message = message.replace("{supported}", &formats::supported_list());
         assert_eq!(check_error(&name, &bytes, format), message, "{name}");
     }
 }

@@ -3,6 +3,7 @@
 //! - `formats`: each parser on small hand-written fixtures in `tests/fixtures/`.
 //! - `conformance`: every real tool output in `../shared/fixtures/real/` for the formats we read.
 //! - `archives`: .gz, .zip and .tar inputs, member by member.
+//! - `crosstool`: one problem reported by several tools counts once.
 //! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
 //! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
 //! - `robustness`: random and mutated input never panics.
@@ -14,6 +15,7 @@ mod support;
 
 mod archives;
 mod conformance;
+mod crosstool;
 mod formats;
 mod kpi;
 mod readme;

@@ -1,0 +1,45 @@
+//! The same problem reported by several tools counts once, and says which tools report it.
+
+use posture::core::engine::Engine;
+use posture::core::time::Timestamp;
+
+use crate::support::add_one;
+
+const TRIVY: &str = r#"{"SchemaVersion":2,"CreatedAt":"2026-01-01T00:00:00Z","ArtifactName":"ghcr.io/acme/api:1",
+  "ArtifactType":"container_image","Results":[{"Target":"app","Class":"lang-pkgs","Vulnerabilities":[
+    {"VulnerabilityID":"CVE-2021-44420","PkgName":"django","Severity":"HIGH","Title":"Django: potential bypass"},
+    {"VulnerabilityID":"CVE-2021-9999","PkgName":"only-in-trivy","Severity":"LOW"}]}]}"#;
+
+// Grype names the same problem by its GHSA id, with the CVE among the related ones, spells the
+// package "Django", scans a newer tag of the image, and rates it critical.
+const GRYPE: &str = r#"{"matches":[{"vulnerability":{"id":"GHSA-v6rh-hp5x-86rv","severity":"Critical"},
+    "relatedVulnerabilities":[{"id":"CVE-2021-44420"}],"artifact":{"name":"Django","version":"3.2.9"}}],
+  "source":{"type":"image","target":{"userInput":"ghcr.io/acme/api:2"}},
+  "descriptor":{"name":"grype","version":"0.94.0","timestamp":"2026-01-02T00:00:00Z"}}"#;
+
+#[test]
+fn the_same_cve_from_trivy_and_grype_counts_once() {
+    let mut engine = Engine::default();
+    add_one(&mut engine, "trivy.json", TRIVY.as_bytes(), None);
+    add_one(&mut engine, "grype.json", GRYPE.as_bytes(), None);
+    let view = engine.view(Timestamp::parse_rfc3339("2026-01-03T00:00:00Z").unwrap());
+    let m = &view.metrics;
+    // Two problems, not three: CVE-2021-44420 once, at the higher of the two severities.
+    assert_eq!(m.vulnerabilities, 2);
+    let counts: Vec<u64> = m.by_severity.iter().map(|c| c.count).collect();
+    assert_eq!(counts, [1, 0, 0, 1, 0, 0]);
+    let by_tool: Vec<(&str, u64)> = m
+        .by_tool
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    assert_eq!(by_tool, [("Grype", 1), ("Trivy", 2)]);
+    let top = &m.top_vulnerabilities[0];
+    assert_eq!(
+        (top.id.as_str(), top.severity.as_str(), top.tools.as_str()),
+        ("CVE-2021-44420", "critical", "Grype, Trivy")
+    );
+    let critical = view.tiles.iter().find(|t| t.id == "critical_open").unwrap();
+    assert_eq!(critical.value, Some(1.0));
+    assert_eq!(critical.inputs, ["trivy.json", "grype.json"]);
+}
