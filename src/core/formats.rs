@@ -6,6 +6,7 @@
 
 mod collect;
 mod grype;
+mod osv;
 mod trivy;
 
 use std::borrow::Cow;
@@ -50,7 +51,7 @@ pub struct Parsed {
 /// A failed parse, before it is tied to a file.
 pub type ParseError = json::JsonError;
 
-pub static FORMATS: &[Format] = &[trivy::FORMAT, grype::FORMAT];
+pub static FORMATS: &[Format] = &[trivy::FORMAT, grype::FORMAT, osv::FORMAT];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
 pub fn readable_kinds() -> Vec<SourceKind> {

@@ -57,6 +57,62 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     }
 }
 
+/// A string when the tool wrote one (a number is taken as its text), nothing otherwise: for
+/// fields whose type varies between databases or versions and is not ours to police.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MaybeStr<'a>(pub Option<Str<'a>>);
+
+impl MaybeStr<'_> {
+    pub fn non_empty(&self) -> Option<&str> {
+        self.0.as_ref().and_then(Str::non_empty)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for MaybeStr<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MaybeVisitor;
+        impl<'de> Visitor<'de> for MaybeVisitor {
+            type Value = MaybeStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Some(Str(Cow::Borrowed(v)))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Some(Str(Cow::Owned(v.to_owned())))))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Some(Str(Cow::Owned(v.to_string())))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Some(Str(Cow::Owned(v.to_string())))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(MaybeStr(Some(Str(Cow::Owned(v.to_string())))))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(MaybeStr(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(MaybeStr(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(MaybeStr(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(MaybeStr(None))
+            }
+        }
+        deserializer.deserialize_any(MaybeVisitor)
+    }
+}
+
 /// Optional text, trimmed, `None` when absent, null or blank.
 pub fn text<'t>(value: &'t Option<Str<'_>>) -> Option<&'t str> {
     value.as_ref().and_then(Str::non_empty)

@@ -217,7 +217,7 @@ impl AssetKind {
             AssetKind::Repository => "repository",
             AssetKind::Filesystem => "filesystem",
             AssetKind::Cluster => "cluster",
-            AssetKind::Other => "other",
+            AssetKind::Other => "target",
         }
     }
 }

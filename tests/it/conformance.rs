@@ -25,6 +25,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     let mut all: Vec<(&str, &str, Expect)> =
         trivy().into_iter().map(|(f, e)| ("trivy", f, e)).collect();
     all.extend(grype().into_iter().map(|(f, e)| ("grype", f, e)));
+    all.extend(osv().into_iter().map(|(f, e)| ("osv-scanner", f, e)));
     all
 }
 
@@ -151,6 +152,39 @@ fn grype() -> Vec<(&'static str, Expect)> {
         (
             "grype-json-presenter-golden-image.json",
             image("user-input", None, 2, [1, 0, 0, 1, 0, 0]),
+        ),
+    ]
+}
+
+/// OSV-Scanner: one finding per group per package; the group's severity is the most severe of its
+/// records (database label, else the CVSS v3 base score). Counted by a separate Python script
+/// (its own CVSS implementation) over `results[].packages[].groups[]`.
+fn osv() -> Vec<(&'static str, Expect)> {
+    vec![
+        (
+            // 37 groups in 6 lockfiles of 5 projects that share no directory (a warning).
+            "osv-scanner-6-lockfiles.json",
+            Expect {
+                format: "osv-scanner",
+                asset: "osv-scanner-6-lockfiles.json".into(),
+                listed: [37, 0, 0],
+                open: [5, 20, 12, 0, 0, 0],
+                covers: vec![Vulnerability],
+                warnings: 1,
+                ..Expect::default()
+            },
+        ),
+        (
+            // One record with neither a label nor a CVSS vector: unknown.
+            "osv-scanner-yarn-one-vuln.json",
+            Expect {
+                format: "osv-scanner",
+                asset: "/tmp/components".into(),
+                listed: [1, 0, 0],
+                open: [0, 0, 0, 0, 0, 1],
+                covers: vec![Vulnerability],
+                ..Expect::default()
+            },
         ),
     ]
 }
