@@ -6,6 +6,7 @@
 
 mod collect;
 mod grype;
+mod npm_audit;
 mod osv;
 mod trivy;
 
@@ -51,7 +52,7 @@ pub struct Parsed {
 /// A failed parse, before it is tied to a file.
 pub type ParseError = json::JsonError;
 
-pub static FORMATS: &[Format] = &[trivy::FORMAT, grype::FORMAT, osv::FORMAT];
+pub static FORMATS: &[Format] = &[trivy::FORMAT, grype::FORMAT, osv::FORMAT, npm_audit::FORMAT];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
 pub fn readable_kinds() -> Vec<SourceKind> {

@@ -12,7 +12,7 @@ use super::diagnostics::{ErrorKind, Location};
 ///
 /// serde borrows a bare `#[serde(borrow)] Cow<str>` field but not one inside `Option` or `Vec`;
 /// this newtype borrows wherever it sits (`visit_borrowed_str`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Str<'a>(pub Cow<'a, str>);
 
 impl Str<'_> {

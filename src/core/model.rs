@@ -337,6 +337,8 @@ pub struct Snapshot {
     pub findings: Vec<Finding>,
     /// IaC checks (passed and failed), when the tool reports them.
     pub iac_checks: Option<PassFail>,
+    /// What else the file says about its records, for the Sources view ("15 vulnerable packages").
+    pub note: Option<String>,
 }
 
 impl Snapshot {

@@ -265,7 +265,10 @@ pub fn source_row(source: &Source) -> SourceRow {
             };
             row.taken_at = taken_at.map(human_time);
             row.taken_at_source = Some(from.into());
-            row.records = Some(records(snapshot));
+            row.records = Some(match &snapshot.note {
+                Some(note) => format!("{} ({note})", records(snapshot)),
+                None => records(snapshot),
+            });
             row.warnings = warnings.iter().map(ToString::to_string).collect();
         }
     }

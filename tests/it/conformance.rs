@@ -26,6 +26,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
         trivy().into_iter().map(|(f, e)| ("trivy", f, e)).collect();
     all.extend(grype().into_iter().map(|(f, e)| ("grype", f, e)));
     all.extend(osv().into_iter().map(|(f, e)| ("osv-scanner", f, e)));
+    all.extend(npm_audit().into_iter().map(|(f, e)| ("npm-audit", f, e)));
     all
 }
 
@@ -187,6 +188,54 @@ fn osv() -> Vec<(&'static str, Expect)> {
             },
         ),
     ]
+}
+
+/// npm audit: one finding per advisory object in `via`, per package, counted with jq:
+///
+/// ```text
+/// [.vulnerabilities[] | .name as $n | .via[] | objects | {k: ([$n, .source] | tostring), s: .severity}]
+///   | unique_by(.k) | map(.s) | group_by(.) | map({(.[0]): length}) | add
+/// ```
+fn npm_audit() -> Vec<(&'static str, Expect)> {
+    let audit = |file: &str, open: [usize; 6]| Expect {
+        format: "npm-audit",
+        asset: file.into(),
+        listed: [open.iter().sum(), 0, 0],
+        open,
+        covers: vec![Vulnerability],
+        ..Expect::default()
+    };
+    vec![
+        (
+            "npm-audit-v2-no-vulns.json",
+            audit("npm-audit-v2-no-vulns.json", [0; 6]),
+        ),
+        // 15 packages, 8 advisories: high 1, moderate 2, low 5.
+        (
+            "npm-audit-v2-npm7.json",
+            audit("npm-audit-v2-npm7.json", [0, 1, 2, 5, 0, 0]),
+        ),
+        // 1 package, 2 advisories: high 1, moderate 1.
+        (
+            "npm-audit-v2-one-high.json",
+            audit("npm-audit-v2-one-high.json", [0, 1, 1, 0, 0, 0]),
+        ),
+        // 6 packages, 3 advisories: moderate 2, low 1.
+        (
+            "npm-audit-v2-six-vulns.json",
+            audit("npm-audit-v2-six-vulns.json", [0, 0, 2, 1, 0, 0]),
+        ),
+    ]
+}
+
+#[test]
+fn npm_audit_says_how_its_count_reconciles_with_npm() {
+    let bytes = read(&real_dir("npm-audit").join("npm-audit-v2-npm7.json"));
+    let parsed = posture::core::formats::load("audit.json", &bytes).unwrap();
+    assert_eq!(
+        parsed.snapshot.note.as_deref(),
+        Some("npm counts 15 vulnerable packages, 7 only through dependencies")
+    );
 }
 
 #[test]

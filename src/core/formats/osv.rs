@@ -234,6 +234,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         covers: Coverage::default().with(Category::Vulnerability),
         findings: c.findings,
         iac_checks: None,
+        note: None,
     };
     Ok(Parsed {
         snapshot,

@@ -322,6 +322,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         covers: out.covers,
         findings: out.c.findings,
         iac_checks: out.iac.then_some(out.checks),
+        note: None,
     };
     Ok(Parsed {
         snapshot,
