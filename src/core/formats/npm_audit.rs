@@ -54,13 +54,12 @@ struct Package<'a> {
     nodes: Option<Vec<Str<'a>>>,
 }
 
-/// An advisory, or the name of the dependency the package is vulnerable through.
+/// An advisory, or (any other value) the name of the dependency the package is vulnerable through.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum Via<'a> {
-    Dependency(#[serde(borrow)] Str<'a>),
     Advisory(#[serde(borrow)] Advisory<'a>),
-    Other(IgnoredAny),
+    Dependency(IgnoredAny),
 }
 
 #[derive(Deserialize)]
