@@ -8,6 +8,7 @@ mod collect;
 mod grype;
 mod npm_audit;
 mod osv;
+mod sarif;
 mod trivy;
 
 use std::borrow::Cow;
@@ -52,7 +53,13 @@ pub struct Parsed {
 /// A failed parse, before it is tied to a file.
 pub type ParseError = json::JsonError;
 
-pub static FORMATS: &[Format] = &[trivy::FORMAT, grype::FORMAT, osv::FORMAT, npm_audit::FORMAT];
+pub static FORMATS: &[Format] = &[
+    trivy::FORMAT,
+    grype::FORMAT,
+    osv::FORMAT,
+    npm_audit::FORMAT,
+    sarif::FORMAT,
+];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
 pub fn readable_kinds() -> Vec<SourceKind> {

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeSet;
 
-use posture::core::model::Category::{Misconfiguration, Secret, Vulnerability};
+use posture::core::model::Category::{self, Code, Misconfiguration, Secret, Vulnerability};
 
 use crate::support::{Expect, check, read, real_dir};
 
@@ -27,6 +27,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     all.extend(grype().into_iter().map(|(f, e)| ("grype", f, e)));
     all.extend(osv().into_iter().map(|(f, e)| ("osv-scanner", f, e)));
     all.extend(npm_audit().into_iter().map(|(f, e)| ("npm-audit", f, e)));
+    all.extend(sarif().into_iter().map(|(f, e)| ("sarif", f, e)));
     all
 }
 
@@ -39,7 +40,7 @@ fn trivy() -> Vec<(&'static str, Expect)> {
                 format: "trivy",
                 asset: "testdata/fixtures/repo/helm_testchart".into(),
                 taken_at: Some("2021-08-25T12:20:30Z".into()),
-                listed: [0, 6, 0],
+                listed: [0, 6, 0, 0],
                 open: [0, 1, 3, 2, 0, 0],
                 iac: Some((215, 6)),
                 covers: vec![Misconfiguration],
@@ -53,7 +54,7 @@ fn trivy() -> Vec<(&'static str, Expect)> {
                 format: "trivy",
                 asset: "testdata/fixtures/images/alpine-310.tar.gz".into(),
                 taken_at: Some("2021-08-25T12:20:30Z".into()),
-                listed: [4, 0, 0],
+                listed: [4, 0, 0, 0],
                 open: [0, 0, 4, 0, 0, 0],
                 covers: vec![Vulnerability, Secret],
                 ..Expect::default()
@@ -68,7 +69,7 @@ fn trivy() -> Vec<(&'static str, Expect)> {
                 asset: "sha256:22ae3921bdaac434bb4cb92dbbc209e46b1f3f70e9fa0b5fbbb43ce7d452c72d"
                     .into(),
                 taken_at: Some("2024-01-15T08:58:29.827Z".into()),
-                listed: [8, 0, 0],
+                listed: [8, 0, 0, 0],
                 open: [0, 0, 0, 7, 0, 0],
                 suppressed: 1,
                 covers: vec![Vulnerability, Secret],
@@ -83,7 +84,7 @@ fn trivy() -> Vec<(&'static str, Expect)> {
                 format: "trivy",
                 asset: "arn:aws:eks:us-east-1:576036489467:cluster/monitoring-test-cluster".into(),
                 taken_at: None,
-                listed: [10, 10, 0],
+                listed: [10, 10, 0, 0],
                 open: [0, 0, 6, 14, 0, 0],
                 iac: Some((108, 16)),
                 covers: vec![Vulnerability, Misconfiguration],
@@ -97,7 +98,7 @@ fn trivy() -> Vec<(&'static str, Expect)> {
                 format: "trivy",
                 asset: "testdata/fixtures/repo/secrets".into(),
                 taken_at: Some("2021-08-25T12:20:30Z".into()),
-                listed: [0, 0, 2],
+                listed: [0, 0, 2, 0],
                 open: [1, 1, 0, 0, 0, 0],
                 covers: vec![Secret],
                 ..Expect::default()
@@ -117,7 +118,7 @@ fn grype() -> Vec<(&'static str, Expect)> {
         format: "grype",
         asset: asset.into(),
         taken_at: taken_at.map(Into::into),
-        listed: [listed, 0, 0],
+        listed: [listed, 0, 0, 0],
         open,
         covers: vec![Vulnerability],
         ..Expect::default()
@@ -168,7 +169,7 @@ fn osv() -> Vec<(&'static str, Expect)> {
             Expect {
                 format: "osv-scanner",
                 asset: "osv-scanner-6-lockfiles.json".into(),
-                listed: [37, 0, 0],
+                listed: [37, 0, 0, 0],
                 open: [5, 20, 12, 0, 0, 0],
                 covers: vec![Vulnerability],
                 warnings: 1,
@@ -181,7 +182,7 @@ fn osv() -> Vec<(&'static str, Expect)> {
             Expect {
                 format: "osv-scanner",
                 asset: "/tmp/components".into(),
-                listed: [1, 0, 0],
+                listed: [1, 0, 0, 0],
                 open: [0, 0, 0, 0, 0, 1],
                 covers: vec![Vulnerability],
                 ..Expect::default()
@@ -200,7 +201,7 @@ fn npm_audit() -> Vec<(&'static str, Expect)> {
     let audit = |file: &str, open: [usize; 6]| Expect {
         format: "npm-audit",
         asset: file.into(),
-        listed: [open.iter().sum(), 0, 0],
+        listed: [open.iter().sum(), 0, 0, 0],
         open,
         covers: vec![Vulnerability],
         ..Expect::default()
@@ -224,6 +225,107 @@ fn npm_audit() -> Vec<(&'static str, Expect)> {
         (
             "npm-audit-v2-six-vulns.json",
             audit("npm-audit-v2-six-vulns.json", [0, 0, 2, 1, 0, 0]),
+        ),
+    ]
+}
+
+/// SARIF, counted by a separate Python script applying the documented rules to every result:
+/// category by tool (Trivy by rule tags), severity from the rule's `security-severity`, else the
+/// result's `level`, else the rule's default level, else medium (high for a secret);
+/// accepted suppressions are suppressed.
+fn sarif() -> Vec<(&'static str, Expect)> {
+    let run = |file: &str, listed: [usize; 4], open: [usize; 6], covers: Vec<Category>| Expect {
+        format: "sarif",
+        asset: file.into(),
+        listed,
+        open,
+        covers,
+        ..Expect::default()
+    };
+    vec![
+        // All 239 results at level error (no security-severity).
+        (
+            "checkov-3.3.30-kubernetes-goat.sarif",
+            run(
+                "checkov-3.3.30-kubernetes-goat.sarif",
+                [0, 239, 0, 0],
+                [0, 239, 0, 0, 0, 0],
+                vec![Misconfiguration],
+            ),
+        ),
+        // No level on results: the rules' default levels (error 11, warning 4, note 57).
+        (
+            "codeql-2.5.4.sarif",
+            run(
+                "codeql-2.5.4.sarif",
+                [0, 0, 0, 72],
+                [0, 11, 4, 57, 0, 0],
+                vec![Code],
+            ),
+        ),
+        // No rule ids on results ("<rule> secret detected"), no levels: secrets are high.
+        (
+            "gitleaks-7.4.0.sarif",
+            run(
+                "gitleaks-7.4.0.sarif",
+                [0, 0, 8, 0],
+                [0, 8, 0, 0, 0, 0],
+                vec![Secret],
+            ),
+        ),
+        (
+            "gitleaks-v8-simple.sarif",
+            run(
+                "gitleaks-v8-simple.sarif",
+                [0, 0, 1, 0],
+                [0, 1, 0, 0, 0, 0],
+                vec![Secret],
+            ),
+        ),
+        // security-severity scores: 9.8 ×1, 7.5/7.8 ×11, 5.3–6.5 ×4, 2.1 ×6.
+        (
+            "grype-0.34.7.sarif",
+            run(
+                "grype-0.34.7.sarif",
+                [22, 0, 0, 0],
+                [1, 11, 4, 6, 0, 0],
+                vec![Vulnerability],
+            ),
+        ),
+        // The spec's example: one result, suppressed (state accepted); the repository and the
+        // invocation time name the asset and the snapshot time.
+        (
+            "sarif-spec-appendix-k-suppressed.sarif",
+            Expect {
+                format: "sarif",
+                asset: "https://github.com/example-corp/browser".into(),
+                taken_at: Some("2016-07-16T14:18:25Z".into()),
+                listed: [0, 0, 0, 1],
+                suppressed: 1,
+                covers: vec![Code],
+                ..Expect::default()
+            },
+        ),
+        // security-severity words: CRITICAL 34, HIGH 1, MEDIUM 42.
+        (
+            "semgrep-oss-1.69.0.sarif",
+            run(
+                "semgrep-oss-1.69.0.sarif",
+                [0, 0, 0, 77],
+                [34, 1, 42, 0, 0, 0],
+                vec![Code],
+            ),
+        ),
+        // Four vulnerabilities tagged "vulnerability", security-severity 5.3; the image named in
+        // the run's properties.
+        (
+            "trivy-image-alpine-3.10.sarif",
+            run(
+                "testdata/fixtures/images/alpine-310.tar.gz",
+                [4, 0, 0, 0],
+                [0, 0, 4, 0, 0, 0],
+                vec![Vulnerability],
+            ),
         ),
     ]
 }

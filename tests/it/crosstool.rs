@@ -43,3 +43,21 @@ fn the_same_cve_from_trivy_and_grype_counts_once() {
     assert_eq!(critical.value, Some(1.0));
     assert_eq!(critical.inputs, ["trivy.json", "grype.json"]);
 }
+
+#[test]
+fn the_same_trivy_scan_as_json_and_as_sarif_counts_once() {
+    // Both real files describe alpine-310.tar.gz: 4 vulnerabilities (2 CVEs × 2 packages).
+    let mut engine = Engine::default();
+    let json = crate::support::read(
+        &crate::support::real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json"),
+    );
+    let sarif = crate::support::read(
+        &crate::support::real_dir("sarif").join("trivy-image-alpine-3.10.sarif"),
+    );
+    add_one(&mut engine, "trivy.json", &json, None);
+    add_one(&mut engine, "trivy.sarif", &sarif, None);
+    let view = engine.view(Timestamp(0));
+    assert_eq!(view.metrics.vulnerabilities, 4);
+    assert_eq!(view.metrics.top_vulnerabilities[0].tools, "Trivy");
+    assert_eq!(view.metrics.top_vulnerabilities[0].findings, 2);
+}

@@ -24,7 +24,7 @@ fn trivy_image_with_every_kind_of_vulnerability_entry() {
             format: "trivy",
             asset: "registry.example:5000/team/app".into(),
             taken_at: Some("2026-03-02T09:00:00.123Z".into()),
-            listed: [6, 0, 0],
+            listed: [6, 0, 0, 0],
             open: [2, 1, 1, 0, 0, 1],
             suppressed: 1,
             // Package results: Trivy's default scanners ran (vulnerabilities and secrets).
@@ -65,7 +65,7 @@ fn trivy_config_counts_listed_checks_without_a_summary() {
             format: "trivy",
             asset: "github.com/acme/infra".into(),
             taken_at: Some("2026-03-02T10:00:00Z".into()),
-            listed: [0, 5, 0],
+            listed: [0, 5, 0, 0],
             open: [1, 2, 0, 0, 0, 0],
             suppressed: 1,
             passed: 1,
@@ -133,7 +133,7 @@ fn trivy_k8s_resources_keep_workloads_apart() {
         Expect {
             format: "trivy",
             asset: "prod-eu".into(),
-            listed: [2, 1, 0],
+            listed: [2, 1, 0, 0],
             open: [0, 2, 1, 0, 0, 0],
             iac: Some((20, 1)),
             covers: vec![Vulnerability, Misconfiguration, Secret],

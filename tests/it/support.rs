@@ -31,8 +31,8 @@ pub struct Expect {
     pub format: &'static str,
     pub asset: String,
     pub taken_at: Option<String>,
-    /// Findings listed in the file, by category: vulnerability, misconfiguration, secret.
-    pub listed: [usize; 3],
+    /// Findings listed in the file, by category: vulnerability, misconfiguration, secret, code.
+    pub listed: [usize; 4],
     /// Open findings by severity: critical, high, medium, low, info, unknown.
     pub open: [usize; 6],
     pub suppressed: usize,
@@ -58,6 +58,7 @@ pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
             Category::Vulnerability => e.listed[0] += 1,
             Category::Misconfiguration => e.listed[1] += 1,
             Category::Secret => e.listed[2] += 1,
+            Category::Code => e.listed[3] += 1,
             other => panic!("unexpected category {other:?}"),
         }
         match f.status {
