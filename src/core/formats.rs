@@ -4,11 +4,13 @@
 //! formats table in README.md (checked by a test) and the scorecard's "drop X" hints. Adding a
 //! format is adding a module under `formats/` and one line here.
 
+mod bandit;
 mod collect;
 mod grype;
 mod npm_audit;
 mod osv;
 mod sarif;
+mod semgrep;
 mod trivy;
 
 use std::borrow::Cow;
@@ -59,6 +61,8 @@ pub static FORMATS: &[Format] = &[
     osv::FORMAT,
     npm_audit::FORMAT,
     sarif::FORMAT,
+    semgrep::FORMAT,
+    bandit::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
@@ -71,6 +75,16 @@ pub fn readable_kinds() -> Vec<SourceKind> {
 
 pub fn by_id(id: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|f| f.id == id)
+}
+
+/// The first sentence of a tool's long text, at most 160 characters: a title for a finding.
+fn first_sentence(text: &str) -> String {
+    let sentence = text.split(". ").next().unwrap_or(text).trim();
+    let mut short: String = sentence.chars().take(160).collect();
+    if short.len() < sentence.len() {
+        short.push('…');
+    }
+    short
 }
 
 /// The supported formats, for messages: "Trivy JSON, Grype JSON, …".

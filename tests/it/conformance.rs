@@ -28,6 +28,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     all.extend(osv().into_iter().map(|(f, e)| ("osv-scanner", f, e)));
     all.extend(npm_audit().into_iter().map(|(f, e)| ("npm-audit", f, e)));
     all.extend(sarif().into_iter().map(|(f, e)| ("sarif", f, e)));
+    all.extend(code());
     all
 }
 
@@ -325,6 +326,81 @@ fn sarif() -> Vec<(&'static str, Expect)> {
                 [4, 0, 0, 0],
                 [0, 0, 4, 0, 0, 0],
                 vec![Vulnerability],
+            ),
+        ),
+    ]
+}
+
+/// Semgrep and Bandit, counted with jq:
+///
+/// ```text
+/// semgrep: [.results[].extra.severity] | group_by(.) | map({(.[0]): length}) | add
+/// bandit:  [.results[].issue_severity] | group_by(.) | map({(.[0]): length}) | add; .generated_at
+/// ```
+fn code() -> Vec<(&'static str, &'static str, Expect)> {
+    let scan =
+        |format: &'static str, file: &str, taken_at: Option<&str>, open: [usize; 6]| Expect {
+            format,
+            asset: file.into(),
+            taken_at: taken_at.map(Into::into),
+            listed: [0, 0, 0, open.iter().sum()],
+            open,
+            covers: vec![Code],
+            ..Expect::default()
+        };
+    vec![
+        // WARNING ×5 → medium.
+        (
+            "semgrep",
+            "semgrep-1.30.0.json",
+            scan("semgrep", "semgrep-1.30.0.json", None, [0, 0, 5, 0, 0, 0]),
+        ),
+        // LOW ×3 (the newer severity words).
+        (
+            "semgrep",
+            "semgrep-1.84.1.json",
+            scan("semgrep", "semgrep-1.84.1.json", None, [0, 0, 0, 3, 0, 0]),
+        ),
+        // ERROR ×13 → high, WARNING ×35 → medium; no fingerprints in this older output.
+        (
+            "semgrep",
+            "semgrep-48-results.json",
+            scan(
+                "semgrep",
+                "semgrep-48-results.json",
+                None,
+                [0, 13, 35, 0, 0, 0],
+            ),
+        ),
+        // MEDIUM ×36, LOW ×11.
+        (
+            "bandit",
+            "bandit-47-results.json",
+            scan(
+                "bandit",
+                "bandit-47-results.json",
+                Some("2021-03-30T18:23:12Z"),
+                [0, 0, 36, 11, 0, 0],
+            ),
+        ),
+        (
+            "bandit",
+            "bandit-no-results.json",
+            scan(
+                "bandit",
+                "bandit-no-results.json",
+                Some("2020-12-30T10:02:42Z"),
+                [0; 6],
+            ),
+        ),
+        (
+            "bandit",
+            "bandit-one-result.json",
+            scan(
+                "bandit",
+                "bandit-one-result.json",
+                Some("2020-12-30T10:03:39Z"),
+                [0, 0, 0, 1, 0, 0],
             ),
         ),
     ]

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::collect::{Collector, NewFinding};
-use super::{Format, Input, ParseError, Parsed};
+use super::{Format, Input, ParseError, Parsed, first_sentence};
 use crate::core::json::{self, Str, text};
 use crate::core::model::{
     Asset, AssetKind, Category, Coverage, Fingerprint, Snapshot, Status, Tool,
@@ -175,7 +175,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             severity: severity_word(raw_severity),
             severity_raw: raw_severity,
             rule_id: shown,
-            title: &title(text(&vulnerability.description), shown, name),
+            title: &text(&vulnerability.description)
+                .map_or_else(|| format!("{shown} in {name}"), first_sentence),
             location,
             package: Some((name, text(&artifact.version), fixed.as_deref())),
             status: Status::Open,
@@ -219,21 +220,6 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         snapshot,
         warnings: c.warnings,
     })
-}
-
-/// The first sentence of the description, or "<id> in <package>".
-fn title(description: Option<&str>, id: &str, package: &str) -> String {
-    match description {
-        Some(text) => {
-            let sentence = text.split(". ").next().unwrap_or(text);
-            let mut short: String = sentence.chars().take(160).collect();
-            if short.len() < sentence.len() {
-                short.push('…');
-            }
-            short
-        }
-        None => format!("{id} in {package}"),
-    }
 }
 
 fn asset(source: Option<&Source>, file: &str, c: &mut Collector) -> (Asset, Option<String>) {
