@@ -5,6 +5,7 @@
 //! format is adding a module under `formats/` and one line here.
 
 mod bandit;
+mod checkov;
 mod collect;
 mod grype;
 mod npm_audit;
@@ -63,6 +64,7 @@ pub static FORMATS: &[Format] = &[
     sarif::FORMAT,
     semgrep::FORMAT,
     bandit::FORMAT,
+    checkov::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

@@ -29,6 +29,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     all.extend(npm_audit().into_iter().map(|(f, e)| ("npm-audit", f, e)));
     all.extend(sarif().into_iter().map(|(f, e)| ("sarif", f, e)));
     all.extend(code());
+    all.extend(checkov().into_iter().map(|(f, e)| ("checkov", f, e)));
     all
 }
 
@@ -401,6 +402,64 @@ fn code() -> Vec<(&'static str, &'static str, Expect)> {
                 "bandit-one-result.json",
                 Some("2020-12-30T10:03:39Z"),
                 [0, 0, 0, 1, 0, 0],
+            ),
+        ),
+    ]
+}
+
+/// Checkov: every listed check is a record (failed open, passed passed), counted with jq:
+///
+/// ```text
+/// [if type=="array" then .[] else . end | select(has("results")) | .results]
+///   | {passed: (map(.passed_checks | length) | add), failed: (map(.failed_checks | length) | add),
+///      severities: ([.[].failed_checks[].severity] | group_by(.) | map({(.[0]|tostring): length}) | add)}
+/// ```
+fn checkov() -> Vec<(&'static str, Expect)> {
+    let report = |file: &str, passed: usize, open: [usize; 6], warnings: usize| Expect {
+        format: "checkov",
+        asset: file.into(),
+        listed: [0, passed + open.iter().sum::<usize>(), 0, 0],
+        open,
+        passed,
+        iac: Some((passed as u64, open.iter().sum::<usize>() as u64)),
+        covers: vec![Misconfiguration],
+        warnings,
+        ..Expect::default()
+    };
+    vec![
+        // 3 failed checks listed; the curated summary says 2 (a warning). No severities.
+        (
+            "checkov-1.0.467-two-failed.json",
+            report("checkov-1.0.467-two-failed.json", 0, [0, 0, 0, 0, 0, 3], 1),
+        ),
+        // A list of two reports: terraform 14 passed / 11 failed, dockerfile 1 / 2.
+        (
+            "checkov-2.0.209-terraform-dockerfile.json",
+            report(
+                "checkov-2.0.209-terraform-dockerfile.json",
+                15,
+                [0, 0, 0, 0, 0, 13],
+                0,
+            ),
+        ),
+        // Nothing scanned: a bare summary.
+        (
+            "checkov-2.1.269-empty-summary.json",
+            report("checkov-2.1.269-empty-summary.json", 0, [0; 6], 0),
+        ),
+        // Severities from the platform: HIGH 1, MEDIUM 2, LOW 1.
+        (
+            "checkov-2.2.34-severity.json",
+            report("checkov-2.2.34-severity.json", 0, [0, 1, 2, 1, 0, 0], 0),
+        ),
+        // 931 passed, 239 failed.
+        (
+            "checkov-3.3.30-kubernetes-goat.json",
+            report(
+                "checkov-3.3.30-kubernetes-goat.json",
+                931,
+                [0, 0, 0, 0, 0, 239],
+                0,
             ),
         ),
     ]
