@@ -7,12 +7,15 @@
 mod bandit;
 mod checkov;
 mod collect;
+mod detect_secrets;
+mod gitleaks;
 mod grype;
 mod npm_audit;
 mod osv;
 mod sarif;
 mod semgrep;
 mod trivy;
+mod trufflehog;
 
 use std::borrow::Cow;
 
@@ -65,6 +68,9 @@ pub static FORMATS: &[Format] = &[
     semgrep::FORMAT,
     bandit::FORMAT,
     checkov::FORMAT,
+    gitleaks::FORMAT,
+    trufflehog::FORMAT,
+    detect_secrets::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

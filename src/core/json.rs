@@ -148,6 +148,15 @@ fn known_path(path: &str) -> Option<String> {
     Some(known.to_string()).filter(|p| !matches!(p.as_str(), "." | "?" | ""))
 }
 
+/// Parses JSON lines (one value after another, as `--json` streams write them), stopping at the
+/// first value that breaks, with its line and column.
+pub fn parse_lines<'a, T: Deserialize<'a>>(text: &'a str) -> Result<Vec<T>, JsonError> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<T>()
+        .map(|value| value.map_err(|e| json_error(&e, None)))
+        .collect()
+}
+
 /// Checks that `bytes` hold well-formed JSON (one value, or JSON lines when `lines`).
 pub fn validate(text: &str, lines: bool) -> Result<(), JsonError> {
     if lines {

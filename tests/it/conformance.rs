@@ -30,6 +30,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     all.extend(sarif().into_iter().map(|(f, e)| ("sarif", f, e)));
     all.extend(code());
     all.extend(checkov().into_iter().map(|(f, e)| ("checkov", f, e)));
+    all.extend(secrets());
     all
 }
 
@@ -463,6 +464,99 @@ fn checkov() -> Vec<(&'static str, Expect)> {
             ),
         ),
     ]
+}
+
+/// Secret scanners, counted with jq (`length`; `[.Verified]`; `[.results[][]]`): a secret is
+/// high, a verified one critical.
+fn secrets() -> Vec<(&'static str, &'static str, Expect)> {
+    let scan =
+        |format: &'static str, asset: &str, taken_at: Option<&str>, open: [usize; 6]| Expect {
+            format,
+            asset: asset.into(),
+            taken_at: taken_at.map(Into::into),
+            listed: [0, 0, open.iter().sum(), 0],
+            open,
+            covers: vec![Secret],
+            ..Expect::default()
+        };
+    let repo = "https://github.com/trufflesecurity/test_keys";
+    vec![
+        // v7 field names; 8 leaks of 4 distinct secrets; `repo: "."` names nothing.
+        (
+            "gitleaks",
+            "gitleaks-v7.5.0-legacy.json",
+            scan(
+                "gitleaks",
+                "gitleaks-v7.5.0-legacy.json",
+                None,
+                [0, 8, 0, 0, 0, 0],
+            ),
+        ),
+        // `[]`: a clean scan.
+        (
+            "gitleaks",
+            "gitleaks-v8-json-empty.json",
+            scan("gitleaks", "gitleaks-v8-json-empty.json", None, [0; 6]),
+        ),
+        (
+            "gitleaks",
+            "gitleaks-v8-json-simple.json",
+            scan(
+                "gitleaks",
+                "gitleaks-v8-json-simple.json",
+                None,
+                [0, 1, 0, 0, 0, 0],
+            ),
+        ),
+        (
+            "gitleaks",
+            "gitleaks-v8-many.json",
+            scan(
+                "gitleaks",
+                "gitleaks-v8-many.json",
+                None,
+                [0, 4, 0, 0, 0, 0],
+            ),
+        ),
+        // 4 lines, all Verified: true; the repository named in SourceMetadata (".git" trimmed).
+        (
+            "trufflehog",
+            "trufflehog-v3-git.jsonl",
+            scan("trufflehog", repo, None, [4, 0, 0, 0, 0, 0]),
+        ),
+        (
+            "trufflehog",
+            "trufflehog-v3-github.jsonl",
+            scan("trufflehog", repo, None, [4, 0, 0, 0, 0, 0]),
+        ),
+        // 4 secrets, none verified; generated_at is the scan time.
+        (
+            "detect-secrets",
+            "detect-secrets-many-findings.json",
+            scan(
+                "detect-secrets",
+                "detect-secrets-many-findings.json",
+                Some("2021-05-19T10:40:18Z"),
+                [0, 4, 0, 0, 0, 0],
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn the_same_secret_in_several_commits_counts_once() {
+    // gitleaks-v7.5.0-legacy.json: 8 leaks, 4 distinct (rule, file, secret) with jq:
+    // map([.rule, .file, .offender] | tostring) | unique | length
+    let mut engine = posture::core::engine::Engine::default();
+    let bytes = read(&real_dir("gitleaks").join("gitleaks-v7.5.0-legacy.json"));
+    crate::support::add_one(&mut engine, "leaks.json", &bytes, None);
+    let view = engine.view(posture::core::time::Timestamp(0));
+    let secrets = view
+        .tiles
+        .iter()
+        .find(|t| t.id == "secrets_exposed")
+        .unwrap();
+    assert_eq!(secrets.value, Some(4.0));
 }
 
 #[test]

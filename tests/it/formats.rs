@@ -284,3 +284,57 @@ fn a_summary_count_left_out_is_zero() {
         Some((5, 0))
     );
 }
+
+#[test]
+fn trufflehog_skips_its_log_lines_and_says_where_a_line_breaks() {
+    let finding = |raw: &str, verified: bool| {
+        format!(
+            r#"{{"SourceMetadata":{{"Data":{{"Filesystem":{{"file":"app/.env","line":3}}}}}},"DetectorName":"AWS","Verified":{verified},"Raw":"{raw}","Redacted":"AKIA…"}}"#
+        )
+    };
+    let log = r#"{"level":"info-0","ts":"2026-01-01T00:00:00Z","logger":"trufflehog","msg":"running source"}"#;
+    let doc = format!(
+        "{log}\n{}\n{}\n{log}\n",
+        finding("AKIA1", true),
+        finding("AKIA2", false)
+    );
+    let parsed = formats::load("th.jsonl", doc.as_bytes()).unwrap();
+    assert_eq!(parsed.snapshot.format, "trufflehog");
+    let severities: Vec<Severity> = parsed
+        .snapshot
+        .findings
+        .iter()
+        .map(|f| f.severity)
+        .collect();
+    assert_eq!(severities, [Severity::Critical, Severity::High]);
+    assert_eq!(parsed.snapshot.note.as_deref(), Some("2 log lines skipped"));
+    assert_eq!(
+        &*parsed.snapshot.findings[0].title, "AWS secret (AKIA…)",
+        "only the redacted form is shown"
+    );
+
+    let cut = format!(
+        "{}\n{}",
+        finding("AKIA1", true),
+        &finding("AKIA2", false)[..40]
+    );
+    let message = check_error("th.jsonl", cut.as_bytes(), Some("trufflehog"));
+    assert!(
+        message.starts_with("the file ends too early; it looks truncated (line 2, column 40"),
+        "{message}"
+    );
+}
+
+#[test]
+fn gitleaks_redacted_leaks_stay_apart_by_line() {
+    let leak = |line: u32| {
+        format!(
+            r#"{{"RuleID":"generic-api-key","File":"a.py","StartLine":{line},"Secret":"REDACTED","Description":"Generic API Key"}}"#
+        )
+    };
+    let doc = format!("[{},{}]", leak(3), leak(9));
+    let parsed = formats::load("gl.json", doc.as_bytes()).unwrap();
+    let [a, b] = [&parsed.snapshot.findings[0], &parsed.snapshot.findings[1]];
+    assert_ne!(a.fingerprint, b.fingerprint);
+    assert_eq!((&*a.location, a.severity), ("a.py:3", Severity::High));
+}

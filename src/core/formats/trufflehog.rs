@@ -1,0 +1,177 @@
+//! TruffleHog v3 JSON lines: `trufflehog git <url> --json` (and filesystem, github…).
+//!
+//! One finding per line; log lines mixed into the stream (`{"level":…,"logger":…}`) are skipped.
+//! A secret TruffleHog verified as live is critical; an unverified one is high. The identity is
+//! the detector, the repository, the file and the secret (hashed, never kept): the same secret
+//! found in several commits counts once. Only the redacted form is shown.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::collect::{Collector, NewFinding};
+use super::{Format, Input, ParseError, Parsed};
+use crate::core::json::{self, MaybeStr, Str, text};
+use crate::core::model::{
+    Asset, AssetKind, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
+};
+use crate::core::settings::SourceKind;
+use crate::core::sniff::{Shape, Sniff};
+
+pub const FORMAT: Format = Format {
+    id: "trufflehog",
+    label: "TruffleHog JSON lines",
+    command: "`trufflehog git|github|filesystem … --json`",
+    severity_mapping: "`Verified: true` → critical, otherwise high",
+    feeds: "secrets, verified or not",
+    kinds: &[SourceKind::SecretScan],
+    detect,
+    parse,
+};
+
+fn detect(sniff: &Sniff) -> bool {
+    let Some(first) = sniff
+        .record()
+        .filter(|_| matches!(sniff.shape, Shape::JsonLines | Shape::Object))
+    else {
+        return false;
+    };
+    let finding = first.has("DetectorName") && first.has("SourceMetadata");
+    // A run's own log line can come first.
+    let log = first
+        .get("logger")
+        .and_then(|l| l.as_str())
+        .is_some_and(|l| l.starts_with("trufflehog"));
+    finding || log
+}
+
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(rename = "DetectorName", borrow)]
+    detector: Option<Str<'a>>,
+    #[serde(rename = "Verified")]
+    verified: Option<bool>,
+    #[serde(rename = "Raw", borrow)]
+    raw: Option<Str<'a>>,
+    #[serde(rename = "Redacted", borrow)]
+    redacted: Option<Str<'a>>,
+    #[serde(rename = "SourceMetadata", borrow)]
+    source: Option<SourceMetadata<'a>>,
+}
+
+#[derive(Deserialize)]
+struct SourceMetadata<'a> {
+    /// Keyed by source kind: Git, Github, Filesystem, …
+    #[serde(rename = "Data", borrow)]
+    data: Option<HashMap<Str<'a>, SourceData<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct SourceData<'a> {
+    #[serde(borrow)]
+    file: Option<Str<'a>>,
+    line: Option<i64>,
+    #[serde(borrow)]
+    repository: Option<MaybeStr<'a>>,
+}
+
+fn parse(input: &Input) -> Result<Parsed, ParseError> {
+    let lines: Vec<Line> = json::parse_lines(input.text)?;
+    let mut c = Collector::default();
+    let mut repository = None;
+    let mut logs = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(detector) = text(&line.detector) else {
+            logs += 1;
+            continue;
+        };
+        let data = line
+            .source
+            .as_ref()
+            .and_then(|s| s.data.as_ref())
+            .and_then(|d| d.values().next());
+        let file = data.and_then(|d| text(&d.file)).unwrap_or("");
+        let repo = data
+            .and_then(|d| d.repository.as_ref())
+            .and_then(MaybeStr::non_empty)
+            .map(|r| r.trim_end_matches(".git"));
+        repository = repository.or(repo);
+        let location = match data.and_then(|d| d.line).filter(|l| *l > 0) {
+            Some(n) => format!("{file}:{n}"),
+            None => file.to_string(),
+        };
+        let verified = line.verified == Some(true);
+        let secret = text(&line.raw).unwrap_or("");
+        if secret.is_empty() {
+            c.warn(
+                "a finding without Raw is identified by its place only",
+                &format!("[{i}]"),
+            );
+        }
+        let fingerprint = if secret.is_empty() {
+            c.distinct(&[
+                "secret",
+                "trufflehog",
+                detector,
+                repo.unwrap_or(""),
+                &location,
+            ])
+        } else {
+            Fingerprint::of(&[
+                "secret",
+                "trufflehog",
+                detector,
+                repo.unwrap_or(""),
+                file,
+                secret,
+            ])
+        };
+        let title = match text(&line.redacted) {
+            Some(redacted) => format!("{detector} secret ({redacted})"),
+            None => format!("{detector} secret"),
+        };
+        c.add(NewFinding {
+            category: Category::Secret,
+            severity: if verified {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
+            severity_raw: if verified { "verified" } else { "unverified" },
+            rule_id: detector,
+            title: &title,
+            location: &location,
+            package: None,
+            status: Status::Open,
+            fingerprint,
+        });
+    }
+    let asset = match repository {
+        Some(repository) => Asset {
+            kind: AssetKind::Repository,
+            name: repository.to_string(),
+        },
+        None => Asset {
+            kind: AssetKind::Other,
+            name: input.name.to_string(),
+        },
+    };
+    let snapshot = Snapshot {
+        format: FORMAT.id,
+        tool: Tool {
+            name: "TruffleHog".into(),
+            version: None,
+        },
+        asset,
+        reference: None,
+        taken_at: None,
+        covers: Coverage::default().with(Category::Secret),
+        findings: c.findings,
+        iac_checks: None,
+        note: (logs > 0).then(|| format!("{logs} log lines skipped")),
+    };
+    Ok(Parsed {
+        snapshot,
+        warnings: c.warnings,
+    })
+}
