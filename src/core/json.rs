@@ -125,27 +125,107 @@ pub struct JsonError {
     pub location: Location,
 }
 
-/// Parses a whole document into `T`. On failure it parses once more with path tracking, so the
-/// error names the JSON path as well as the line and column; the happy path pays nothing for it.
+/// Parses a whole document into `T`. On failure the error names the JSON path as well as the
+/// line and column; the path is read from the text at the error's position, so the happy path
+/// pays nothing and no second deserializer is compiled per format.
 pub fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, JsonError> {
     serde_json::from_str(text).map_err(|error| {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(tracked) => known_path(&tracked.path().to_string()),
-            Ok(_) => None, // Only the trailing bytes were wrong; the path is the root.
-        };
+        let path = offset_of(text, error.line(), error.column()).and_then(|at| path_at(text, at));
         json_error(&error, path)
     })
 }
 
-/// The path without the `?` segments serde_path_to_error writes for a key it did not finish
-/// reading (`items[1].?` → `items[1]`); `None` for the root.
-fn known_path(path: &str) -> Option<String> {
-    let mut known = path;
-    while let Some(rest) = known.strip_suffix(".?") {
-        known = rest;
+/// The byte offset just before the character serde_json's 1-based line and column point at.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
     }
-    Some(known.to_string()).filter(|p| !matches!(p.as_str(), "." | "?" | ""))
+    let start = if line == 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    Some((start + column.saturating_sub(1)).min(text.len()))
+}
+
+/// The JSON path of the value being read at byte `at`: `Results[0].Vulnerabilities[1].Severity`.
+/// `None` at the top level. A small scan of the text up to `at`: it tracks the open containers,
+/// the index in each array and the last key in each object.
+pub fn path_at(text: &str, at: usize) -> Option<String> {
+    enum Level {
+        Object {
+            key: Option<String>,
+            expecting_key: bool,
+        },
+        Array {
+            index: usize,
+        },
+    }
+    let bytes = text.as_bytes();
+    let end = at.min(bytes.len());
+    let mut stack: Vec<Level> = Vec::new();
+    let mut last_string: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < end && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                // A key being read when the text stops is not a key yet.
+                last_string = (i < end).then_some((start, i));
+            }
+            b'{' => stack.push(Level::Object {
+                key: None,
+                expecting_key: true,
+            }),
+            b'[' => stack.push(Level::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b':' => {
+                if let (Some(Level::Object { key, expecting_key }), Some((a, b))) =
+                    (stack.last_mut(), last_string)
+                {
+                    let raw = &text[a - 1..=b];
+                    *key = Some(
+                        serde_json::from_str::<String>(raw)
+                            .unwrap_or_else(|_| text[a..b].to_string()),
+                    );
+                    *expecting_key = false;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Level::Array { index }) => *index += 1,
+                Some(Level::Object { key, expecting_key }) => {
+                    *key = None;
+                    *expecting_key = true;
+                }
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for level in &stack {
+        match level {
+            Level::Array { index } => path.push_str(&format!("[{index}]")),
+            Level::Object {
+                key: Some(key),
+                expecting_key: false,
+            } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Level::Object { .. } => break,
+        }
+    }
+    (!path.is_empty()).then_some(path)
 }
 
 /// Parses JSON lines (one value after another, as `--json` streams write them), stopping at the
@@ -251,6 +331,18 @@ mod tests {
                 detail: "invalid type: string \"three\", expected u32".into()
             }
         );
+    }
+
+    #[test]
+    fn paths_are_read_from_the_text() {
+        let doc = r#"{"a":{"b":[1,{"c":"x\"y","d":[true, 7]}]},"e":2}"#;
+        let at = |needle: &str| doc.find(needle).unwrap() + needle.len();
+        assert_eq!(path_at(doc, at("true")).as_deref(), Some("a.b[1].d[0]"));
+        assert_eq!(path_at(doc, at(" 7")).as_deref(), Some("a.b[1].d[1]"));
+        assert_eq!(path_at(doc, at(r#""x\"y""#)).as_deref(), Some("a.b[1].c"));
+        assert_eq!(path_at(doc, at(r#""e":2"#)).as_deref(), Some("e"));
+        assert_eq!(path_at(doc, 0), None);
+        assert_eq!(path_at(r#"{"k\"ey":[1"#, 11).as_deref(), Some("k\"ey[0]"));
     }
 
     #[test]
