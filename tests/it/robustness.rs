@@ -7,13 +7,18 @@ use posture::core::formats;
 use crate::rng::Rng;
 use crate::support::{add_one, read, real_dir};
 
-fn real_files() -> Vec<Vec<u8>> {
-    let mut files: Vec<_> = std::fs::read_dir(real_dir("trivy"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files.iter().map(|p| read(p)).collect()
+/// Every real file of every registered format, in a fixed order.
+fn real_files() -> Vec<(&'static str, Vec<u8>)> {
+    let mut all = Vec::new();
+    for format in formats::FORMATS {
+        let mut files: Vec<_> = std::fs::read_dir(real_dir(format.id))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        all.extend(files.iter().map(|p| (format.id, read(p))));
+    }
+    all
 }
 
 #[test]
@@ -41,13 +46,16 @@ fn random_bytes_never_panic() {
 
 #[test]
 fn cut_real_files_fail_cleanly() {
-    for bytes in real_files() {
-        let step = (bytes.len() / 150).max(1);
+    for (format, bytes) in real_files() {
+        let step = (bytes.len() / 60).max(1);
         for end in (0..bytes.len()).step_by(step) {
             let result = formats::load("cut.json", &bytes[..end]);
-            // A cut document is never mistaken for a whole one (unless only whitespace was cut).
-            if bytes[end..].iter().any(|b| !b.is_ascii_whitespace()) {
-                assert!(result.is_err(), "cut at {end} loaded");
+            // A cut document is never mistaken for a whole one (unless only whitespace was cut);
+            // JSON lines cut between lines are whole, cut inside a line are not.
+            let whole = bytes[end..].iter().all(|b| b.is_ascii_whitespace())
+                || (format == "trufflehog" && (end == 0 || bytes[end - 1] == b'\n'));
+            if !whole {
+                assert!(result.is_err(), "{format}: cut at {end} loaded");
             }
         }
     }
@@ -58,9 +66,12 @@ fn mutated_real_files_never_panic() {
     let mut rng = Rng(42);
     let files = real_files();
     let mut engine = Engine::default();
-    for round in 0..1_500 {
-        let mut bytes = files[round % files.len()].clone();
+    for round in 0..3_000 {
+        let mut bytes = files[round % files.len()].1.clone();
         for _ in 0..1 + rng.below(8) {
+            if bytes.is_empty() {
+                break;
+            }
             let at = rng.below(bytes.len());
             match rng.below(4) {
                 0 => bytes[at] = rng.next() as u8,
@@ -281,5 +292,125 @@ fn random_trivy_shaped_documents_never_panic() {
         engine.set_period(choice);
         let _ = engine.view(posture::core::time::Timestamp(10 * 86_400_000));
         let _ = engine.scorecard(posture::core::time::Timestamp(10 * 86_400_000));
+    }
+}
+
+/// For each format: a document of the wrong shape and one with a field of the wrong type, each
+/// recognised as that format and failing with the path of what is wrong.
+const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
+    // (format, wrong shape, wrong type, path of the wrong type)
+    (
+        "trivy",
+        r#"{"SchemaVersion":2,"ArtifactName":"a","Results":{"x":1}}"#,
+        r#"{"SchemaVersion":2,"ArtifactName":"a","Results":[{"Vulnerabilities":[{"VulnerabilityID":5}]}]}"#,
+        "Results[0].Vulnerabilities[0].VulnerabilityID",
+    ),
+    (
+        "grype",
+        r#"{"matches":{"a":1},"descriptor":{"name":"grype"}}"#,
+        r#"{"matches":[{"vulnerability":{"id":1},"artifact":{}}],"descriptor":{"name":"grype"}}"#,
+        "matches[0].vulnerability.id",
+    ),
+    (
+        "osv-scanner",
+        r#"{"results":[{"source":{},"packages":{}}]}"#,
+        r#"{"results":[{"source":{"path":3},"packages":[]}]}"#,
+        "results[0].source.path",
+    ),
+    (
+        "npm-audit",
+        r#"{"auditReportVersion":2,"vulnerabilities":[]}"#,
+        r#"{"auditReportVersion":2,"vulnerabilities":{"a":{"via":[{"title":5}]}}}"#,
+        "vulnerabilities.a.via[0].title",
+    ),
+    (
+        "sarif",
+        r#"{"version":"2.1.0","runs":{}}"#,
+        r#"{"version":"2.1.0","runs":[{"results":[{"ruleId":7}]}]}"#,
+        "runs[0].results[0].ruleId",
+    ),
+    (
+        "semgrep",
+        r#"{"results":[{"check_id":"a","extra":[]}]}"#,
+        r#"{"results":[{"check_id":1,"extra":{}}]}"#,
+        "results[0].check_id",
+    ),
+    (
+        "bandit",
+        r#"{"generated_at":"x","metrics":{"_totals":{}},"results":{}}"#,
+        r#"{"generated_at":"x","results":[{"test_id":1,"issue_severity":"LOW"}],"metrics":{}}"#,
+        "results[0].test_id",
+    ),
+    (
+        "checkov",
+        r#"{"check_type":"terraform","results":[]}"#,
+        r#"{"check_type":"terraform","results":{"failed_checks":[{"check_id":1}]}}"#,
+        "results.failed_checks[0].check_id",
+    ),
+    (
+        "gitleaks",
+        r#"[{"RuleID":"a","File":"b"},5]"#,
+        r#"[{"RuleID":5,"File":"b"}]"#,
+        "[0].RuleID",
+    ),
+    (
+        "trufflehog",
+        r#"{"DetectorName":"a","SourceMetadata":[]}"#,
+        r#"{"DetectorName":5,"SourceMetadata":{}}"#,
+        "",
+    ),
+    (
+        "detect-secrets",
+        r#"{"results":{"a":{}},"plugins_used":[]}"#,
+        r#"{"results":{"a":[{"type":5}]},"plugins_used":[]}"#,
+        "results.a[0].type",
+    ),
+];
+
+#[test]
+fn every_format_says_what_is_wrong_and_where() {
+    let ids: Vec<&str> = formats::FORMATS.iter().map(|f| f.id).collect();
+    let covered: Vec<&str> = MISSHAPEN.iter().map(|m| m.0).collect();
+    assert_eq!(covered, ids, "one row per format, in registry order");
+    for &(format, shape, kind, path) in MISSHAPEN {
+        for (what, doc) in [("wrong shape", shape), ("wrong type", kind)] {
+            let error = match formats::load("x.json", doc.as_bytes()) {
+                Ok(parsed) => panic!("{format} {what} loaded as {}", parsed.snapshot.format),
+                Err(e) => e,
+            };
+            assert_eq!(error.format, Some(format), "{format} {what}: {error}");
+            let message = error.message();
+            assert!(
+                message.starts_with("unexpected content: "),
+                "{format} {what}: {message}"
+            );
+            if what == "wrong type" {
+                // JSON lines carry line and column; documents, the path too.
+                let expected = if path.is_empty() {
+                    "(line 1, column".to_string()
+                } else {
+                    format!("at {path})")
+                };
+                assert!(message.contains(&expected), "{format} {what}: {message}");
+            }
+        }
+        // A real file of the format, cut two thirds of the way in.
+        let mut files: Vec<_> = std::fs::read_dir(real_dir(format))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let bytes = read(&files[0]);
+        let cut = &bytes[..bytes.len() * 2 / 3];
+        let error = formats::load("cut.json", cut)
+            .err()
+            .unwrap_or_else(|| panic!("{format}: a cut file loaded"));
+        assert_eq!(error.format, Some(format), "{format}: {error}");
+        assert!(
+            error
+                .message()
+                .starts_with("the file ends too early; it looks truncated (line "),
+            "{format}: {error}"
+        );
     }
 }

@@ -26,11 +26,11 @@ fn detect(sniff: &Sniff) -> bool {
     let Some(root) = sniff.record().filter(|_| sniff.shape == Shape::Object) else {
         return false;
     };
+    // `metrics` (with `_totals`) comes before `results`, and can be long: either tells.
+    let totals = root.get("metrics").is_some_and(|m| m.has("_totals"));
     let first = root.get("results").and_then(|r| r.first());
-    root.has("results")
-        && root.has("generated_at")
-        && (root.has("metrics")
-            || first.is_some_and(|r| r.has("test_id") && r.has("issue_severity")))
+    root.has("generated_at")
+        && (totals || first.is_some_and(|r| r.has("test_id") && r.has("issue_severity")))
 }
 
 #[derive(Deserialize)]

@@ -32,8 +32,8 @@ fn detect(sniff: &Sniff) -> bool {
     let Some(root) = sniff.record().filter(|_| sniff.shape == Shape::Object) else {
         return false;
     };
-    root.get("results").is_some_and(|r| r.is_object())
-        && (root.has("plugins_used") || root.has("generated_at"))
+    // Every baseline lists `plugins_used`; Bandit also has `generated_at` and `results`.
+    root.get("results").is_some_and(|r| r.is_object()) && root.has("plugins_used")
 }
 
 #[derive(Deserialize)]

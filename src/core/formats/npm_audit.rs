@@ -54,12 +54,34 @@ struct Package<'a> {
     nodes: Option<Vec<Str<'a>>>,
 }
 
-/// An advisory, or (any other value) the name of the dependency the package is vulnerable through.
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// An advisory (an object), or the name of the dependency the package is vulnerable through (a
+/// string). Not an untagged enum: a malformed advisory must be an error, not a skipped entry.
 enum Via<'a> {
-    Advisory(#[serde(borrow)] Advisory<'a>),
-    Dependency(IgnoredAny),
+    Advisory(Advisory<'a>),
+    Dependency,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Via<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ViaVisitor;
+        impl<'de> serde::de::Visitor<'de> for ViaVisitor {
+            type Value = Via<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an advisory object or a package name")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Via::Dependency)
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                map: M,
+            ) -> Result<Self::Value, M::Error> {
+                Advisory::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Via::Advisory)
+            }
+        }
+        deserializer.deserialize_any(ViaVisitor)
+    }
 }
 
 #[derive(Deserialize)]
