@@ -74,15 +74,15 @@ impl Engine {
             Request::AddFiles(files) => vec![self.queue(files)],
             Request::LoadSample => {
                 let mut responses = Vec::new();
-                for (name, bytes) in sample::FILES {
+                for file in sample::FILES {
                     let meta = FileMeta {
-                        name: name.to_string(),
-                        size: bytes.len() as u64,
-                        last_modified: None,
+                        name: file.name.to_string(),
+                        size: file.bytes.len() as u64,
+                        last_modified: Timestamp::parse_rfc3339(file.modified).map(|t| t.0),
                     };
                     responses.push(self.queue(vec![meta]));
                     let id = self.next_id - 1;
-                    responses.extend(self.ingest(id, bytes));
+                    responses.extend(self.ingest(id, file.bytes));
                 }
                 responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
                 responses

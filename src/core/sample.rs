@@ -1,30 +1,50 @@
 //! The built-in sample set behind "Try with sample data": Posture's own demo files, made up but
-//! shaped exactly like the tools' output. Two scans of one image a month apart show history at
-//! work (fixed vulnerabilities, time to remediate, SLA adherence).
+//! shaped exactly like the tools' output. Two scans of one image (Trivy) and of its code
+//! (Semgrep) a month apart show history at work; a Grype scan of the same image shows
+//! cross-tool identity; Trivy and Checkov IaC scans feed the IaC pass rate.
 
-pub static FILES: &[(&str, &[u8])] = &[
-    (
-        "sample/payments-api-image-2026-10-12.json",
-        include_bytes!("sample/payments-api-image-2026-10-12.json"),
+/// A sample file: its name, when it was last modified (what a dropped file's `lastModified`
+/// says, the snapshot time of a format with none of its own), and its bytes.
+pub struct SampleFile {
+    pub name: &'static str,
+    pub modified: &'static str,
+    pub bytes: &'static [u8],
+}
+
+macro_rules! sample {
+    ($file:literal, $modified:literal) => {
+        SampleFile {
+            name: concat!("sample/", $file),
+            modified: $modified,
+            bytes: include_bytes!(concat!("sample/", $file)),
+        }
+    };
+}
+
+pub static FILES: &[SampleFile] = &[
+    sample!("payments-api-image-2026-10-12.json", "2026-10-12T08:03:10Z"),
+    sample!("payments-api-image-2026-11-18.json", "2026-11-18T08:03:02Z"),
+    sample!("payments-api-grype-2026-11-18.json", "2026-11-18T08:05:13Z"),
+    sample!("web-frontend-image-2026-11-18.json", "2026-11-18T08:11:40Z"),
+    sample!("infra-config-2026-11-18.json", "2026-11-18T08:14:55Z"),
+    sample!(
+        "payments-infra-checkov-2026-11-18.json",
+        "2026-11-18T08:16:21Z"
     ),
-    (
-        "sample/payments-api-image-2026-11-18.json",
-        include_bytes!("sample/payments-api-image-2026-11-18.json"),
+    sample!(
+        "payments-api-secrets-2026-10-12.json",
+        "2026-10-12T08:06:44Z"
     ),
-    (
-        "sample/web-frontend-image-2026-11-18.json",
-        include_bytes!("sample/web-frontend-image-2026-11-18.json"),
+    sample!(
+        "payments-api-secrets-2026-11-18.json",
+        "2026-11-18T08:06:31Z"
     ),
-    (
-        "sample/infra-config-2026-11-18.json",
-        include_bytes!("sample/infra-config-2026-11-18.json"),
+    sample!(
+        "payments-api-semgrep-2026-10-12.json",
+        "2026-10-12T08:09:58Z"
     ),
-    (
-        "sample/payments-api-secrets-2026-10-12.json",
-        include_bytes!("sample/payments-api-secrets-2026-10-12.json"),
-    ),
-    (
-        "sample/payments-api-secrets-2026-11-18.json",
-        include_bytes!("sample/payments-api-secrets-2026-11-18.json"),
+    sample!(
+        "payments-api-semgrep-2026-11-18.json",
+        "2026-11-18T08:09:37Z"
     ),
 ];

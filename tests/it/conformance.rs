@@ -16,6 +16,8 @@
 
 use std::collections::BTreeSet;
 
+use posture::core::formats;
+
 use posture::core::model::Category::{self, Code, Misconfiguration, Secret, Vulnerability};
 
 use crate::support::{Expect, check, read, real_dir};
@@ -637,5 +639,40 @@ fn cvss3_scores_match_the_tools() {
             Some(score),
             "{vector}"
         );
+    }
+}
+
+/// Recognition is by content and unambiguous: each real file of a supported format is accepted
+/// by its own detector and no other; real files of formats this version does not read yet are
+/// accepted by none (they get "not recognised", never a wrong parser).
+#[test]
+fn exactly_one_detector_accepts_each_real_file() {
+    let root = real_dir("");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 20, "fixture folders: {}", dirs.len());
+    for dir in dirs {
+        let folder = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let supported = formats::FORMATS.iter().any(|f| f.id == folder);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = read(&path);
+            let sniffed = posture::core::sniff::sniff(&bytes);
+            let accepted: Vec<&str> = formats::FORMATS
+                .iter()
+                .filter(|f| (f.detect)(&sniffed))
+                .map(|f| f.id)
+                .collect();
+            let expected: Vec<&str> = if supported && !bytes.is_empty() {
+                vec![folder.as_str()]
+            } else {
+                vec![]
+            };
+            assert_eq!(accepted, expected, "{}", path.display());
+        }
     }
 }

@@ -466,10 +466,27 @@ fn the_sample_set_lights_up_history() {
         "resolved_vulns_pct",
         "vuln_mttr",
         "log_coverage",
+        "sast_sca_pass_rate",
     ] {
         assert!(
             tile(&view, id).value.is_some(),
             "{id} should have data in the sample"
         );
     }
+    // Counted by hand from src/core/sample: the latest payments-api image scans list
+    // CVE-2023-45853 in zlib1g as critical in both Trivy and Grype (once), and Grype alone lists
+    // GHSA-v778-237x-gjrc (CVE-2024-45337) in golang.org/x/crypto; web-frontend has none.
+    assert_eq!(tile(&view, "critical_open").value, Some(2.0));
+    // Gate scans: payments-api Trivy (critical), Grype (critical), web-frontend Trivy (high
+    // CVE-2024-21538 …) fail; the 2026-11-18 Semgrep scan (one WARNING → medium) passes. The
+    // 2026-10-12 Semgrep scan, with its SQL injection (ERROR → high), is superseded.
+    let gate = tile(&view, "sast_sca_pass_rate");
+    assert_eq!((gate.numerator, gate.denominator), (Some(1.0), Some(4.0)));
+    // IaC: Checkov's 7 passed and 3 failed checks, besides Trivy's config scan.
+    let iac = tile(&view, "iac_policy_pass_rate");
+    assert!(
+        iac.inputs.iter().any(|i| i.contains("checkov")),
+        "{:?}",
+        iac.inputs
+    );
 }

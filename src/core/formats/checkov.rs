@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, MaybeStr, Str, text};
-use crate::core::model::{Asset, AssetKind, Category, Coverage, PassFail, Snapshot, Status, Tool};
+use crate::core::model::{Asset, Category, Coverage, PassFail, Snapshot, Status, Tool};
 use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
@@ -162,11 +162,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             name: "Checkov".into(),
             version: version.map(str::to_string),
         },
-        // Checkov does not name the project: the file's name stands in.
-        asset: Asset {
-            kind: AssetKind::Other,
-            name: input.name.to_string(),
-        },
+        // Checkov does not name the project: the file's name (without date stamps) stands in.
+        asset: Asset::file(input.name),
         reference: None,
         taken_at: None,
         covers: Coverage::default().with(Category::Misconfiguration),

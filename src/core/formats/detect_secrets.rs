@@ -11,7 +11,7 @@ use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, Str, text};
 use crate::core::model::{
-    Asset, AssetKind, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
+    Asset, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
 };
 use crate::core::settings::SourceKind;
 use crate::core::sniff::{Shape, Sniff};
@@ -112,11 +112,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             name: "detect-secrets".into(),
             version: text(&report.version).map(str::to_string),
         },
-        // detect-secrets does not name the repository: the file's name stands in.
-        asset: Asset {
-            kind: AssetKind::Other,
-            name: input.name.to_string(),
-        },
+        // detect-secrets does not name the repository: the file's name (without date stamps) stands in.
+        asset: Asset::file(input.name),
         reference: None,
         taken_at,
         covers: Coverage::default().with(Category::Secret),

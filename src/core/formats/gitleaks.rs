@@ -91,11 +91,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             kind: AssetKind::Repository,
             name: repository.to_string(),
         },
-        // v8 does not name the repository: the file's name stands in.
-        None => Asset {
-            kind: AssetKind::Other,
-            name: input.name.to_string(),
-        },
+        // v8 does not name the repository: the file's name (without date stamps) stands in.
+        None => Asset::file(input.name),
     };
     let snapshot = Snapshot {
         format: FORMAT.id,

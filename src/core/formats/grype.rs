@@ -253,13 +253,7 @@ fn asset(source: Option<&Source>, file: &str, c: &mut Collector) -> (Asset, Opti
                 "the report does not name what was scanned; the asset is named after the file",
                 "source.target",
             );
-            (
-                Asset {
-                    kind: AssetKind::Other,
-                    name: file.to_string(),
-                },
-                None,
-            )
+            (Asset::file(file), None)
         }
     }
 }

@@ -10,9 +10,7 @@ use serde::de::IgnoredAny;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, MaybeStr, Str, text};
-use crate::core::model::{
-    Asset, AssetKind, Category, Coverage, Fingerprint, Snapshot, Status, Tool,
-};
+use crate::core::model::{Asset, Category, Coverage, Fingerprint, Snapshot, Status, Tool};
 use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
@@ -207,11 +205,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             name: "npm audit".into(),
             version: None,
         },
-        // npm does not name the project: the file's name stands in.
-        asset: Asset {
-            kind: AssetKind::Other,
-            name: input.name.to_string(),
-        },
+        // npm does not name the project: the file's name (without date stamps) stands in.
+        asset: Asset::file(input.name),
         reference: None,
         taken_at: None,
         covers: Coverage::default().with(Category::Vulnerability),

@@ -333,10 +333,7 @@ fn asset_of(sources: &[&str], file: &str, c: &mut Collector) -> Asset {
             "the scanned lockfiles share no directory; the asset is named after the file",
             "results",
         );
-        return Asset {
-            kind: AssetKind::Other,
-            name: file.to_string(),
-        };
+        return Asset::file(file);
     }
     Asset {
         kind: AssetKind::Filesystem,

@@ -624,10 +624,7 @@ fn asset(runs: &[Run], file: &str) -> Asset {
             };
         }
     }
-    Asset {
-        kind: AssetKind::Other,
-        name: file.to_string(),
-    }
+    Asset::file(file)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed, first_sentence};
 use crate::core::json::{self, Str, text};
-use crate::core::model::{Asset, AssetKind, Category, Coverage, Severity, Snapshot, Status, Tool};
+use crate::core::model::{Asset, Category, Coverage, Severity, Snapshot, Status, Tool};
 use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
@@ -134,11 +134,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             name: "Semgrep".into(),
             version: text(&report.version).map(str::to_string),
         },
-        // Semgrep does not name the project: the file's name stands in.
-        asset: Asset {
-            kind: AssetKind::Other,
-            name: input.name.to_string(),
-        },
+        // Semgrep does not name the project: the file's name (without date stamps) stands in.
+        asset: Asset::file(input.name),
         reference: None,
         taken_at: None,
         covers: Coverage::default().with(Category::Code),

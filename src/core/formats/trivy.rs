@@ -375,7 +375,7 @@ fn asset(report: &Report, file: &str) -> (Asset, Option<String>, Option<String>)
                 return (
                     Asset {
                         kind,
-                        name: file.into(),
+                        ..Asset::file(file)
                     },
                     None,
                     Some(warning),

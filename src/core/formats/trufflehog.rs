@@ -151,10 +151,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             kind: AssetKind::Repository,
             name: repository.to_string(),
         },
-        None => Asset {
-            kind: AssetKind::Other,
-            name: input.name.to_string(),
-        },
+        None => Asset::file(input.name),
     };
     let snapshot = Snapshot {
         format: FORMAT.id,
