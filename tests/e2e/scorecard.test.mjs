@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdir, readFile, readdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 import { launch, PosturePage } from "./page.mjs";
 import { serve } from "./server.mjs";
@@ -14,7 +15,8 @@ import { serve } from "./server.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
 const dist = process.env.POSTURE_DIST ?? join(repo, "dist");
-const realTrivy = resolve(repo, "../shared/fixtures/real/trivy");
+const real = resolve(repo, "../shared/fixtures/real");
+const realTrivy = join(real, "trivy");
 const own = join(repo, "tests/fixtures/trivy");
 const sampleDir = join(repo, "src/core/sample");
 const artifacts = join(here, "artifacts");
@@ -75,6 +77,14 @@ after(async () => {
 });
 
 describe("Posture in Chromium", () => {
+  test("the app loads within its budget: Wasm + JS at most 500 KB gzipped (SPEC §10)", async () => {
+    const files = (await readdir(dist)).filter((n) => n.endsWith(".wasm") || n.endsWith(".js"));
+    assert.ok(files.some((n) => n.endsWith(".wasm")), `no Wasm in ${dist}`);
+    let total = 0;
+    for (const name of files) total += gzipSync(await readFile(join(dist, name)), { level: 9 }).length;
+    assert.ok(total <= 500 * 1024, `Wasm + JS is ${(total / 1024).toFixed(0)} KB gzipped`);
+  });
+
   test("the start page offers a drop zone, pickers, the sample and the privacy line", async () => {
     const p = await PosturePage.open(browser, server.url);
     const inputs = await p.page.$$eval("input[type=file]", (els) => els.map((e) => e.multiple));
@@ -156,6 +166,124 @@ describe("Posture in Chromium", () => {
 
     assert.deepEqual(p.outbound, [], "no request left the origin");
     assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("one real file of every format, dropped at once, gives the scorecard their true counts", async () => {
+    // One file per format (format id → file in ../shared/fixtures/real/<id>/), on distinct assets.
+    const picks = {
+      trivy: "trivy-image-alpine-3.10-vulns.json",
+      grype: "grype-0.94.0-image-epss.json",
+      "osv-scanner": "osv-scanner-yarn-one-vuln.json",
+      "npm-audit": "npm-audit-v2-npm7.json",
+      sarif: "codeql-2.5.4.sarif",
+      semgrep: "semgrep-1.84.1.json",
+      bandit: "bandit-one-result.json",
+      checkov: "checkov-2.0.209-terraform-dockerfile.json",
+      gitleaks: "gitleaks-v8-json-simple.json",
+      trufflehog: "trufflehog-v3-git.jsonl",
+      "detect-secrets": "detect-secrets-many-findings.json",
+    };
+    const paths = Object.entries(picks).map(([format, file]) => join(real, format, file));
+    const load = async (format) => {
+      const text = await readFile(join(real, format, picks[format]), "utf8");
+      return format === "trufflehog" ? text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l)) : JSON.parse(text);
+    };
+
+    // Open criticals, each (advisory, package) once per file.
+    const critical = new Set();
+    for (const v of (await load("trivy")).Results.flatMap((r) => r.Vulnerabilities ?? [])) {
+      if (v.Severity === "CRITICAL" && v.Status !== "not_affected") critical.add(`trivy ${v.VulnerabilityID} ${v.PkgName}`);
+    }
+    for (const m of (await load("grype")).matches) {
+      if (m.vulnerability.severity === "Critical") critical.add(`grype ${m.vulnerability.id} ${m.artifact.name}`);
+    }
+    for (const [name, v] of Object.entries((await load("npm-audit")).vulnerabilities)) {
+      for (const via of v.via) if (typeof via === "object" && via.severity === "critical") critical.add(`npm ${via.source} ${name}`);
+    }
+    // The OSV record (malware) carries no severity at all: unknown, not critical.
+    const osv = JSON.stringify(await load("osv-scanner"));
+    assert.ok(!/"severity"|max_severity":"\d/.test(osv), "the OSV pick has no severity");
+    // SARIF, Semgrep and Bandit are code findings: they do not count as critical vulnerabilities.
+    assert.ok(critical.size > 0, "the picks hold a critical vulnerability");
+
+    // Secrets: every Gitleaks leak, TruffleHog line and detect-secrets entry, each secret once.
+    const secrets = new Set();
+    for (const l of await load("gitleaks")) secrets.add(`gitleaks ${l.RuleID} ${l.File} ${l.Secret}`);
+    for (const l of await load("trufflehog")) {
+      const git = l.SourceMetadata.Data.Git;
+      secrets.add(`trufflehog ${l.DetectorName} ${git.repository} ${git.file} ${l.Raw}`);
+    }
+    for (const [file, list] of Object.entries((await load("detect-secrets")).results)) {
+      for (const x of list) secrets.add(`detect-secrets ${x.type} ${file} ${x.hashed_secret}`);
+    }
+
+    // IaC: Checkov's passed and failed checks over its reports (a list, one per framework).
+    const checkov = [await load("checkov")].flat();
+    const passed = checkov.reduce((n, r) => n + r.results.passed_checks.length, 0);
+    const failed = checkov.reduce((n, r) => n + r.results.failed_checks.length, 0);
+
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(paths);
+    assert.equal(Number((await p.kpi("critical_open")).value), critical.size);
+    assert.equal(Number((await p.kpi("secrets_exposed")).value), secrets.size);
+    const iac = Number((await p.kpi("iac_policy_pass_rate")).value);
+    assert.ok(Math.abs(iac - (100 * passed) / (passed + failed)) < 1e-9, `${iac} vs ${passed}/${passed + failed}`);
+    // The gate judges every vulnerability and code scan: Trivy, Grype, OSV, npm, CodeQL SARIF,
+    // Semgrep, Bandit.
+    const { json } = await p.exportScorecard();
+    const gate = json.kpis.find((k) => k.id === "sast_sca_pass_rate");
+    assert.equal(gate.denominator, 7);
+    const coverage = json.kpis.find((k) => k.id === "log_coverage");
+    assert.equal(coverage.value, 100, "vulnerability, code, secret and IaC scans are all present");
+    await p.page.screenshot({ path: join(artifacts, "all-formats-scorecard.png"), fullPage: true });
+
+    await p.goto("sources");
+    const rows = await p.sources();
+    assert.equal(rows.length, paths.length);
+    for (const [format, file] of Object.entries(picks)) {
+      const row = rows.find((r) => r.name === file);
+      assert.equal(row?.format, format, file);
+      assert.equal(row?.error, null, file);
+    }
+    await p.page.screenshot({ path: join(artifacts, "all-formats-sources.png"), fullPage: true });
+    await p.goto("metrics");
+    const tools = await p.page.innerText("main");
+    for (const tool of ["Trivy", "Grype", "OSV-Scanner", "Semgrep", "Bandit", "Checkov", "Gitleaks", "TruffleHog"]) {
+      assert.ok(tools.includes(tool), `metrics name ${tool}`);
+    }
+    await p.page.screenshot({ path: join(artifacts, "all-formats-metrics.png"), fullPage: true });
+    assert.deepEqual(p.outbound, []);
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("compressed and archived reports open, each member on its own", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    const archives = join(repo, "tests/fixtures/archives");
+    await p.page.setInputFiles(
+      "input[type=file]",
+      ["config.json.gz", "ci-artifacts.zip", "scans.tar.gz"].map((n) => join(archives, n)),
+    );
+    // The gzip file is its report; each archive's row gives way to one row per member.
+    const expected = {
+      "config.json.gz": "trivy",
+      "ci-artifacts.zip/reports/config.json": "trivy",
+      "ci-artifacts.zip/reports/k8s.json.gz": "trivy",
+      "ci-artifacts.zip/reports/image.json": "trivy",
+      "ci-artifacts.zip/reports/notes.txt": null,
+      "scans.tar.gz/scans/a/image-clean.json": "trivy",
+      "scans.tar.gz/scans/b/config.json": "trivy",
+    };
+    await p.settled(Object.keys(expected).length);
+    await p.goto("sources");
+    const rows = await p.sources();
+    assert.deepEqual(rows.map((r) => r.name).sort(), Object.keys(expected).sort());
+    for (const row of rows) {
+      assert.equal(row.format || null, expected[row.name], row.name);
+      assert.equal(row.error === null, expected[row.name] !== null, `${row.name}: ${row.error}`);
+    }
+    assert.match(rows.find((r) => r.name.endsWith("notes.txt")).error, /^not JSON: it starts with /);
     assert.deepEqual(p.errors, []);
   });
 
@@ -250,14 +378,15 @@ describe("Posture in Chromium", () => {
   test("the sample set lights up history, metrics and charts", async () => {
     const p = await PosturePage.open(browser, server.url);
     await p.page.getByRole("button", { name: "Try with sample data" }).click();
-    await p.settled(6);
-    // Counted here from the sample files: the latest scan of each image (repository without tag)
-    // and of each repository speaks.
+    await p.settled(10);
+    // Counted here from the sample files: the latest Trivy scan of each image (repository without
+    // tag) and of each repository speaks; Grype's scan of the same image adds what Trivy did not
+    // list, a GHSA counting as its CVE.
     const docs = await Promise.all(
       (await readdir(sampleDir)).map(async (n) => JSON.parse(await readFile(join(sampleDir, n), "utf8"))),
     );
     const latest = new Map();
-    for (const doc of docs) {
+    for (const doc of docs.filter((d) => d.SchemaVersion)) {
       const asset = doc.ArtifactType === "container_image" ? doc.ArtifactName.replace(/:[^/:]*$/, "") : doc.ArtifactName;
       const key = `${asset} ${(doc.Results ?? []).some((r) => r.Class === "secret") ? "secrets" : "scan"}`;
       if (!latest.has(key) || latest.get(key).CreatedAt < doc.CreatedAt) latest.set(key, doc);
@@ -270,6 +399,13 @@ describe("Posture in Chromium", () => {
         critical.add(`${doc.ArtifactName.replace(/:[^/:]*$/, "")} ${v.VulnerabilityID} ${v.PkgName}`);
       }
       for (const x of open(doc, (o) => o.RuleID && o.Match)) secrets.add(`${doc.ArtifactName} ${x.RuleID} ${x.Match}`);
+    }
+    for (const doc of docs.filter((d) => d.matches)) {
+      const image = doc.source.target.userInput.replace(/:[^/:]*$/, "");
+      for (const m of doc.matches.filter((m) => m.vulnerability.severity === "Critical")) {
+        const cve = [m.vulnerability, ...m.relatedVulnerabilities].map((v) => v.id).find((id) => id.startsWith("CVE-"));
+        critical.add(`${image} ${cve ?? m.vulnerability.id} ${m.artifact.name}`);
+      }
     }
     assert.ok(critical.size > 0, "the sample has an open critical");
     assert.equal(Number((await p.kpi("critical_open")).value), critical.size);
@@ -284,11 +420,16 @@ describe("Posture in Chromium", () => {
     await p.page.emulateMedia({ media: "screen" });
     await p.goto("metrics");
     assert.equal(await p.page.locator("figure.chart .svg svg").count(), 3);
+    // The CVE that Trivy and Grype both list on payments-api is one finding, reported by both.
+    const zlib = p.page.locator("tr", { has: p.page.locator("td.rule-id", { hasText: /^CVE-2023-45853$/ }) });
+    assert.deepEqual((await zlib.locator("td.tools").innerText()).split(", ").sort(), ["Grype", "Trivy"]);
+    assert.equal(await zlib.locator("td.num").first().innerText(), "1");
     await p.page.screenshot({ path: join(artifacts, "metrics.png"), fullPage: true });
     await p.goto("sources");
     const rows = await p.sources();
-    assert.equal(rows.length, 6);
-    assert.ok(rows.every((r) => r.format === "trivy" && r.error === null));
+    assert.equal(rows.length, 10);
+    assert.ok(rows.every((r) => r.error === null));
+    assert.deepEqual([...new Set(rows.map((r) => r.format))].sort(), ["checkov", "grype", "semgrep", "trivy"]);
     // Removing the newer secret scan lets the older one speak again: its 3 secrets (aws-access-key-id
     // and slack-web-hook in deploy/ci.env, github-pat in release.yml) instead of 1.
     await p.goto("scorecard");

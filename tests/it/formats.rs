@@ -309,8 +309,8 @@ fn trufflehog_skips_its_log_lines_and_says_where_a_line_breaks() {
     assert_eq!(severities, [Severity::Critical, Severity::High]);
     assert_eq!(parsed.snapshot.note.as_deref(), Some("2 log lines skipped"));
     assert_eq!(
-        &*parsed.snapshot.findings[0].title, "AWS secret (AKIA…)",
-        "only the redacted form is shown"
+        &*parsed.snapshot.findings[0].title, "AWS secret, verified live",
+        "no part of the secret is shown"
     );
 
     let cut = format!(

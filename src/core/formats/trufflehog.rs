@@ -3,7 +3,8 @@
 //! One finding per line; log lines mixed into the stream (`{"level":…,"logger":…}`) are skipped.
 //! A secret TruffleHog verified as live is critical; an unverified one is high. The identity is
 //! the detector, the repository, the file and the secret (hashed, never kept): the same secret
-//! found in several commits counts once. Only the redacted form is shown.
+//! found in several commits counts once. No part of a secret is shown: not even TruffleHog's
+//! `Redacted`, which for a private key is its first line.
 
 use std::collections::HashMap;
 
@@ -53,8 +54,6 @@ struct Line<'a> {
     verified: Option<bool>,
     #[serde(rename = "Raw", borrow)]
     raw: Option<Str<'a>>,
-    #[serde(rename = "Redacted", borrow)]
-    redacted: Option<Str<'a>>,
     #[serde(rename = "SourceMetadata", borrow)]
     source: Option<SourceMetadata<'a>>,
 }
@@ -126,9 +125,11 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 secret,
             ])
         };
-        let title = match text(&line.redacted) {
-            Some(redacted) => format!("{detector} secret ({redacted})"),
-            None => format!("{detector} secret"),
+        // Not `Redacted`: for some detectors it holds the start of the key itself.
+        let title = if verified {
+            format!("{detector} secret, verified live")
+        } else {
+            format!("{detector} secret")
         };
         c.add(NewFinding {
             category: Category::Secret,
