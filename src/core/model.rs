@@ -472,6 +472,7 @@ mod tests {
         for (file, asset) in [
             ("api-semgrep-2026-11-18.json", "api-semgrep.json"),
             ("api-semgrep-20261118.json", "api-semgrep.json"),
+            ("api-semgrep-20261118T0802Z.json", "api-semgrep.json"),
             ("api_2026-11-18T08-02-47Z_bandit.json", "api_bandit.json"),
             ("scan-20261118T080247.123Z.json", "scan.json"),
             ("2026-11-18_checkov.json", "checkov.json"),
