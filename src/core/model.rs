@@ -132,7 +132,8 @@ impl Fingerprint {
 
     /// The identity of a vulnerability, the same whichever tool reports it: its id (a CVE when
     /// one is known: pass aliases as well, and the first CVE among them wins over a GHSA or
-    /// distro id), the package name without regard to case, and a scope (a Kubernetes resource,
+    /// distro id), the package name without regard to case (and, for Maven's `group:artifact`,
+    /// without the group), and a scope (a Kubernetes resource,
     /// or "" for the whole asset).
     pub fn vulnerability<'i>(
         scope: &str,
@@ -143,11 +144,15 @@ impl Fingerprint {
         let mut cve = None;
         for id in ids {
             first.get_or_insert(id);
-            if cve.is_none() && id.len() > 4 && id[..4].eq_ignore_ascii_case("CVE-") {
+            let is_cve =
+                id.len() > 4 && id.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("CVE-"));
+            if cve.is_none() && is_cve {
                 cve = Some(id);
             }
         }
         let id = cve.or(first).unwrap_or("").to_ascii_uppercase();
+        // Maven packages: Trivy names them `group:artifact`, Grype and others by the artifact.
+        let package = package.rsplit(':').next().unwrap_or(package);
         Fingerprint::of(&["vulnerability", scope, &id, &package.to_lowercase()])
     }
 }

@@ -204,7 +204,10 @@ pub fn tar_members(bytes: &[u8]) -> Result<Vec<Member>, UnpackError> {
         let Ok(size) = usize::from_str_radix(octal.trim(), 8) else {
             return fail(format!("the tar header at byte {at} is damaged"));
         };
-        let data = at + 512..at + 512 + size;
+        let Some(end) = (at + 512).checked_add(size) else {
+            return fail(format!("the tar header at byte {at} is damaged"));
+        };
+        let data = at + 512..end;
         if data.end > bytes.len() {
             return fail("the tar archive is cut short");
         }

@@ -61,3 +61,32 @@ fn the_same_trivy_scan_as_json_and_as_sarif_counts_once() {
     assert_eq!(view.metrics.top_vulnerabilities[0].tools, "Trivy");
     assert_eq!(view.metrics.top_vulnerabilities[0].findings, 2);
 }
+
+#[test]
+fn a_maven_package_is_the_same_whether_named_with_its_group_or_not() {
+    // Trivy names a jar `group:artifact`; Grype by the artifact alone.
+    let trivy = r#"{"SchemaVersion":2,"ArtifactName":"ghcr.io/acme/shop:1","ArtifactType":"container_image",
+      "Results":[{"Target":"Java","Class":"lang-pkgs","Type":"jar","Vulnerabilities":[
+        {"VulnerabilityID":"CVE-2021-44228","PkgName":"org.apache.logging.log4j:log4j-core","Severity":"CRITICAL"}]}]}"#;
+    let grype = r#"{"matches":[{"vulnerability":{"id":"GHSA-jfh8-c2jp-5v3q","severity":"Critical"},
+        "relatedVulnerabilities":[{"id":"CVE-2021-44228"}],"artifact":{"name":"log4j-core","version":"2.14.1"}}],
+      "source":{"type":"image","target":{"userInput":"ghcr.io/acme/shop:1"}},"descriptor":{"name":"grype"}}"#;
+    let mut engine = Engine::default();
+    add_one(&mut engine, "trivy.json", trivy.as_bytes(), None);
+    add_one(&mut engine, "grype.json", grype.as_bytes(), None);
+    let view = engine.view(Timestamp(0));
+    let critical = view.tiles.iter().find(|t| t.id == "critical_open").unwrap();
+    assert_eq!(critical.value, Some(1.0));
+}
+
+#[test]
+fn ids_that_are_not_ascii_are_identities_like_any_other() {
+    // An en dash where a hyphen belongs, and a multi-byte character within the first four bytes.
+    for id in ["CVE–2021-44228", "Cé€x", "€"] {
+        let doc = format!(
+            r#"{{"SchemaVersion":2,"ArtifactName":"a","Results":[{{"Target":"t","Class":"os-pkgs","Vulnerabilities":[{{"VulnerabilityID":"{id}","PkgName":"p","Severity":"LOW"}}]}}]}}"#
+        );
+        let parsed = posture::core::formats::load("t.json", doc.as_bytes()).unwrap();
+        assert_eq!(&*parsed.snapshot.findings[0].rule_id, id);
+    }
+}

@@ -53,6 +53,8 @@ struct Secret<'a> {
     #[serde(borrow)]
     hashed_secret: Option<Str<'a>>,
     is_verified: Option<bool>,
+    /// `false` once `detect-secrets audit` marked it a false positive.
+    is_secret: Option<bool>,
     line_number: Option<i64>,
 }
 
@@ -91,7 +93,12 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 title: kind,
                 location: &location,
                 package: None,
-                status: Status::Open,
+                // An audited false positive stays listed, as suppressed.
+                status: if secret.is_secret == Some(false) {
+                    Status::Suppressed
+                } else {
+                    Status::Open
+                },
                 fingerprint,
             });
         }
