@@ -146,13 +146,18 @@ impl<'a> Current<'a> {
             .collect();
         let mut selected: [Vec<usize>; 6] = Default::default();
         for category in Category::ALL {
-            // (asset, format) → the latest snapshot covering the category.
-            let mut latest: FxHashMap<(u32, &str), usize> = FxHashMap::default();
+            // (asset, format, tool) → the latest snapshot covering the category. The tool too:
+            // every SARIF file is `sarif`, and CodeQL's scan does not replace Semgrep's.
+            let mut latest: FxHashMap<(u32, &str, &str), usize> = FxHashMap::default();
             for (i, item) in items.iter().enumerate() {
                 if !inside[i] || !item.snapshot.covers.covers(category) {
                     continue;
                 }
-                let key = (asset_of[i], item.snapshot.format);
+                let key = (
+                    asset_of[i],
+                    item.snapshot.format,
+                    item.snapshot.tool.name.as_str(),
+                );
                 let newer = |j: usize| item.taken_at >= items[j].taken_at;
                 if latest.get(&key).is_none_or(|&j| newer(j)) {
                     latest.insert(key, i);

@@ -18,6 +18,7 @@ use super::time::Timestamp;
 pub struct Lifecycle<'a> {
     pub asset: &'a Asset,
     pub format: &'static str,
+    pub tool: &'a str,
     pub fingerprint: u64,
     pub severity: Severity,
     pub first_seen: Timestamp,
@@ -51,7 +52,7 @@ impl<'a> History<'a> {
     /// Builds the lifecycles of `category` findings from every snapshot up to the period's end.
     pub fn new(items: &[Item<'a>], category: Category, period: Period) -> History<'a> {
         let (_, asset_of) = intern_assets(items);
-        let mut by_stream: FxHashMap<(u32, &str), Vec<usize>> = FxHashMap::default();
+        let mut by_stream: FxHashMap<(u32, &str, &str), Vec<usize>> = FxHashMap::default();
         let mut untimed = 0;
         for (i, item) in items.iter().enumerate() {
             if !item.snapshot.covers.covers(category) {
@@ -61,7 +62,11 @@ impl<'a> History<'a> {
                 None => untimed += 1,
                 Some(at) if period.reaches(at) => {
                     by_stream
-                        .entry((asset_of[i], item.snapshot.format))
+                        .entry((
+                            asset_of[i],
+                            item.snapshot.format,
+                            item.snapshot.tool.name.as_str(),
+                        ))
                         .or_default()
                         .push(i);
                 }
@@ -124,6 +129,7 @@ impl<'a> History<'a> {
                             lifecycles.push(Lifecycle {
                                 asset: &item.snapshot.asset,
                                 format: item.snapshot.format,
+                                tool: &item.snapshot.tool.name,
                                 fingerprint,
                                 severity,
                                 first_seen: at,
@@ -160,17 +166,23 @@ impl<'a> History<'a> {
         items: &[Item],
         period: Period,
     ) -> impl Iterator<Item = &Lifecycle<'a>> {
-        let latest: HashMap<(&Asset, &str), Timestamp> = self
+        let latest: HashMap<(&Asset, &str, &str), Timestamp> = self
             .series
             .iter()
             .filter_map(|s| {
                 let item = &items[*s.snapshots.last()?];
-                Some(((&item.snapshot.asset, item.snapshot.format), item.taken_at?))
+                let snapshot = &item.snapshot;
+                let key = (
+                    &snapshot.asset,
+                    snapshot.format,
+                    snapshot.tool.name.as_str(),
+                );
+                Some((key, item.taken_at?))
             })
             .filter(|(_, at)| period.contains(Some(*at)))
             .collect();
         self.lifecycles.iter().filter(move |l| {
-            l.fixed_at.is_none() && latest.get(&(l.asset, l.format)) == Some(&l.last_seen)
+            l.fixed_at.is_none() && latest.get(&(l.asset, l.format, l.tool)) == Some(&l.last_seen)
         })
     }
 }

@@ -90,3 +90,41 @@ fn ids_that_are_not_ascii_are_identities_like_any_other() {
         assert_eq!(&*parsed.snapshot.findings[0].rule_id, id);
     }
 }
+
+#[test]
+fn two_tools_in_sarif_on_one_repository_are_two_scans() {
+    // Every SARIF file is format `sarif`: the tool tells CodeQL's scan from Semgrep's, so the
+    // later one does not supersede the other.
+    let sarif = |tool: &str, rule: &str, at: &str| {
+        format!(
+            r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"{tool}"}}}},
+              "versionControlProvenance":[{{"repositoryUri":"https://github.com/acme/api"}}],
+              "invocations":[{{"startTimeUtc":"{at}","executionSuccessful":true}}],
+              "results":[{{"ruleId":"{rule}","level":"error","message":{{"text":"x"}},
+                "locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":"a.js"}},"region":{{"startLine":3}}}}}}]}}]}}]}}"#
+        )
+    };
+    let mut engine = Engine::default();
+    let codeql = sarif("CodeQL", "js/sql-injection", "2026-01-01T00:00:00Z");
+    let semgrep = sarif(
+        "Semgrep OSS",
+        "javascript.express.xss",
+        "2026-01-02T00:00:00Z",
+    );
+    add_one(&mut engine, "codeql.sarif", codeql.as_bytes(), None);
+    add_one(&mut engine, "semgrep.sarif", semgrep.as_bytes(), None);
+    let view = engine.view(Timestamp::parse_rfc3339("2026-01-03T00:00:00Z").unwrap());
+    let by_tool: Vec<(&str, u64)> = view
+        .metrics
+        .by_tool
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    assert_eq!(by_tool, [("CodeQL", 1), ("Semgrep OSS", 1)]);
+    let gate = view
+        .tiles
+        .iter()
+        .find(|t| t.id == "sast_sca_pass_rate")
+        .unwrap();
+    assert_eq!(gate.denominator, Some(2.0));
+}
