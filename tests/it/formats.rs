@@ -338,3 +338,35 @@ fn gitleaks_redacted_leaks_stay_apart_by_line() {
     assert_ne!(a.fingerprint, b.fingerprint);
     assert_eq!((&*a.location, a.severity), ("a.py:3", Severity::High));
 }
+
+#[test]
+fn snyk_code_sarif_is_code_and_results_that_are_not_problems_are_not_findings() {
+    let result = |file: &str, kind: &str| {
+        format!(
+            r#"{{"ruleId":"javascript/Sqli","level":"error","kind":"{kind}","message":{{"text":"x"}},
+               "locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":"{file}"}},"region":{{"startLine":7}}}}}}]}}"#
+        )
+    };
+    let doc = format!(
+        r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"SnykCode"}}}},"results":[{},{},{},{},{}]}}]}}"#,
+        result("a.js", "fail"),
+        result("b.js", "fail"),
+        result("c.js", "review"),
+        result("d.js", "pass"),
+        result("e.js", "notApplicable"),
+    );
+    let parsed = formats::load("snyk.sarif", doc.as_bytes()).unwrap();
+    let findings = &parsed.snapshot.findings;
+    assert_eq!(findings.len(), 3);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.category == posture::core::model::Category::Code)
+    );
+    let prints: std::collections::BTreeSet<_> = findings.iter().map(|f| f.fingerprint).collect();
+    assert_eq!(prints.len(), 3, "three places, three findings");
+    assert_eq!(
+        parsed.snapshot.note.as_deref(),
+        Some("2 results of kind pass, notApplicable or informational are not findings")
+    );
+}

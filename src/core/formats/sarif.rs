@@ -29,7 +29,7 @@ pub const FORMAT: Format = Format {
                        else `level` of the result, then of the rule: error → high, warning → medium, note → low, \
                        none → info; else medium (high for a secret)",
     feeds: "code findings, secrets (Gitleaks…), IaC misconfigurations (Checkov…), vulnerabilities (Grype, Trivy); \
-            suppressed and absent results are not open",
+            suppressed and absent results are not open; results of kind pass, notApplicable, informational are not findings",
     kinds: &[
         SourceKind::CodeScan,
         SourceKind::SecretScan,
@@ -146,6 +146,9 @@ struct SarifResult<'a> {
     suppressions: Option<Vec<Suppression<'a>>>,
     #[serde(borrow)]
     baseline_state: Option<Str<'a>>,
+    /// `fail` when absent; `pass`, `notApplicable` and `informational` are not problems.
+    #[serde(borrow)]
+    kind: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -228,6 +231,8 @@ fn tool_category(tool: &str) -> Option<Category> {
     let has = |words: &[&str]| words.iter().any(|w| tool.contains(w));
     if has(&["gitleaks", "trufflehog", "detect-secrets", "secret"]) {
         Some(Category::Secret)
+    } else if has(&["snykcode", "snyk code"]) {
+        Some(Category::Code)
     } else if has(&[
         "checkov",
         "tfsec",
@@ -253,6 +258,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     let mut tools: Vec<&str> = Vec::new();
     let mut version = None;
     let mut times = Vec::new();
+    let mut not_problems = 0usize;
     for (r, run) in log.runs.iter().flatten().enumerate() {
         let driver = run.tool.as_ref().and_then(|t| t.driver.as_ref());
         let tool = driver.and_then(|d| text(&d.name)).unwrap_or("");
@@ -279,6 +285,13 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             let rule = rules.find(result);
             let category = by_tool.unwrap_or_else(|| trivy_category(rule));
             covers = covers.with(category);
+            if matches!(
+                text(&result.kind),
+                Some("pass" | "notApplicable" | "informational")
+            ) {
+                not_problems += 1;
+                continue;
+            }
             add_result(&mut c, result, rule, category, &path);
         }
     }
@@ -303,7 +316,9 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         covers,
         findings: c.findings,
         iac_checks: None,
-        note: None,
+        note: (not_problems > 0).then(|| {
+            format!("{not_problems} results of kind pass, notApplicable or informational are not findings")
+        }),
     };
     Ok(Parsed {
         snapshot,
@@ -445,6 +460,12 @@ fn add_result(
         .and_then(|m| text(&m.text));
     if category == Category::Vulnerability {
         let (id, package, installed, fixed) = vulnerability(rule_id, message);
+        // Without a package the advisory alone would merge every place it was found.
+        let fingerprint = if package.is_empty() {
+            c.distinct(&["sarif", "vulnerability", id, &location])
+        } else {
+            Fingerprint::vulnerability("", [id], package)
+        };
         c.add(NewFinding {
             category,
             severity,
@@ -452,9 +473,9 @@ fn add_result(
             rule_id: id,
             title: rule_title.unwrap_or(id),
             location: uri,
-            package: Some((package, installed, fixed)),
+            package: (!package.is_empty()).then_some((package, installed, fixed)),
             status,
-            fingerprint: Fingerprint::vulnerability("", [id], package),
+            fingerprint,
         });
         return;
     }
