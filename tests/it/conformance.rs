@@ -169,7 +169,8 @@ fn grype() -> Vec<(&'static str, Expect)> {
 fn osv() -> Vec<(&'static str, Expect)> {
     vec![
         (
-            // 37 groups in 6 lockfiles of 5 projects that share no directory (a warning).
+            // 37 groups in 6 lockfiles of 5 projects. OSV-Scanner lists only lockfiles with
+            // vulnerabilities, so the file, not their directory, names the asset.
             "osv-scanner-6-lockfiles.json",
             Expect {
                 format: "osv-scanner",
@@ -177,7 +178,6 @@ fn osv() -> Vec<(&'static str, Expect)> {
                 listed: [37, 0, 0, 0],
                 open: [5, 20, 12, 0, 0, 0],
                 covers: vec![Vulnerability],
-                warnings: 1,
                 ..Expect::default()
             },
         ),
@@ -186,7 +186,7 @@ fn osv() -> Vec<(&'static str, Expect)> {
             "osv-scanner-yarn-one-vuln.json",
             Expect {
                 format: "osv-scanner",
-                asset: "/tmp/components".into(),
+                asset: "osv-scanner-yarn-one-vuln.json".into(),
                 listed: [1, 0, 0, 0],
                 open: [0, 0, 0, 0, 0, 1],
                 covers: vec![Vulnerability],
@@ -481,7 +481,6 @@ fn secrets() -> Vec<(&'static str, &'static str, Expect)> {
             covers: vec![Secret],
             ..Expect::default()
         };
-    let repo = "https://github.com/trufflesecurity/test_keys";
     vec![
         // v7 field names; 8 leaks of 4 distinct secrets; `repo: "."` names nothing.
         (
@@ -520,16 +519,27 @@ fn secrets() -> Vec<(&'static str, &'static str, Expect)> {
                 [0, 4, 0, 0, 0, 0],
             ),
         ),
-        // 4 lines, all Verified: true; the repository named in SourceMetadata (".git" trimmed).
+        // 4 lines, all Verified: true. The file names the asset (a clean run names no
+        // repository); the repository in SourceMetadata is its reference (see below).
         (
             "trufflehog",
             "trufflehog-v3-git.jsonl",
-            scan("trufflehog", repo, None, [4, 0, 0, 0, 0, 0]),
+            scan(
+                "trufflehog",
+                "trufflehog-v3-git.jsonl",
+                None,
+                [4, 0, 0, 0, 0, 0],
+            ),
         ),
         (
             "trufflehog",
             "trufflehog-v3-github.jsonl",
-            scan("trufflehog", repo, None, [4, 0, 0, 0, 0, 0]),
+            scan(
+                "trufflehog",
+                "trufflehog-v3-github.jsonl",
+                None,
+                [4, 0, 0, 0, 0, 0],
+            ),
         ),
         // 4 secrets, none verified; one audited as a false positive (`is_secret: false`, jq
         // `[.results[][] | select(.is_secret == false)] | length` = 1) is suppressed, 3 are open;
@@ -681,4 +691,38 @@ fn exactly_one_detector_accepts_each_real_file() {
             assert_eq!(accepted, expected, "{}", path.display());
         }
     }
+}
+
+#[test]
+fn a_clean_secret_scan_of_the_same_file_name_clears_the_secrets() {
+    // trufflehog-v3-git.jsonl names https://github.com/trufflesecurity/test_keys (".git"
+    // trimmed) in SourceMetadata; a later clean run prints only log lines, naming nothing.
+    let bytes = read(&real_dir("trufflehog").join("trufflehog-v3-git.jsonl"));
+    let parsed = formats::load("api-trufflehog-2026-01-01.jsonl", &bytes).unwrap();
+    assert_eq!(
+        parsed.snapshot.reference.as_deref(),
+        Some("https://github.com/trufflesecurity/test_keys")
+    );
+    let mut engine = posture::core::engine::Engine::default();
+    let day = |d: &str| posture::core::time::Timestamp::parse_rfc3339(d);
+    crate::support::add_one(
+        &mut engine,
+        "api-trufflehog-2026-01-01.jsonl",
+        &bytes,
+        day("2026-01-01T00:00:00Z"),
+    );
+    let clean = br#"{"level":"info-0","ts":"2026-01-08T00:00:00Z","logger":"trufflehog","msg":"finished scanning","chunks":12,"verified_secrets":0}"#;
+    crate::support::add_one(
+        &mut engine,
+        "api-trufflehog-2026-01-08.jsonl",
+        clean,
+        day("2026-01-08T00:00:00Z"),
+    );
+    let view = engine.view(day("2026-01-09T00:00:00Z").unwrap());
+    let secrets = view
+        .tiles
+        .iter()
+        .find(|t| t.id == "secrets_exposed")
+        .unwrap();
+    assert_eq!(secrets.value, Some(0.0));
 }

@@ -10,11 +10,11 @@ use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, MaybeStr, Str, text};
 use crate::core::model::{
-    Asset, AssetKind, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
+    Asset, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
 };
 use crate::core::settings::SourceKind;
 use crate::core::severity::{cvss3_base_score, severity_of_score, severity_word};
-use crate::core::sniff::{Shape, Sniff};
+use crate::core::sniff::{Node, Shape, Sniff};
 
 pub const FORMAT: Format = Format {
     id: "osv-scanner",
@@ -33,9 +33,11 @@ fn detect(sniff: &Sniff) -> bool {
     let Some(root) = sniff.record().filter(|_| sniff.shape == Shape::Object) else {
         return false;
     };
-    root.get("results")
-        .and_then(|r| r.first())
-        .is_some_and(|r| r.has("source") && r.has("packages"))
+    let results = root.get("results");
+    let first = results.and_then(|r| r.first());
+    // A clean scan is `"results": []`, with OSV-Scanner's `experimental_config` beside it.
+    first.is_some_and(|r| r.has("source") && r.has("packages"))
+        || (matches!(results, Some(Node::Array(None))) && root.has("experimental_config"))
 }
 
 #[derive(Deserialize)]
@@ -221,7 +223,10 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             }
         }
     }
-    let asset = asset_of(&sources, input.name, &mut c);
+    // OSV-Scanner lists only the lockfiles with vulnerabilities, so their directory changes with
+    // what is found: the file names the asset (every scan of it lines up), the directory is shown.
+    let asset = Asset::file(input.name);
+    let reference = common_directory(&sources);
     let snapshot = Snapshot {
         format: FORMAT.id,
         tool: Tool {
@@ -229,7 +234,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             version: None,
         },
         asset,
-        reference: None,
+        reference,
         taken_at: None,
         covers: Coverage::default().with(Category::Vulnerability),
         findings: c.findings,
@@ -298,8 +303,8 @@ fn dedup(mut items: Vec<&str>) -> Vec<&str> {
     items
 }
 
-/// The directory the scanned lockfiles share; the file's name when they share none.
-fn asset_of(sources: &[&str], file: &str, c: &mut Collector) -> Asset {
+/// The directory the lockfiles with vulnerabilities share, if any.
+fn common_directory(sources: &[&str]) -> Option<String> {
     let dirs: Vec<Vec<&str>> = sources
         .iter()
         .filter(|s| !s.is_empty())
@@ -328,15 +333,5 @@ fn asset_of(sources: &[&str], file: &str, c: &mut Collector) -> Asset {
         None => Vec::new(),
     };
     let name = common.join("/");
-    if name.is_empty() || name == "." {
-        c.warn(
-            "the scanned lockfiles share no directory; the asset is named after the file",
-            "results",
-        );
-        return Asset::file(file);
-    }
-    Asset {
-        kind: AssetKind::Filesystem,
-        name,
-    }
+    (!name.is_empty() && name != ".").then_some(name)
 }

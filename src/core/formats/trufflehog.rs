@@ -14,7 +14,7 @@ use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, MaybeStr, Str, text};
 use crate::core::model::{
-    Asset, AssetKind, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
+    Asset, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
 };
 use crate::core::settings::SourceKind;
 use crate::core::sniff::{Shape, Sniff};
@@ -147,13 +147,9 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             fingerprint,
         });
     }
-    let asset = match repository {
-        Some(repository) => Asset {
-            kind: AssetKind::Repository,
-            name: repository.to_string(),
-        },
-        None => Asset::file(input.name),
-    };
+    // The repository comes with the findings, and a clean scan has none: the file names the
+    // asset, so every scan of it lines up; the repository is shown beside it.
+    let asset = Asset::file(input.name);
     let snapshot = Snapshot {
         format: FORMAT.id,
         tool: Tool {
@@ -161,7 +157,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             version: None,
         },
         asset,
-        reference: None,
+        reference: repository.map(str::to_string),
         taken_at: None,
         covers: Coverage::default().with(Category::Secret),
         findings: c.findings,
