@@ -370,3 +370,13 @@ fn snyk_code_sarif_is_code_and_results_that_are_not_problems_are_not_findings() 
         Some("2 results of kind pass, notApplicable or informational are not findings")
     );
 }
+
+#[test]
+fn a_clean_osv_scanner_run_is_a_clean_scan() {
+    let doc =
+        br#"{"results":[],"experimental_config":{"licenses":{"summary":false,"allowlist":null}}}"#;
+    let parsed = formats::load("osv.json", doc).unwrap();
+    assert_eq!(parsed.snapshot.format, "osv-scanner");
+    assert!(parsed.snapshot.findings.is_empty());
+    assert!(parsed.warnings.is_empty());
+}
