@@ -380,3 +380,27 @@ fn a_clean_osv_scanner_run_is_a_clean_scan() {
     assert!(parsed.snapshot.findings.is_empty());
     assert!(parsed.warnings.is_empty());
 }
+
+#[test]
+fn sarif_fingerprints_of_the_same_line_text_in_two_files_stay_apart() {
+    // CodeQL hashes the line's text only: the same line in a.js and b.js has the same hash.
+    let result = |file: &str| {
+        format!(
+            r#"{{"ruleId":"js/xss","message":{{"text":"x"}},"partialFingerprints":{{"primaryLocationLineHash":"39fa2ee980eb94b0:1"}},
+               "locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":"{file}"}},"region":{{"startLine":3}}}}}}]}}"#
+        )
+    };
+    let doc = |results: &[String]| {
+        format!(
+            r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"CodeQL"}}}},"results":[{}]}}]}}"#,
+            results.join(",")
+        )
+    };
+    let both = formats::load("1.sarif", doc(&[result("a.js"), result("b.js")]).as_bytes()).unwrap();
+    let only_b = formats::load("2.sarif", doc(&[result("b.js")]).as_bytes()).unwrap();
+    // After a.js is fixed, b.js's finding is still the same finding.
+    assert_eq!(
+        both.snapshot.findings[1].fingerprint,
+        only_b.snapshot.findings[0].fingerprint
+    );
+}

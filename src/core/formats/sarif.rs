@@ -479,8 +479,8 @@ fn add_result(
         });
         return;
     }
-    // A producer's own fingerprints identify a finding across runs even when lines move;
-    // without them, the rule, the file and the line do. Secrets are not keyed by commit.
+    // A producer's own fingerprints (with the file) identify a finding across runs even when
+    // lines move; without them, the rule, the file and the line do. Secrets are not keyed by commit.
     let prints = result
         .partial_fingerprints
         .iter()
@@ -491,7 +491,8 @@ fn add_result(
         .collect();
     prints.sort_unstable();
     let fingerprint = if category != Category::Secret && !prints.is_empty() {
-        let mut parts = vec!["sarif", rule_id];
+        // The file too: CodeQL's `primaryLocationLineHash` is of the line's text alone.
+        let mut parts = vec!["sarif", rule_id, uri];
         parts.extend(prints.iter().flat_map(|(k, v)| [*k, *v]));
         c.distinct(&parts)
     } else {
