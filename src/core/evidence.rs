@@ -8,7 +8,7 @@
 //! fingerprint, so the same problem reported by two tools counts once.
 
 use super::hash::FxHashMap;
-use super::model::{Asset, Category, Finding, Snapshot, Status};
+use super::model::{Asset, Category, Finding, SeriesKey, Snapshot, Status};
 use super::time::{MS_PER_DAY, Timestamp};
 
 /// One loaded file's snapshot, with its effective time (the file's own, the file's modification
@@ -146,18 +146,13 @@ impl<'a> Current<'a> {
             .collect();
         let mut selected: [Vec<usize>; 6] = Default::default();
         for category in Category::ALL {
-            // (asset, format, tool) → the latest snapshot covering the category. The tool too:
-            // every SARIF file is `sarif`, and CodeQL's scan does not replace Semgrep's.
-            let mut latest: FxHashMap<(u32, &str, &str), usize> = FxHashMap::default();
+            // (asset, series) → the latest snapshot covering the category.
+            let mut latest: FxHashMap<(u32, SeriesKey), usize> = FxHashMap::default();
             for (i, item) in items.iter().enumerate() {
                 if !inside[i] || !item.snapshot.covers.covers(category) {
                     continue;
                 }
-                let key = (
-                    asset_of[i],
-                    item.snapshot.format,
-                    item.snapshot.tool.name.as_str(),
-                );
+                let key = (asset_of[i], item.snapshot.series());
                 let newer = |j: usize| item.taken_at >= items[j].taken_at;
                 if latest.get(&key).is_none_or(|&j| newer(j)) {
                     latest.insert(key, i);

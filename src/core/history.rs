@@ -10,15 +10,14 @@ use std::collections::HashMap;
 
 use super::evidence::{Item, Period, intern_assets};
 use super::hash::FxHashMap;
-use super::model::{Asset, Category, Severity, Status};
+use super::model::{Asset, Category, SeriesKey, Severity, Status};
 use super::time::Timestamp;
 
 /// One stretch of time a finding was open.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lifecycle<'a> {
     pub asset: &'a Asset,
-    pub format: &'static str,
-    pub tool: &'a str,
+    pub series: SeriesKey<'a>,
     pub fingerprint: u64,
     pub severity: Severity,
     pub first_seen: Timestamp,
@@ -52,7 +51,7 @@ impl<'a> History<'a> {
     /// Builds the lifecycles of `category` findings from every snapshot up to the period's end.
     pub fn new(items: &[Item<'a>], category: Category, period: Period) -> History<'a> {
         let (_, asset_of) = intern_assets(items);
-        let mut by_stream: FxHashMap<(u32, &str, &str), Vec<usize>> = FxHashMap::default();
+        let mut by_stream: FxHashMap<(u32, SeriesKey), Vec<usize>> = FxHashMap::default();
         let mut untimed = 0;
         for (i, item) in items.iter().enumerate() {
             if !item.snapshot.covers.covers(category) {
@@ -62,11 +61,7 @@ impl<'a> History<'a> {
                 None => untimed += 1,
                 Some(at) if period.reaches(at) => {
                     by_stream
-                        .entry((
-                            asset_of[i],
-                            item.snapshot.format,
-                            item.snapshot.tool.name.as_str(),
-                        ))
+                        .entry((asset_of[i], item.snapshot.series()))
                         .or_default()
                         .push(i);
                 }
@@ -128,8 +123,7 @@ impl<'a> History<'a> {
                             open.insert(fingerprint, lifecycles.len());
                             lifecycles.push(Lifecycle {
                                 asset: &item.snapshot.asset,
-                                format: item.snapshot.format,
-                                tool: &item.snapshot.tool.name,
+                                series: item.snapshot.series(),
                                 fingerprint,
                                 severity,
                                 first_seen: at,
@@ -166,23 +160,18 @@ impl<'a> History<'a> {
         items: &[Item],
         period: Period,
     ) -> impl Iterator<Item = &Lifecycle<'a>> {
-        let latest: HashMap<(&Asset, &str, &str), Timestamp> = self
+        let latest: HashMap<(&Asset, SeriesKey), Timestamp> = self
             .series
             .iter()
             .filter_map(|s| {
                 let item = &items[*s.snapshots.last()?];
-                let snapshot = &item.snapshot;
-                let key = (
-                    &snapshot.asset,
-                    snapshot.format,
-                    snapshot.tool.name.as_str(),
-                );
+                let key = (&item.snapshot.asset, item.snapshot.series());
                 Some((key, item.taken_at?))
             })
             .filter(|(_, at)| period.contains(Some(*at)))
             .collect();
         self.lifecycles.iter().filter(move |l| {
-            l.fixed_at.is_none() && latest.get(&(l.asset, l.format, l.tool)) == Some(&l.last_seen)
+            l.fixed_at.is_none() && latest.get(&(l.asset, l.series)) == Some(&l.last_seen)
         })
     }
 }

@@ -457,7 +457,15 @@ pub struct Snapshot {
     pub note: Option<String>,
 }
 
+/// What keeps series of snapshots of one asset apart: the format and the tool. The tool too:
+/// every SARIF file is `sarif`, and CodeQL's scan does not replace Semgrep's.
+pub type SeriesKey<'a> = (&'static str, &'a str);
+
 impl Snapshot {
+    pub fn series(&self) -> SeriesKey<'_> {
+        (self.format, &self.tool.name)
+    }
+
     /// Records in the file that became findings, by category, in `Category::ALL` order.
     pub fn counts_by_category(&self) -> [usize; 6] {
         let mut counts = [0; 6];

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::core::diagnostics::{Location, Warning};
 use crate::core::model::{Category, Finding, Fingerprint, Interner, Package, Severity, Status};
+use crate::core::time::Timestamp;
 
 /// A finding as a parser sees it: text borrowed from the file, shared once collected.
 pub struct NewFinding<'a> {
@@ -39,6 +40,20 @@ impl Collector {
                 Location::path(path)
             },
         ));
+    }
+
+    /// The snapshot time a file gives at `path`; a value that is not RFC 3339 is warned about,
+    /// and the file's modification time will be used instead.
+    pub fn taken_at(&mut self, raw: Option<&str>, path: &str) -> Option<Timestamp> {
+        let raw = raw?;
+        let parsed = Timestamp::parse_rfc3339(raw);
+        if parsed.is_none() {
+            self.warn(
+                format!("{path} {raw:?} is not an RFC 3339 time; the file's time is used"),
+                path,
+            );
+        }
+        parsed
     }
 
     pub fn add(&mut self, f: NewFinding) {

@@ -15,7 +15,6 @@ use crate::core::model::{
 };
 use crate::core::settings::SourceKind;
 use crate::core::sniff::{Shape, Sniff};
-use crate::core::time::Timestamp;
 
 pub const FORMAT: Format = Format {
     id: "detect-secrets",
@@ -103,16 +102,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             });
         }
     }
-    let taken_at = text(&report.generated_at).and_then(|raw| {
-        let parsed = Timestamp::parse_rfc3339(raw);
-        if parsed.is_none() {
-            c.warn(
-                format!("generated_at {raw:?} is not an RFC 3339 time; the file's time is used"),
-                "generated_at",
-            );
-        }
-        parsed
-    });
+    let taken_at = c.taken_at(text(&report.generated_at), "generated_at");
     let snapshot = Snapshot {
         format: FORMAT.id,
         tool: Tool {

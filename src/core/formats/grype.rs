@@ -15,7 +15,6 @@ use crate::core::model::{
 use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
-use crate::core::time::Timestamp;
 
 pub const FORMAT: Format = Format {
     id: "grype",
@@ -186,18 +185,10 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
 
     let (asset, reference) = asset(report.source.as_ref(), input.name, &mut c);
     let descriptor = report.descriptor.as_ref();
-    let taken_at = descriptor.and_then(|d| text(&d.timestamp)).and_then(|raw| {
-        let parsed = Timestamp::parse_rfc3339(raw);
-        if parsed.is_none() {
-            c.warn(
-                format!(
-                    "descriptor.timestamp {raw:?} is not an RFC 3339 time; the file's time is used"
-                ),
-                "descriptor.timestamp",
-            );
-        }
-        parsed
-    });
+    let taken_at = c.taken_at(
+        descriptor.and_then(|d| text(&d.timestamp)),
+        "descriptor.timestamp",
+    );
     let version = descriptor
         .and_then(|d| text(&d.version))
         .filter(|v| *v != "[not provided]")

@@ -24,7 +24,6 @@ use crate::core::model::{
 use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
-use crate::core::time::Timestamp;
 
 pub const FORMAT: Format = Format {
     id: "trivy",
@@ -295,16 +294,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     if let Some(message) = asset_warning {
         out.c.warn(message, "ArtifactName");
     }
-    let taken_at = text(&report.created_at).and_then(|raw| {
-        let parsed = Timestamp::parse_rfc3339(raw);
-        if parsed.is_none() {
-            out.c.warn(
-                format!("CreatedAt {raw:?} is not an RFC 3339 time; the file's time is used"),
-                "CreatedAt",
-            );
-        }
-        parsed
-    });
+    let taken_at = out.c.taken_at(text(&report.created_at), "CreatedAt");
     let version = report
         .trivy
         .as_ref()
