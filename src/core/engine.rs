@@ -4,13 +4,16 @@
 //! posts the responses; native tests drive the very same engine. Raw bytes are never kept: a file
 //! is parsed into its snapshot and the bytes are the caller's to drop.
 
+use super::activity::Activity;
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
-use super::evidence::{Current, Item, Period, PeriodChoice};
+use super::events::{Events, LogItem};
+use super::evidence::{Current, Item, Period, PeriodChoice, Window};
 use super::formats::{self, Parsed};
 use super::history::History;
+use super::incidents::{IncidentItem, Incidents};
 use super::kpi::{self, Context, KpiResult, Overall};
 use super::metrics::Metrics;
-use super::model::Category;
+use super::model::{Category, Evidence};
 use super::present;
 use super::protocol::{FileMeta, Request, Response, SourceRow};
 use super::sample;
@@ -32,28 +35,41 @@ pub struct Source {
 pub enum Outcome {
     Pending,
     Loaded {
-        snapshot: Box<super::model::Snapshot>,
+        evidence: Box<Evidence>,
         warnings: Vec<Warning>,
     },
     Failed(FileError),
 }
 
 impl Source {
-    /// When the snapshot was taken: the file's own time, else the file's modification time.
+    /// When the evidence was taken: a snapshot's own time, else the file's modification time;
+    /// for a log, its last record.
     pub fn taken_at(&self) -> Option<Timestamp> {
         match &self.outcome {
-            Outcome::Loaded { snapshot, .. } => snapshot.taken_at.or(self.modified),
+            Outcome::Loaded { evidence, .. } => match &**evidence {
+                Evidence::Findings(snapshot) => snapshot.taken_at.or(self.modified),
+                Evidence::Events(log) => log.last.or(self.modified),
+                Evidence::Incidents(log) => log
+                    .incidents
+                    .iter()
+                    .filter_map(|i| i.updated.or(i.alert_time))
+                    .max()
+                    .or(self.modified),
+            },
             _ => None,
         }
     }
 }
 
 /// What one evaluation of the loaded evidence found.
+#[derive(Clone, Debug)]
 pub struct Analysis {
+    /// The selected period; for all data, the span of the data.
     pub period: Period,
     pub kpis: Vec<KpiResult>,
     pub overall: Overall,
     pub metrics: Metrics,
+    pub activity: Activity,
 }
 
 #[derive(Default)]
@@ -64,6 +80,9 @@ pub struct Engine {
     settings: Settings,
     /// Milliseconds from some origin, to time parsing and computing (the caller's clock).
     clock: Option<fn() -> f64>,
+    /// The analysis of the evidence as it stands, computed once per change of files,
+    /// settings or period, and reused by every request until the next change.
+    analysis: Option<Analysis>,
 }
 
 impl Engine {
@@ -89,6 +108,7 @@ impl Engine {
             }
             Request::Remove(id) => {
                 self.sources.retain(|s| s.id != id);
+                self.changed();
                 vec![
                     Response::Removed(id),
                     Response::View(Box::new(self.view(now))),
@@ -96,7 +116,7 @@ impl Engine {
                 ]
             }
             Request::SetPeriod(period) => {
-                self.period = period;
+                self.set_period(period);
                 vec![Response::View(Box::new(self.view(now))), Response::Idle]
             }
             Request::ExportScorecard => {
@@ -112,6 +132,11 @@ impl Engine {
                 ]
             }
         }
+    }
+
+    /// Drops the analysis: the next view computes it afresh.
+    fn changed(&mut self) {
+        self.analysis = None;
     }
 
     /// Registers files about to be read; their rows show as queued.
@@ -212,12 +237,13 @@ impl Engine {
     fn parse_into(&mut self, index: usize, bytes: &[u8]) -> SourceRow {
         let start = self.now_ms();
         let outcome = match formats::load(&self.sources[index].name, bytes) {
-            Ok(Parsed { snapshot, warnings }) => Outcome::Loaded {
-                snapshot: Box::new(snapshot),
+            Ok(Parsed { evidence, warnings }) => Outcome::Loaded {
+                evidence: Box::new(evidence),
                 warnings,
             },
             Err(error) => Outcome::Failed(*error),
         };
+        self.changed();
         let parse_ms = self.elapsed_since(start);
         let source = &mut self.sources[index];
         source.size = bytes.len() as u64;
@@ -243,7 +269,9 @@ impl Engine {
             location: Location::default(),
         };
         source.outcome = Outcome::Failed(error);
-        present::source_row(source)
+        let row = present::source_row(source);
+        self.changed();
+        row
     }
 
     /// Convenience for tests and tools: queue and ingest in one step; the rows it gave (one per
@@ -274,32 +302,73 @@ impl Engine {
         &self.sources
     }
 
+    /// The settings, to change: every number follows at the next view.
     pub fn settings_mut(&mut self) -> &mut Settings {
+        self.changed();
         &mut self.settings
     }
 
     pub fn set_period(&mut self, period: PeriodChoice) {
         self.period = period;
+        self.changed();
     }
 
-    fn items(&self) -> Vec<Item<'_>> {
-        self.sources
-            .iter()
-            .filter_map(|s| match &s.outcome {
-                Outcome::Loaded { snapshot, .. } => Some(Item {
-                    name: &s.name,
-                    snapshot,
-                    taken_at: s.taken_at(),
-                }),
-                _ => None,
-            })
-            .collect()
+    fn loaded(&self) -> impl Iterator<Item = (&Source, &Evidence)> {
+        self.sources.iter().filter_map(|s| match &s.outcome {
+            Outcome::Loaded { evidence, .. } => Some((s, &**evidence)),
+            _ => None,
+        })
     }
 
-    /// Evaluates every KPI and metric over the loaded files in the selected period.
+    /// Evaluates every KPI and metric over the loaded files in the selected period. Pure: the
+    /// engine caches its result in [`Engine::analysis`].
     pub fn analyse(&self, now: Timestamp) -> Analysis {
-        let items = self.items();
+        let items: Vec<Item> = self
+            .loaded()
+            .filter_map(|(s, e)| {
+                Some(Item {
+                    name: &s.name,
+                    snapshot: e.snapshot()?,
+                    taken_at: s.taken_at(),
+                })
+            })
+            .collect();
+        let logs: Vec<LogItem> = self
+            .loaded()
+            .filter_map(|(s, e)| {
+                Some(LogItem {
+                    name: &s.name,
+                    log: e.events()?,
+                })
+            })
+            .collect();
+        let incident_files: Vec<IncidentItem> = self
+            .loaded()
+            .filter_map(|(s, e)| {
+                Some(IncidentItem {
+                    name: &s.name,
+                    log: e.incidents()?,
+                })
+            })
+            .collect();
+        let events = Events::new(&logs);
+        let incidents = Incidents::new(&incident_files);
+        // The span of all the evidence: snapshot times, log records, incident times.
+        let span = items
+            .iter()
+            .filter_map(|i| i.taken_at)
+            .map(|t| Window { from: t, to: t })
+            .chain(logs.iter().filter_map(|l| {
+                Some(Window {
+                    from: l.log.first?,
+                    to: l.log.last?,
+                })
+            }))
+            .chain(incidents.span())
+            .reduce(Window::union);
         let period = self.period.resolve(now);
+        let window = self.period.window(now, span);
+        let comparison = self.period.comparison(now, span);
         let current = Current::new(&items, period);
         let vulnerabilities = History::new(&items, Category::Vulnerability, period);
         let secrets = History::new(&items, Category::Secret, period);
@@ -308,6 +377,10 @@ impl Engine {
             items: &items,
             current: &current,
             period,
+            window,
+            comparison: comparison.as_ref(),
+            events: &events,
+            incidents: &incidents,
             settings: &self.settings,
             vulnerabilities: &vulnerabilities,
             secrets: &secrets,
@@ -315,35 +388,51 @@ impl Engine {
         let kpis = kpi::evaluate_all(&cx);
         let overall = kpi::overall(&kpis, &self.settings);
         let metrics = Metrics::of(&current);
-        // "All data" is reported as the span of the data it covers.
-        let times = items.iter().filter_map(|i| i.taken_at);
-        let period = match self.period {
-            PeriodChoice::All => Period {
-                from: times.clone().min(),
-                to: times.max(),
-            },
-            _ => period,
-        };
+        let activity = Activity::of(&events, &incidents, window);
         Analysis {
-            period,
+            // "All data" is reported as the span of the data it covers.
+            period: match (self.period, span) {
+                (PeriodChoice::All, Some(span)) => Period {
+                    from: Some(span.from),
+                    to: Some(span.to),
+                },
+                _ => period,
+            },
             kpis,
             overall,
             metrics,
+            activity,
         }
     }
 
-    pub fn view(&self, now: Timestamp) -> super::protocol::View {
+    /// The analysis as of the last change, computed now if that change is not analysed yet.
+    /// The caller puts it back with `self.analysis = Some(…)`.
+    fn take_analysis(&mut self, now: Timestamp) -> Analysis {
+        match self.analysis.take() {
+            Some(analysis) => analysis,
+            None => self.analyse(now),
+        }
+    }
+
+    pub fn view(&mut self, now: Timestamp) -> super::protocol::View {
         let start = self.now_ms();
-        let analysis = self.analyse(now);
+        let analysis = self.take_analysis(now);
         let view = present::view(&analysis, self.period, &self.sources);
+        self.analysis = Some(analysis);
         super::protocol::View {
             compute_ms: self.elapsed_since(start),
             ..view
         }
     }
 
-    pub fn scorecard(&self, now: Timestamp) -> Scorecard {
-        let analysis = self.analyse(now);
+    pub fn scorecard(&mut self, now: Timestamp) -> Scorecard {
+        let analysis = self.take_analysis(now);
+        let scorecard = self.scorecard_of(&analysis, now);
+        self.analysis = Some(analysis);
+        scorecard
+    }
+
+    fn scorecard_of(&self, analysis: &Analysis, now: Timestamp) -> Scorecard {
         Scorecard {
             schema: scorecard::SCHEMA,
             generated_at: now,
@@ -360,9 +449,9 @@ impl Engine {
 
 fn source_json(source: &Source) -> SourceJson {
     let (format, records, error, warnings) = match &source.outcome {
-        Outcome::Loaded { snapshot, warnings } => (
-            Some(snapshot.format),
-            snapshot.findings.len(),
+        Outcome::Loaded { evidence, warnings } => (
+            Some(evidence.format()),
+            evidence.records() as usize,
             None,
             warnings.iter().map(ToString::to_string).collect(),
         ),

@@ -75,6 +75,111 @@ impl PeriodChoice {
     }
 }
 
+/// A bounded span of time: what rates are measured over and comparisons compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
+impl Window {
+    pub fn contains(self, at: Timestamp) -> bool {
+        at >= self.from && at <= self.to
+    }
+
+    pub fn days(self) -> f64 {
+        self.to.days_since(self.from)
+    }
+
+    /// The length in weeks, at least one: a log of two hours gives a count per week, not a
+    /// count multiplied up to a week.
+    pub fn weeks(self) -> f64 {
+        (self.days() / 7.0).max(1.0)
+    }
+
+    /// The smallest window holding both.
+    pub fn union(self, other: Window) -> Window {
+        Window {
+            from: self.from.min(other.from),
+            to: self.to.max(other.to),
+        }
+    }
+
+    /// "2026-10-01 to 2026-11-30".
+    pub fn text(self) -> String {
+        let day = |t: Timestamp| t.to_string()[..10].to_string();
+        format!("{} to {}", day(self.from), day(self.to))
+    }
+}
+
+/// A window and the one it is compared with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    pub current: Window,
+    pub previous: Window,
+    /// How the two were chosen, for the formula.
+    pub words: String,
+}
+
+impl PeriodChoice {
+    /// The window every rate is measured over: the chosen days up to now, or, for all data, the
+    /// span of the data (its earliest to its latest time, event times included).
+    pub fn window(self, now: Timestamp, span: Option<Window>) -> Option<Window> {
+        match self {
+            PeriodChoice::All => span,
+            PeriodChoice::LastDays(days) => Some(Window {
+                from: Timestamp(now.0 - i64::from(days) * MS_PER_DAY),
+                to: now,
+            }),
+        }
+    }
+
+    /// What "compared with the previous period" compares. For the last N days, the N days
+    /// before them. All data has nothing before it, so it compares its later half with its
+    /// earlier half: whether things got better or worse over the data.
+    pub fn comparison(self, now: Timestamp, span: Option<Window>) -> Option<Comparison> {
+        let window = self.window(now, span)?;
+        Some(match self {
+            PeriodChoice::All => {
+                let middle = Timestamp(window.from.0 + (window.to.0 - window.from.0) / 2);
+                let current = Window {
+                    from: middle,
+                    to: window.to,
+                };
+                let previous = Window {
+                    from: window.from,
+                    to: Timestamp(middle.0 - 1),
+                };
+                Comparison {
+                    words: format!(
+                        "all data: the later half ({}) against the earlier half ({})",
+                        current.text(),
+                        previous.text()
+                    ),
+                    current,
+                    previous,
+                }
+            }
+            PeriodChoice::LastDays(days) => {
+                let span = i64::from(days) * MS_PER_DAY;
+                let previous = Window {
+                    from: Timestamp(window.from.0 - span),
+                    to: Timestamp(window.from.0 - 1),
+                };
+                Comparison {
+                    words: format!(
+                        "the last {days} days ({}) against the {days} days before ({})",
+                        window.text(),
+                        previous.text()
+                    ),
+                    current: window,
+                    previous,
+                }
+            }
+        })
+    }
+}
+
 impl Period {
     pub fn is_bounded(self) -> bool {
         self.from.is_some() || self.to.is_some()

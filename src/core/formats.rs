@@ -21,8 +21,7 @@ use std::borrow::Cow;
 
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::json;
-use super::model::Snapshot;
-use super::settings::SourceKind;
+use super::model::{Evidence, SourceKind};
 use super::sniff::{self, Shape, Sniff};
 
 /// One input format.
@@ -50,10 +49,17 @@ pub struct Input<'a> {
     pub text: &'a str,
 }
 
-/// A successful parse: the snapshot and what the user should know about it.
+/// A successful parse: the evidence and what the user should know about it.
 pub struct Parsed {
-    pub snapshot: Snapshot,
+    pub evidence: Evidence,
     pub warnings: Vec<Warning>,
+}
+
+impl Parsed {
+    /// The findings snapshot, for formats that give one.
+    pub fn snapshot(&self) -> Option<&super::model::Snapshot> {
+        self.evidence.snapshot()
+    }
 }
 
 /// A failed parse, before it is tied to a file.
@@ -157,6 +163,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, Box<FileError>> {
         let first = Sniff {
             shape: Shape::Object,
             value: sniffed.value.clone(),
+            head: sniffed.head,
         };
         if let Some(format) = FORMATS.iter().find(|f| (f.detect)(&first)) {
             let detail = format!(

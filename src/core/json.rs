@@ -228,13 +228,96 @@ pub fn path_at(text: &str, at: usize) -> Option<String> {
     (!path.is_empty()).then_some(path)
 }
 
-/// Parses JSON lines (one value after another, as `--json` streams write them), stopping at the
-/// first value that breaks, with its line and column.
-pub fn parse_lines<'a, T: Deserialize<'a>>(text: &'a str) -> Result<Vec<T>, JsonError> {
-    serde_json::Deserializer::from_str(text)
-        .into_iter::<T>()
-        .map(|value| value.map_err(|e| json_error(&e, None)))
-        .collect()
+/// Reads JSON lines one record at a time, calling `each(line, record)` for every record that
+/// parses. A record that does not (a bad line, a line cut off by the end of the file) costs only
+/// itself: it is noted in `bad`, and the rest of the file loads. Records pretty-printed over
+/// several lines are read as one stream instead, which stops at the first bad one.
+pub fn each_record<'a, T: Deserialize<'a>>(
+    text: &'a str,
+    bad: &mut BadRecords,
+    mut each: impl FnMut(usize, T),
+) {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if first.trim() == "{" || first.trim() == "[" {
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<T>();
+        let mut line = 1;
+        loop {
+            let start = stream.byte_offset();
+            match stream.next() {
+                None => break,
+                Some(Ok(record)) => {
+                    line += text[start..stream.byte_offset()].matches('\n').count();
+                    each(line, record);
+                }
+                Some(Err(e)) => {
+                    bad.add(e.line(), json_error(&e, None));
+                    break;
+                }
+            }
+        }
+        return;
+    }
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<T>(line) {
+            Ok(record) => each(i + 1, record),
+            Err(e) => {
+                let mut error = json_error(&e, None);
+                error.location.line = Some(i + 1);
+                bad.add(i + 1, error);
+            }
+        }
+    }
+}
+
+/// Records of a log that could not be read: the first few with their line and what is wrong,
+/// the rest counted, so a file of a million bad lines does not make a million warnings.
+#[derive(Debug, Default)]
+pub struct BadRecords {
+    pub count: usize,
+    pub first: Vec<(usize, JsonError)>,
+}
+
+impl BadRecords {
+    const KEPT: usize = 20;
+
+    pub fn add(&mut self, line: usize, error: JsonError) {
+        self.count += 1;
+        if self.first.len() < Self::KEPT {
+            let mut error = error;
+            error.location.line = Some(line);
+            self.first.push((line, error));
+        }
+    }
+
+    /// One warning per kept record, then one for the rest.
+    pub fn warnings(&self, what: &str) -> Vec<super::diagnostics::Warning> {
+        use super::diagnostics::{ErrorKind, Warning};
+        let mut warnings: Vec<Warning> = self
+            .first
+            .iter()
+            .map(|(_, e)| {
+                let why = match &e.kind {
+                    ErrorKind::Truncated => "it is cut off".to_string(),
+                    ErrorKind::Syntax { detail } => format!("invalid JSON: {detail}"),
+                    ErrorKind::Shape { detail } => format!("unexpected content: {detail}"),
+                    other => format!("{other:?}"),
+                };
+                Warning::new(format!("{what} skipped: {why}"), e.location.clone())
+            })
+            .collect();
+        let rest = self.count - self.first.len();
+        if rest > 0 {
+            warnings.push(Warning::new(
+                format!("{rest} more {what}s skipped for the same kinds of reasons"),
+                Location::default(),
+            ));
+        }
+        warnings
+    }
 }
 
 /// Checks that `bytes` hold well-formed JSON (one value, or JSON lines when `lines`).

@@ -4,14 +4,17 @@
 //! numerator, denominator, formula, the files that fed it and what was left out. With no input a
 //! KPI has no value — never a made-up zero — and says what to drop to measure it.
 
+mod detection;
 mod remediation;
+mod response;
 mod state;
 
-pub use state::source_kinds;
-
-use super::evidence::{Current, Item, Period};
+use super::events::Events;
+use super::evidence::{Comparison, Current, Item, Period, Window};
 use super::formats;
 use super::history::History;
+use super::incidents::Incidents;
+use super::model::SourceKind;
 
 use super::settings::Settings;
 use super::time::Timestamp;
@@ -138,6 +141,13 @@ pub struct Context<'a> {
     pub items: &'a [Item<'a>],
     pub current: &'a Current<'a>,
     pub period: Period,
+    /// The period as a bounded window (for all data, the span of the data); `None` when nothing
+    /// loaded has a time.
+    pub window: Option<Window>,
+    /// The window and the one before it, for KPIs compared with the previous period.
+    pub comparison: Option<&'a Comparison>,
+    pub events: &'a Events<'a>,
+    pub incidents: &'a Incidents<'a>,
     pub settings: &'a Settings,
     pub vulnerabilities: &'a History<'a>,
     pub secrets: &'a History<'a>,
@@ -152,8 +162,9 @@ pub struct KpiDef {
     pub default_target: DefaultTarget,
     /// What to drop to measure it, as in "drop … to measure this".
     pub needs: &'static str,
-    /// The formats (by id, from SPEC §2) that can feed it; those this build reads are named.
-    pub formats: &'static [&'static str],
+    /// The kinds of source it reads: the hint names the formats of this build that give them,
+    /// and a test checks that no other kind of file changes it.
+    pub kinds: &'static [SourceKind],
     compute: fn(&Context) -> Measure,
 }
 
@@ -169,6 +180,11 @@ pub struct Measure {
     pub notes: Vec<String>,
     /// Why there is no value, when the inputs are there but say nothing (e.g. nothing fixed yet).
     pub reason: Option<String>,
+    /// The same KPI in the previous period, when it is compared with it.
+    pub previous: Option<f64>,
+    /// How the numerator and denominator read, when "n of d" would not say it
+    /// ("210 h over 5 incidents").
+    pub ratio_text: Option<String>,
 }
 
 impl Measure {
@@ -240,8 +256,10 @@ pub struct KpiResult {
 
 /// What the history-based KPIs wait for.
 const HISTORY: &str = "two or more vulnerability scans of the same asset, taken at different times";
-const VULN_FORMATS: &[&str] = &["trivy", "grype", "osv-scanner", "npm-audit", "sarif"];
-const INCIDENT_FORMATS: &[&str] = &["incidents"];
+const VULNS: &[SourceKind] = &[SourceKind::VulnerabilityScan];
+const INCIDENTS: &[SourceKind] = &[SourceKind::Incidents];
+const INCIDENT_RECORDS: &str =
+    "incident records (Posture's template, or a Jira, PagerDuty, Sentinel or TheHive export)";
 
 pub static KPIS: &[KpiDef] = &[
     KpiDef {
@@ -250,13 +268,9 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Hours,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(24.0),
-        needs: "incident records in Posture's incident template",
-        formats: INCIDENT_FORMATS,
-        compute: |_| {
-            Measure::none(
-                "mean(alert_time − event_time) over incidents in the period; median beside it",
-            )
-        },
+        needs: INCIDENT_RECORDS,
+        kinds: INCIDENTS,
+        compute: response::mttd,
     },
     KpiDef {
         id: "mttr",
@@ -264,13 +278,9 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Hours,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(72.0),
-        needs: "incident records in Posture's incident template",
-        formats: INCIDENT_FORMATS,
-        compute: |_| {
-            Measure::none(
-                "mean(contained_time − alert_time) over incidents in the period; median beside it",
-            )
-        },
+        needs: INCIDENT_RECORDS,
+        kinds: INCIDENTS,
+        compute: response::mttr,
     },
     KpiDef {
         id: "vuln_sla_compliance",
@@ -279,7 +289,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(90.0),
         needs: HISTORY,
-        formats: VULN_FORMATS,
+        kinds: VULNS,
         compute: remediation::vuln_sla_compliance,
     },
     KpiDef {
@@ -289,7 +299,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtMost,
         default_target: DefaultTarget::CriticalSla,
         needs: HISTORY,
-        formats: VULN_FORMATS,
+        kinds: VULNS,
         compute: remediation::vuln_mttr,
     },
     KpiDef {
@@ -299,7 +309,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(80.0),
         needs: HISTORY,
-        formats: VULN_FORMATS,
+        kinds: VULNS,
         compute: remediation::resolved_vulns_pct,
     },
     KpiDef {
@@ -309,7 +319,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(0.0),
         needs: "a vulnerability scan",
-        formats: VULN_FORMATS,
+        kinds: VULNS,
         compute: state::critical_open,
     },
     KpiDef {
@@ -319,7 +329,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(10.0),
         needs: HISTORY,
-        formats: VULN_FORMATS,
+        kinds: VULNS,
         compute: remediation::critical_high_reduction,
     },
     KpiDef {
@@ -329,12 +339,10 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(95.0),
         needs: "cluster or cloud compliance results",
-        formats: &[
-            "kube-bench",
-            "gatekeeper",
-            "kyverno",
-            "aws-config",
-            "securityhub",
+        kinds: &[
+            SourceKind::ClusterPolicy,
+            SourceKind::ClusterBenchmark,
+            SourceKind::CloudPosture,
         ],
         compute: |_| {
             Measure::none(
@@ -349,7 +357,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(95.0),
         needs: "an IaC scan",
-        formats: &["trivy", "checkov", "sarif"],
+        kinds: &[SourceKind::IacScan],
         compute: state::iac_policy_pass_rate,
     },
     KpiDef {
@@ -359,7 +367,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(5.0),
         needs: "AWS Config or Security Hub results",
-        formats: &["aws-config", "securityhub"],
+        kinds: &[SourceKind::CloudPosture],
         compute: |_| Measure::none("non-compliant ÷ evaluated cloud resources × 100"),
     },
     KpiDef {
@@ -369,12 +377,8 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(5.0),
         needs: "a Kubernetes audit log",
-        formats: &["k8s-audit"],
-        compute: |_| {
-            Measure::none(
-                "workload create/update requests denied by admission policy ÷ all workload create/update requests × 100",
-            )
-        },
+        kinds: &[SourceKind::KubernetesAudit],
+        compute: detection::deployment_block_rate,
     },
     KpiDef {
         id: "sast_sca_pass_rate",
@@ -383,15 +387,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(90.0),
         needs: "a code or dependency scan",
-        formats: &[
-            "trivy",
-            "grype",
-            "osv-scanner",
-            "npm-audit",
-            "sarif",
-            "semgrep",
-            "bandit",
-        ],
+        kinds: &[SourceKind::VulnerabilityScan, SourceKind::CodeScan],
         compute: state::sast_sca_pass_rate,
     },
     KpiDef {
@@ -401,7 +397,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(0.0),
         needs: "a secret scan",
-        formats: &["trivy", "gitleaks", "trufflehog", "detect-secrets", "sarif"],
+        kinds: &[SourceKind::SecretScan],
         compute: state::secrets_exposed,
     },
     KpiDef {
@@ -411,8 +407,8 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtMost,
         default_target: DefaultTarget::PreviousPeriod,
         needs: "a Kubernetes audit log or CloudTrail logs",
-        formats: &["k8s-audit", "cloudtrail"],
-        compute: |_| Measure::none("401/403 and AccessDenied events per week"),
+        kinds: &[SourceKind::KubernetesAudit, SourceKind::CloudAudit],
+        compute: detection::unauthorized_api_attempts,
     },
     KpiDef {
         id: "runtime_threats",
@@ -421,10 +417,8 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(0.0),
         needs: "Falco alerts",
-        formats: &["falco"],
-        compute: |_| {
-            Measure::none("runtime alerts of priority critical or error per week, by category")
-        },
+        kinds: &[SourceKind::RuntimeAlerts],
+        compute: detection::runtime_threats,
     },
     KpiDef {
         id: "false_positive_rate",
@@ -432,13 +426,9 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Percent,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(20.0),
-        needs: "incident records in Posture's incident template",
-        formats: INCIDENT_FORMATS,
-        compute: |_| {
-            Measure::none(
-                "false positives ÷ reviewed alerts × 100 (untriaged alerts are not in the denominator)",
-            )
-        },
+        needs: INCIDENT_RECORDS,
+        kinds: INCIDENTS,
+        compute: response::false_positive_rate,
     },
     KpiDef {
         id: "log_coverage",
@@ -447,7 +437,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtLeast,
         default_target: DefaultTarget::Value(100.0),
         needs: "any supported file",
-        formats: &[],
+        kinds: &[],
         compute: state::log_coverage,
     },
     KpiDef {
@@ -456,13 +446,9 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Percent,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(-10.0),
-        needs: "incident records in Posture's incident template",
-        formats: INCIDENT_FORMATS,
-        compute: |_| {
-            Measure::none(
-                "(incidents per week this period − previous period) ÷ previous period × 100",
-            )
-        },
+        needs: INCIDENT_RECORDS,
+        kinds: INCIDENTS,
+        compute: response::incident_rate_change,
     },
     KpiDef {
         id: "policy_drift",
@@ -471,7 +457,7 @@ pub static KPIS: &[KpiDef] = &[
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(0.0),
         needs: "policy results from two consecutive weeks",
-        formats: &["gatekeeper", "kyverno", "checkov"],
+        kinds: &[SourceKind::ClusterPolicy, SourceKind::IacScan],
         compute: |_| {
             Measure::none(
                 "policy failures in the latest week − the week before (Gatekeeper, Kyverno, Checkov)",
@@ -485,20 +471,26 @@ pub fn by_id(id: &str) -> Option<&'static KpiDef> {
 }
 
 impl KpiDef {
-    pub fn target(&self, settings: &Settings) -> Option<f64> {
+    /// The target: the user's, else the default; "the previous period" is the KPI's own
+    /// value then, when there is one.
+    pub fn target(&self, settings: &Settings, previous: Option<f64>) -> Option<f64> {
         if let Some(target) = settings.targets.get(self.id) {
             return Some(*target);
         }
         match self.default_target {
             DefaultTarget::Value(v) => Some(v),
             DefaultTarget::CriticalSla => Some(settings.sla_days[0]),
-            DefaultTarget::PreviousPeriod => None,
+            DefaultTarget::PreviousPeriod => previous,
         }
     }
 
-    pub fn target_text(&self, target: Option<f64>) -> String {
+    /// `≥ 95 %`, `0`, `≤ previous period (3 / week)`.
+    pub fn target_text(&self, target: Option<f64>, settings: &Settings) -> String {
+        let previous = self.default_target == DefaultTarget::PreviousPeriod
+            && !settings.targets.contains_key(self.id);
         match (target, self.direction) {
             (None, _) => "≤ previous period".into(),
+            (Some(t), _) if previous => format!("≤ previous period ({})", self.unit.format(t)),
             (Some(t), Direction::AtMost) if t == 0.0 && self.unit == Unit::Count => "0".into(),
             (Some(t), Direction::AtMost) => format!("≤ {}", self.unit.format(t)),
             (Some(t), Direction::AtLeast) => format!("≥ {}", self.unit.format(t)),
@@ -507,13 +499,12 @@ impl KpiDef {
 
     /// "no data — drop … to measure this", naming the formats this build reads.
     pub fn hint(&self) -> String {
-        let readable: Vec<&str> = self
-            .formats
+        let readable: Vec<&str> = formats::FORMATS
             .iter()
-            .filter_map(|id| formats::by_id(id))
+            .filter(|f| f.kinds.iter().any(|k| self.kinds.contains(k)))
             .map(|f| f.label)
             .collect();
-        if self.formats.is_empty() {
+        if self.kinds.is_empty() {
             format!("no data — drop {} to measure this", self.needs)
         } else if readable.is_empty() {
             format!(
@@ -531,7 +522,7 @@ impl KpiDef {
 
     pub fn evaluate(&self, cx: &Context) -> KpiResult {
         let measure = (self.compute)(cx);
-        let target = self.target(cx.settings);
+        let target = self.target(cx.settings, measure.previous);
         let status = match (measure.value, target) {
             (Some(value), Some(target)) => status(value, target, self.direction),
             _ => KpiStatus::NoData,
@@ -547,7 +538,7 @@ impl KpiDef {
             unit: self.unit,
             direction: self.direction,
             target,
-            target_text: self.target_text(target),
+            target_text: self.target_text(target, cx.settings),
             status,
             measure,
             missing,
@@ -589,19 +580,30 @@ pub fn overall(results: &[KpiResult], settings: &Settings) -> Overall {
     }
 }
 
+/// The mean; of nothing, NaN — callers check for emptiness first and say why there is no value.
 pub(super) fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 
-pub(super) fn median(values: &[f64]) -> f64 {
+/// The median; of nothing, nothing.
+pub(super) fn median(values: &[f64]) -> Option<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
-    if sorted.len().is_multiple_of(2) {
-        (sorted[mid - 1] + sorted[mid]) / 2.0
-    } else {
-        sorted[mid]
+    match sorted.len() {
+        0 => None,
+        n if n.is_multiple_of(2) => Some((sorted[mid - 1] + sorted[mid]) / 2.0),
+        _ => Some(sorted[mid]),
     }
+}
+
+/// The `p`th percentile by nearest rank: the smallest value with at least p % of the values at
+/// or below it (checkable by hand: sort, count). Of nothing, nothing.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted.get(rank.max(1) - 1).copied()
 }
 
 #[cfg(test)]
@@ -650,19 +652,44 @@ mod tests {
     }
 
     #[test]
+    fn medians_and_percentiles_of_nothing_are_nothing() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(percentile(&[], 90.0), None);
+        assert_eq!(median(&[3.0, 1.0]), Some(2.0));
+        // Nearest rank: 10 values, p90 is the 9th smallest.
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(percentile(&ten, 90.0), Some(9.0));
+        assert_eq!(percentile(&ten, 50.0), Some(5.0));
+        assert_eq!(percentile(&[7.0], 90.0), Some(7.0));
+    }
+
+    #[test]
     fn values_read_well() {
         assert_eq!(Unit::Percent.format(97.285), "97.3 %");
         assert_eq!(Unit::Percent.format(100.0), "100 %");
         assert_eq!(Unit::Count.format(3.0), "3");
         assert_eq!(Unit::Days.format(-0.01), "0 days");
         let kpi = by_id("critical_open").unwrap();
-        assert_eq!(kpi.target_text(Some(0.0)), "0");
+        let settings = Settings::default();
+        assert_eq!(kpi.target_text(Some(0.0), &settings), "0");
         assert_eq!(
             by_id("iac_policy_pass_rate")
                 .unwrap()
-                .target_text(Some(95.0)),
+                .target_text(Some(95.0), &settings),
             "≥ 95 %"
         );
-        assert_eq!(by_id("mttd").unwrap().target_text(Some(24.0)), "≤ 24 h");
+        assert_eq!(
+            by_id("mttd").unwrap().target_text(Some(24.0), &settings),
+            "≤ 24 h"
+        );
+        let unauthorized = by_id("unauthorized_api_attempts").unwrap();
+        assert_eq!(
+            unauthorized.target_text(Some(3.0), &settings),
+            "≤ previous period (3 / week)"
+        );
+        assert_eq!(
+            unauthorized.target_text(None, &settings),
+            "≤ previous period"
+        );
     }
 }

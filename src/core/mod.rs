@@ -3,13 +3,16 @@
 //! No browser crate is imported here (a tidy test checks it): everything runs and is tested
 //! natively, and the same code runs in the Web Worker.
 
+pub mod activity;
 pub mod charts;
 pub mod diagnostics;
 pub mod engine;
+pub mod events;
 pub mod evidence;
 pub mod formats;
 pub mod hash;
 pub mod history;
+pub mod incidents;
 pub mod json;
 pub mod kpi;
 pub mod metrics;

@@ -1,4 +1,7 @@
-//! The normalised model every format parses into: a [`Snapshot`] of one asset, holding [`Finding`]s.
+//! The normalised model every format parses into: [`Evidence`] of one of three kinds, each with its
+//! own rules over time. A [`Snapshot`] of one asset holds [`Finding`]s (a newer one supersedes it);
+//! an [`EventLog`] holds [`Event`]s (logs add up); an [`IncidentLog`] holds [`Incident`]s (keyed
+//! by id, the latest record wins).
 //!
 //! Plain data with public fields. Nothing here is serialisable: the types that cross the worker
 //! boundary or leave as exports live in `protocol` and `scorecard`.
@@ -8,6 +11,102 @@ use std::ops::{Add, AddAssign};
 use std::sync::Arc;
 
 use super::time::Timestamp;
+
+mod event;
+mod incident;
+mod kind;
+
+pub use event::{Event, EventKind, EventLog, ThreatCategory};
+pub use incident::{Incident, IncidentLog, Verdict};
+pub use kind::SourceKind;
+
+/// What one file holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Evidence {
+    Findings(Snapshot),
+    Events(EventLog),
+    Incidents(IncidentLog),
+}
+
+impl Evidence {
+    pub fn format(&self) -> &'static str {
+        match self {
+            Evidence::Findings(s) => s.format,
+            Evidence::Events(l) => l.format,
+            Evidence::Incidents(l) => l.format,
+        }
+    }
+
+    pub fn tool(&self) -> &Tool {
+        match self {
+            Evidence::Findings(s) => &s.tool,
+            Evidence::Events(l) => &l.tool,
+            Evidence::Incidents(l) => &l.tool,
+        }
+    }
+
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        match self {
+            Evidence::Findings(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn into_snapshot(self) -> Option<Snapshot> {
+        match self {
+            Evidence::Findings(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn events(&self) -> Option<&EventLog> {
+        match self {
+            Evidence::Events(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn incidents(&self) -> Option<&IncidentLog> {
+        match self {
+            Evidence::Incidents(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The source kinds this evidence shows to be present, for `log_coverage`.
+    pub fn kinds(&self) -> Vec<SourceKind> {
+        match self {
+            Evidence::Findings(s) => Evidence::kinds_of(s),
+            Evidence::Events(l) => vec![l.kind],
+            Evidence::Incidents(_) => vec![SourceKind::Incidents],
+        }
+    }
+
+    /// The kinds of scan a snapshot is: what it looked for.
+    pub fn kinds_of(snapshot: &Snapshot) -> Vec<SourceKind> {
+        snapshot
+            .covers
+            .categories()
+            .map(|c| match c {
+                Category::Vulnerability => SourceKind::VulnerabilityScan,
+                Category::Misconfiguration => SourceKind::IacScan,
+                Category::Secret => SourceKind::SecretScan,
+                Category::Code => SourceKind::CodeScan,
+                Category::Policy => SourceKind::ClusterPolicy,
+                Category::Compliance => SourceKind::ClusterBenchmark,
+            })
+            .collect()
+    }
+
+    /// How many records the file held, for the scorecard's `sources[].records`.
+    pub fn records(&self) -> u64 {
+        match self {
+            Evidence::Findings(s) => s.findings.len() as u64,
+            Evidence::Events(l) => l.records,
+            Evidence::Incidents(l) => l.records,
+        }
+    }
+}
 
 /// Normalised severity, most severe first. Parsers keep the original string beside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

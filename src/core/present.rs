@@ -7,7 +7,9 @@ use super::evidence::{Period, PeriodChoice};
 use super::formats;
 use super::kpi::KpiResult;
 use super::metrics::{Metrics, RuleCount};
-use super::model::{Category, Severity, Snapshot, Text};
+use super::model::{
+    Category, EventKind, EventLog, Evidence, IncidentLog, Severity, Snapshot, Text,
+};
 use super::protocol::{
     AssetRow, Chart, Count, LegendEntry, MetricsView, RuleRow, SourceRow, SourceState, Tile, View,
 };
@@ -74,10 +76,12 @@ pub fn tile(k: &KpiResult) -> Tile {
         formula: k.measure.formula.clone(),
         numerator: k.measure.numerator,
         denominator: k.measure.denominator,
-        ratio_text: match (k.measure.numerator, k.measure.denominator) {
-            (Some(n), Some(d)) => Some(format!("{} of {}", number(n), number(d))),
-            _ => None,
-        },
+        ratio_text: k.measure.ratio_text.clone().or_else(|| {
+            match (k.measure.numerator, k.measure.denominator) {
+                (Some(n), Some(d)) => Some(format!("{} of {}", number(n), number(d))),
+                _ => None,
+            }
+        }),
         inputs: k.measure.inputs.clone(),
         notes: k.measure.notes.clone(),
         missing: k.missing.clone(),
@@ -242,37 +246,98 @@ pub fn source_row(source: &Source) -> SourceRow {
                 .map(|f| f.label.into());
             row.error = Some(error.message());
         }
-        Outcome::Loaded { snapshot, warnings } => {
+        Outcome::Loaded { evidence, warnings } => {
             row.state = SourceState::Loaded;
-            row.format = Some(snapshot.format.into());
-            row.format_label = formats::by_id(snapshot.format).map(|f| f.label.into());
-            row.tool = Some(match &snapshot.tool.version {
-                Some(version) => format!("{} {version}", snapshot.tool.name),
-                None => snapshot.tool.name.clone(),
-            });
-            row.asset = Some(match &snapshot.reference {
-                Some(reference) => format!(
-                    "{}: {} ({reference})",
-                    snapshot.asset.kind.as_str(),
-                    snapshot.asset.name
-                ),
-                None => format!("{}: {}", snapshot.asset.kind.as_str(), snapshot.asset.name),
-            });
-            let (taken_at, from) = match (snapshot.taken_at, source.modified) {
-                (Some(t), _) => (Some(t), "from the file"),
-                (None, Some(t)) => (Some(t), "file modified time (the file does not say)"),
-                (None, None) => (None, "unknown"),
-            };
-            row.taken_at = taken_at.map(human_time);
-            row.taken_at_source = Some(from.into());
-            row.records = Some(match &snapshot.note {
-                Some(note) => format!("{} ({note})", records(snapshot)),
-                None => records(snapshot),
+            row.format = Some(evidence.format().into());
+            row.format_label = formats::by_id(evidence.format()).map(|f| f.label.into());
+            let tool = evidence.tool();
+            row.tool = Some(match &tool.version {
+                Some(version) => format!("{} {version}", tool.name),
+                None => tool.name.clone(),
             });
             row.warnings = warnings.iter().map(ToString::to_string).collect();
+            match &**evidence {
+                Evidence::Findings(snapshot) => snapshot_row(&mut row, snapshot, source),
+                Evidence::Events(log) => log_row(&mut row, log),
+                Evidence::Incidents(log) => incidents_row(&mut row, log),
+            }
         }
     }
     row
+}
+
+/// What a log's row says: where it is from, what it covers, what was kept.
+fn log_row(row: &mut SourceRow, log: &EventLog) {
+    row.asset = Some(format!("{}: {}", log.source.kind.as_str(), log.source.name));
+    row.taken_at = match (log.first, log.last) {
+        (Some(first), Some(last)) => Some(format!("{} to {}", human_time(first), human_time(last))),
+        _ => None,
+    };
+    row.taken_at_source = Some("the times of its records".into());
+    let kept: Vec<String> = EventKind::ALL
+        .iter()
+        .filter_map(|k| {
+            let n = log.count(*k);
+            (n > 0).then(|| k.noun(n))
+        })
+        .collect();
+    let mut records = format!(
+        "{} records{}",
+        log.records,
+        if kept.is_empty() {
+            ": nothing to count".to_string()
+        } else {
+            format!(": {}", kept.join(" · "))
+        }
+    );
+    if let Some(note) = &log.note {
+        records.push_str(&format!(" ({note})"));
+    }
+    row.records = Some(records);
+}
+
+/// What an incident file's row says.
+fn incidents_row(row: &mut SourceRow, log: &IncidentLog) {
+    let open = log.incidents.iter().filter(|i| !i.closed).count();
+    let times = log.incidents.iter().filter_map(|i| i.alert_time);
+    if let (Some(first), Some(last)) = (times.clone().min(), times.max()) {
+        row.taken_at = Some(format!("{} to {}", human_time(first), human_time(last)));
+        row.taken_at_source = Some("the alert times of its incidents".into());
+    }
+    let n = log.incidents.len();
+    let mut records = format!(
+        "{n} {} ({open} open)",
+        if n == 1 { "incident" } else { "incidents" }
+    );
+    if log.records > n as u64 {
+        records.push_str(&format!(
+            ", from {} records (the latest record of each incident counts)",
+            log.records
+        ));
+    }
+    if let Some(note) = &log.note {
+        records.push_str(&format!(" · {note}"));
+    }
+    row.records = Some(records);
+}
+
+fn snapshot_row(row: &mut SourceRow, snapshot: &Snapshot, source: &Source) {
+    let asset = format!("{}: {}", snapshot.asset.kind.as_str(), snapshot.asset.name);
+    row.asset = Some(match &snapshot.reference {
+        Some(reference) => format!("{asset} ({reference})"),
+        None => asset,
+    });
+    let (taken_at, from) = match (snapshot.taken_at, source.modified) {
+        (Some(t), _) => (Some(t), "from the file"),
+        (None, Some(t)) => (Some(t), "file modified time (the file does not say)"),
+        (None, None) => (None, "unknown"),
+    };
+    row.taken_at = taken_at.map(human_time);
+    row.taken_at_source = Some(from.into());
+    row.records = Some(match &snapshot.note {
+        Some(note) => format!("{} ({note})", records(snapshot)),
+        None => records(snapshot),
+    });
 }
 
 /// Whole numbers without decimals, others with two.

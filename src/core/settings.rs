@@ -3,55 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::Severity;
-
-/// The kinds of evidence a complete scorecard draws on, for `log_coverage`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SourceKind {
-    VulnerabilityScan,
-    CodeScan,
-    SecretScan,
-    IacScan,
-    ClusterPolicy,
-    ClusterBenchmark,
-    KubernetesAudit,
-    RuntimeAlerts,
-    CloudPosture,
-    CloudAudit,
-    Incidents,
-}
-
-impl SourceKind {
-    pub const ALL: [SourceKind; 11] = [
-        SourceKind::VulnerabilityScan,
-        SourceKind::CodeScan,
-        SourceKind::SecretScan,
-        SourceKind::IacScan,
-        SourceKind::ClusterPolicy,
-        SourceKind::ClusterBenchmark,
-        SourceKind::KubernetesAudit,
-        SourceKind::RuntimeAlerts,
-        SourceKind::CloudPosture,
-        SourceKind::CloudAudit,
-        SourceKind::Incidents,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SourceKind::VulnerabilityScan => "vulnerability scans",
-            SourceKind::CodeScan => "code scans (SAST)",
-            SourceKind::SecretScan => "secret scans",
-            SourceKind::IacScan => "IaC scans",
-            SourceKind::ClusterPolicy => "cluster policy (Gatekeeper, Kyverno)",
-            SourceKind::ClusterBenchmark => "CIS benchmarks (kube-bench)",
-            SourceKind::KubernetesAudit => "Kubernetes audit logs",
-            SourceKind::RuntimeAlerts => "runtime alerts (Falco)",
-            SourceKind::CloudPosture => "cloud posture (AWS Config, Security Hub)",
-            SourceKind::CloudAudit => "cloud audit logs (CloudTrail)",
-            SourceKind::Incidents => "incident records",
-        }
-    }
-}
+use super::model::{Severity, SourceKind};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
@@ -63,6 +15,11 @@ pub struct Settings {
     pub sla_days: [f64; 4],
     /// A scan fails the SAST/SCA gate when it has an open finding at or above this severity.
     pub gate: Severity,
+    /// Runtime alerts at or above this priority are threats (`runtime_threats`); Falco's
+    /// Error maps to high.
+    pub alert_priority: Severity,
+    /// A principal assuming roles more often than this in one day is flagged.
+    pub role_assumptions_per_day: u64,
     /// The kinds `log_coverage` expects. By default those this build can read: a kind no file
     /// could provide yet would make the KPI unreachable whatever the user drops.
     pub expected_sources: Vec<SourceKind>,
@@ -75,6 +32,8 @@ impl Default for Settings {
             weights: BTreeMap::new(),
             sla_days: [7.0, 30.0, 90.0, 180.0],
             gate: Severity::High,
+            alert_priority: Severity::High,
+            role_assumptions_per_day: 50,
             expected_sources: super::formats::readable_kinds(),
         }
     }

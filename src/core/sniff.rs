@@ -94,6 +94,20 @@ pub struct Sniff<'a> {
     pub shape: Shape,
     /// The document's first value: the object, the array, or the first line of JSON lines.
     pub value: Node<'a>,
+    /// The skimmed text itself (at most [`BUDGET`] bytes), for text formats: a CSV header, a
+    /// log line.
+    pub head: &'a str,
+}
+
+impl Sniff<'_> {
+    /// The first line that is not blank, without its line ending.
+    pub fn first_line(&self) -> &str {
+        self.head
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
 }
 
 impl<'a> Sniff<'a> {
@@ -110,9 +124,16 @@ impl<'a> Sniff<'a> {
 
 /// Skims `bytes` (already decoded to UTF-8, without a byte-order mark).
 pub fn sniff(bytes: &[u8]) -> Sniff<'_> {
+    let budget = bytes.len().min(BUDGET);
+    // The valid prefix: a character cut by the budget is left out.
+    let head = match std::str::from_utf8(&bytes[..budget]) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    };
     let none = |shape| Sniff {
         shape,
         value: Node::Cut,
+        head,
     };
     if let Some(offset) = binary_offset(bytes) {
         return none(Shape::Binary { offset });
@@ -141,7 +162,7 @@ pub fn sniff(bytes: &[u8]) -> Sniff<'_> {
     } else {
         shape
     };
-    Sniff { shape, value }
+    Sniff { shape, value, head }
 }
 
 /// The offset of the first byte that makes this not text, within the first few KiB.

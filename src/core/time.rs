@@ -88,6 +88,18 @@ impl Timestamp {
     pub fn minus_days(self, days: i64) -> Timestamp {
         Timestamp(self.0 - days * MS_PER_DAY)
     }
+
+    /// The day, `2026-11-18` (UTC).
+    pub fn day(self) -> String {
+        self.to_string()[..10].to_string()
+    }
+
+    /// Midnight (UTC) of the Monday that starts this instant's week.
+    pub fn week_start(self) -> Timestamp {
+        let days = self.0.div_euclid(MS_PER_DAY);
+        // 1970-01-01 was a Thursday: three days after a Monday.
+        Timestamp((days - (days + 3).rem_euclid(7)) * MS_PER_DAY)
+    }
 }
 
 /// RFC 3339 in UTC: `2026-11-23T10:00:00Z`, with `.mmm` only when the milliseconds are not zero.
@@ -193,6 +205,16 @@ mod tests {
             Timestamp::parse_rfc3339("2026-11-23T10:00:00Z"),
             Some(Timestamp(1_795_428_000_000))
         );
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        // 2026-11-18 is a Wednesday (`date -d 2026-11-18 +%A`); its week began on the 16th.
+        let wednesday = Timestamp::parse_rfc3339("2026-11-18T13:00:00Z").unwrap();
+        assert_eq!(wednesday.week_start().to_string(), "2026-11-16T00:00:00Z");
+        let monday = Timestamp::parse_rfc3339("2026-11-16T00:00:00Z").unwrap();
+        assert_eq!(monday.week_start(), monday);
+        assert_eq!(wednesday.day(), "2026-11-18");
     }
 
     #[test]

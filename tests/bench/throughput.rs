@@ -46,7 +46,7 @@ fn main() {
     println!(
         "input: {} ({mb:.1} MB, {} findings)",
         path.display(),
-        parsed.snapshot.findings.len()
+        parsed.snapshot().unwrap().findings.len()
     );
     drop(parsed);
 

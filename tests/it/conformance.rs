@@ -582,7 +582,7 @@ fn npm_audit_says_how_its_count_reconciles_with_npm() {
     let bytes = read(&real_dir("npm-audit").join("npm-audit-v2-npm7.json"));
     let parsed = posture::core::formats::load("audit.json", &bytes).unwrap();
     assert_eq!(
-        parsed.snapshot.note.as_deref(),
+        parsed.snapshot().unwrap().note.as_deref(),
         Some("npm counts 15 vulnerable packages, 7 only through dependencies")
     );
 }
@@ -700,7 +700,7 @@ fn a_clean_secret_scan_of_the_same_file_name_clears_the_secrets() {
     let bytes = read(&real_dir("trufflehog").join("trufflehog-v3-git.jsonl"));
     let parsed = formats::load("api-trufflehog-2026-01-01.jsonl", &bytes).unwrap();
     assert_eq!(
-        parsed.snapshot.reference.as_deref(),
+        parsed.snapshot().unwrap().reference.as_deref(),
         Some("https://github.com/trufflesecurity/test_keys")
     );
     let mut engine = posture::core::engine::Engine::default();

@@ -87,7 +87,7 @@ fn ids_that_are_not_ascii_are_identities_like_any_other() {
             r#"{{"SchemaVersion":2,"ArtifactName":"a","Results":[{{"Target":"t","Class":"os-pkgs","Vulnerabilities":[{{"VulnerabilityID":"{id}","PkgName":"p","Severity":"LOW"}}]}}]}}"#
         );
         let parsed = posture::core::formats::load("t.json", doc.as_bytes()).unwrap();
-        assert_eq!(&*parsed.snapshot.findings[0].rule_id, id);
+        assert_eq!(&*parsed.snapshot().unwrap().findings[0].rule_id, id);
     }
 }
 

@@ -248,8 +248,12 @@ fn severities_map_as_documented() {
         ("", Severity::Unknown),
     ] {
         let parsed = formats::load("s.json", doc(raw).as_bytes()).unwrap();
-        assert_eq!(parsed.snapshot.findings[0].severity, expect, "{raw:?}");
-        assert_eq!(&*parsed.snapshot.findings[0].severity_raw, raw);
+        assert_eq!(
+            parsed.snapshot().unwrap().findings[0].severity,
+            expect,
+            "{raw:?}"
+        );
+        assert_eq!(&*parsed.snapshot().unwrap().findings[0].severity_raw, raw);
     }
 }
 
@@ -261,10 +265,11 @@ fn secrets_are_identified_by_their_masked_match_not_their_line() {
             "Secrets":[{{"RuleID":"aws-access-key-id","Severity":"CRITICAL","Title":"AWS","StartLine":{line},"Match":"KEY=****"}}]}}]}}"#
         )
     };
-    let a = formats::load("a.json", doc(3).as_bytes()).unwrap().snapshot;
-    let b = formats::load("b.json", doc(30).as_bytes())
-        .unwrap()
-        .snapshot;
+    let snapshot = |name: &str, line| {
+        let parsed = formats::load(name, doc(line).as_bytes()).unwrap();
+        parsed.evidence.into_snapshot().unwrap()
+    };
+    let (a, b) = (snapshot("a.json", 3), snapshot("b.json", 30));
     assert_eq!(a.findings[0].category, Secret);
     assert_eq!(a.findings[0].fingerprint, b.findings[0].fingerprint);
     assert_eq!(
@@ -280,7 +285,11 @@ fn a_summary_count_left_out_is_zero() {
         "Results":[{"Target":"main.tf","Class":"config","MisconfSummary":{"Successes":5}}]}"#;
     let parsed = formats::load("summary.json", doc).unwrap();
     assert_eq!(
-        parsed.snapshot.iac_checks.map(|c| (c.passed, c.failed)),
+        parsed
+            .snapshot()
+            .unwrap()
+            .iac_checks
+            .map(|c| (c.passed, c.failed)),
         Some((5, 0))
     );
 }
@@ -299,17 +308,22 @@ fn trufflehog_skips_its_log_lines_and_says_where_a_line_breaks() {
         finding("AKIA2", false)
     );
     let parsed = formats::load("th.jsonl", doc.as_bytes()).unwrap();
-    assert_eq!(parsed.snapshot.format, "trufflehog");
+    assert_eq!(parsed.snapshot().unwrap().format, "trufflehog");
     let severities: Vec<Severity> = parsed
-        .snapshot
+        .snapshot()
+        .unwrap()
         .findings
         .iter()
         .map(|f| f.severity)
         .collect();
     assert_eq!(severities, [Severity::Critical, Severity::High]);
-    assert_eq!(parsed.snapshot.note.as_deref(), Some("2 log lines skipped"));
     assert_eq!(
-        &*parsed.snapshot.findings[0].title, "AWS secret, verified live",
+        parsed.snapshot().unwrap().note.as_deref(),
+        Some("2 log lines skipped")
+    );
+    assert_eq!(
+        &*parsed.snapshot().unwrap().findings[0].title,
+        "AWS secret, verified live",
         "no part of the secret is shown"
     );
 
@@ -318,9 +332,19 @@ fn trufflehog_skips_its_log_lines_and_says_where_a_line_breaks() {
         finding("AKIA1", true),
         &finding("AKIA2", false)[..40]
     );
-    let message = check_error("th.jsonl", cut.as_bytes(), Some("trufflehog"));
+    // A log cut inside a line: the complete lines load, the cut one is a warning with its line.
+    let parsed = formats::load("th.jsonl", cut.as_bytes()).unwrap();
+    assert_eq!(parsed.snapshot().unwrap().findings.len(), 1);
+    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["line skipped: it is cut off (line 2, column 40)"]
+    );
+    // A file whose only line is cut has nothing to load: it fails, saying where.
+    let only = &finding("AKIA1", true)[..120];
+    let message = check_error("th.jsonl", only.as_bytes(), Some("trufflehog"));
     assert!(
-        message.starts_with("the file ends too early; it looks truncated (line 2, column 40"),
+        message.starts_with("the file ends too early; it looks truncated (line 1, column 120"),
         "{message}"
     );
 }
@@ -334,7 +358,10 @@ fn gitleaks_redacted_leaks_stay_apart_by_line() {
     };
     let doc = format!("[{},{}]", leak(3), leak(9));
     let parsed = formats::load("gl.json", doc.as_bytes()).unwrap();
-    let [a, b] = [&parsed.snapshot.findings[0], &parsed.snapshot.findings[1]];
+    let [a, b] = [
+        &parsed.snapshot().unwrap().findings[0],
+        &parsed.snapshot().unwrap().findings[1],
+    ];
     assert_ne!(a.fingerprint, b.fingerprint);
     assert_eq!((&*a.location, a.severity), ("a.py:3", Severity::High));
 }
@@ -356,7 +383,7 @@ fn snyk_code_sarif_is_code_and_results_that_are_not_problems_are_not_findings() 
         result("e.js", "notApplicable"),
     );
     let parsed = formats::load("snyk.sarif", doc.as_bytes()).unwrap();
-    let findings = &parsed.snapshot.findings;
+    let findings = &parsed.snapshot().unwrap().findings;
     assert_eq!(findings.len(), 3);
     assert!(
         findings
@@ -366,7 +393,7 @@ fn snyk_code_sarif_is_code_and_results_that_are_not_problems_are_not_findings() 
     let prints: std::collections::BTreeSet<_> = findings.iter().map(|f| f.fingerprint).collect();
     assert_eq!(prints.len(), 3, "three places, three findings");
     assert_eq!(
-        parsed.snapshot.note.as_deref(),
+        parsed.snapshot().unwrap().note.as_deref(),
         Some("2 results of kind pass, notApplicable or informational are not findings")
     );
 }
@@ -376,8 +403,8 @@ fn a_clean_osv_scanner_run_is_a_clean_scan() {
     let doc =
         br#"{"results":[],"experimental_config":{"licenses":{"summary":false,"allowlist":null}}}"#;
     let parsed = formats::load("osv.json", doc).unwrap();
-    assert_eq!(parsed.snapshot.format, "osv-scanner");
-    assert!(parsed.snapshot.findings.is_empty());
+    assert_eq!(parsed.snapshot().unwrap().format, "osv-scanner");
+    assert!(parsed.snapshot().unwrap().findings.is_empty());
     assert!(parsed.warnings.is_empty());
 }
 
@@ -400,7 +427,7 @@ fn sarif_fingerprints_of_the_same_line_text_in_two_files_stay_apart() {
     let only_b = formats::load("2.sarif", doc(&[result("b.js")]).as_bytes()).unwrap();
     // After a.js is fixed, b.js's finding is still the same finding.
     assert_eq!(
-        both.snapshot.findings[1].fingerprint,
-        only_b.snapshot.findings[0].fingerprint
+        both.snapshot().unwrap().findings[1].fingerprint,
+        only_b.snapshot().unwrap().findings[0].fingerprint
     );
 }

@@ -212,7 +212,7 @@ fn the_same_scan_loaded_twice_is_not_a_history() {
         "2026-01-01T00:00:00Z",
         &[("CVE-1", "a", "CRITICAL"), ("CVE-2", "b", "HIGH")],
     );
-    let engine = engine_of(&[("scan.json", doc.clone()), ("copy of scan.json", doc)]);
+    let mut engine = engine_of(&[("scan.json", doc.clone()), ("copy of scan.json", doc)]);
     let view = engine.view(at(NOW));
     for id in HISTORY_KPIS {
         assert_eq!(tile(&view, id).status, "no_data", "{id}");
@@ -225,7 +225,7 @@ fn still_open_vulnerabilities_age_until_the_end_of_the_period() {
     // Review finding: age was measured at the last scan. CVE-9 (low) is fixed after 1 day, within
     // its SLA; CVE-1 (critical) is still open on 03-01, 59 days after it was first seen: past
     // its 7-day SLA. 1 within ÷ (1 fixed + 1 open past SLA).
-    let engine = engine_of(&[
+    let mut engine = engine_of(&[
         (
             "jan-1.json",
             image(
@@ -260,7 +260,7 @@ fn a_secret_only_image_scan_does_not_clear_vulnerabilities() {
     let secrets_only = r#"{"SchemaVersion":2,"CreatedAt":"2026-01-02T00:00:00Z","ArtifactName":"app:1",
         "ArtifactType":"container_image","Results":[{"Target":"/app/.env","Class":"secret",
         "Secrets":[{"RuleID":"github-pat","Severity":"CRITICAL","Title":"GitHub token","Match":"t=****"}]}]}"#;
-    let engine = engine_of(&[
+    let mut engine = engine_of(&[
         (
             "vulns.json",
             image(
@@ -291,7 +291,7 @@ fn a_rescan_without_the_secret_shows_it_removed() {
         )
     };
     let leak = r#",{"Target":"deploy.env","Class":"secret","Secrets":[{"RuleID":"aws-access-key-id","Severity":"CRITICAL","Title":"AWS","Match":"AWS=****"}]}"#;
-    let engine = engine_of(&[
+    let mut engine = engine_of(&[
         ("before.json", repo("2026-01-01T00:00:00Z", leak)),
         ("after.json", repo("2026-01-11T00:00:00Z", "")),
     ]);
@@ -312,7 +312,7 @@ fn a_rescan_without_the_secret_shows_it_removed() {
 
 #[test]
 fn one_scan_per_asset_gives_no_history_numbers() {
-    let engine = engine_with(&["trivy/history/api-2026-02-20.json"]);
+    let mut engine = engine_with(&["trivy/history/api-2026-02-20.json"]);
     let view = engine.view(at(NOW));
     for id in HISTORY_KPIS {
         let t = tile(&view, id);
@@ -430,11 +430,10 @@ fn kpis_without_input_say_what_to_drop() {
             "{missing}"
         );
     }
-    assert_eq!(
-        tile(&view, "mttd").missing.as_deref(),
-        Some(
-            "no data — drop incident records in Posture's incident template to measure this; this version cannot read them yet"
-        )
+    let mttd = tile(&view, "mttd").missing.as_deref().unwrap();
+    assert!(
+        mttd.starts_with("no data — drop incident records (Posture's template, or a Jira"),
+        "{mttd}"
     );
     // The hint names the formats this build reads for it (their list grows with the registry).
     let critical = tile(&view, "critical_open").missing.as_deref().unwrap();

@@ -174,14 +174,14 @@ fn removing_a_file_removes_its_numbers() {
         &read(&real_dir("trivy").join("trivy-repo-secrets.json")),
         None,
     );
-    let secrets = |engine: &Engine| {
+    let secrets = |engine: &mut Engine| {
         let view = engine.view(now());
         view.tiles
             .iter()
             .find(|t| t.id == "secrets_exposed")
             .and_then(|t| t.value)
     };
-    assert_eq!(secrets(&engine), Some(2.0));
+    assert_eq!(secrets(&mut engine), Some(2.0));
     engine.handle(Request::Remove(row.id), now());
-    assert_eq!(secrets(&engine), None);
+    assert_eq!(secrets(&mut engine), None);
 }

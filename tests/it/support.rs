@@ -88,7 +88,7 @@ pub fn add_one(
 /// Loads `bytes` as `name` and compares the parse with `expect`.
 pub fn check(name: &str, bytes: &[u8], expect: Expect) -> Snapshot {
     let parsed = formats::load(name, bytes).unwrap_or_else(|e| panic!("{e}"));
-    let got = summarise(&parsed.snapshot, parsed.warnings.len());
+    let got = summarise(parsed.snapshot().unwrap(), parsed.warnings.len());
     assert_eq!(
         got,
         expect,
@@ -99,7 +99,7 @@ pub fn check(name: &str, bytes: &[u8], expect: Expect) -> Snapshot {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
     );
-    parsed.snapshot
+    parsed.evidence.into_snapshot().unwrap()
 }
 
 /// Loads a fixture expecting an error; returns its message.
@@ -107,7 +107,7 @@ pub fn check_error(name: &str, bytes: &[u8], format: Option<&str>) -> String {
     match formats::load(name, bytes) {
         Ok(parsed) => panic!(
             "{name} loaded as {} but should fail",
-            parsed.snapshot.format
+            parsed.evidence.format()
         ),
         Err(e) => {
             assert_eq!(e.format, format, "{name}: {e}");

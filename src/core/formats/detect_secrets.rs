@@ -10,10 +10,10 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, Str, text};
+use crate::core::model::SourceKind;
 use crate::core::model::{
     Asset, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
 };
-use crate::core::settings::SourceKind;
 use crate::core::sniff::{Shape, Sniff};
 
 pub const FORMAT: Format = Format {
@@ -119,7 +119,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         note: None,
     };
     Ok(Parsed {
-        snapshot,
+        evidence: crate::core::model::Evidence::Findings(snapshot),
         warnings: c.warnings,
     })
 }

@@ -9,10 +9,10 @@ use serde::de::IgnoredAny;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed, first_sentence};
 use crate::core::json::{self, Str, text};
+use crate::core::model::SourceKind;
 use crate::core::model::{
     Asset, AssetKind, Category, Coverage, Fingerprint, Snapshot, Status, Tool,
 };
-use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
 
@@ -208,7 +208,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         note: None,
     };
     Ok(Parsed {
-        snapshot,
+        evidence: crate::core::model::Evidence::Findings(snapshot),
         warnings: c.warnings,
     })
 }

@@ -10,8 +10,8 @@ use serde::de::IgnoredAny;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, MaybeStr, Str, text};
+use crate::core::model::SourceKind;
 use crate::core::model::{Asset, Category, Coverage, Fingerprint, Snapshot, Status, Tool};
-use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
 
@@ -215,7 +215,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         note,
     };
     Ok(Parsed {
-        snapshot,
+        evidence: crate::core::model::Evidence::Findings(snapshot),
         warnings: c.warnings,
     })
 }

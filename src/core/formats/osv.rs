@@ -9,10 +9,10 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, MaybeStr, Str, text};
+use crate::core::model::SourceKind;
 use crate::core::model::{
     Asset, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
 };
-use crate::core::settings::SourceKind;
 use crate::core::severity::{cvss3_base_score, severity_of_score, severity_word};
 use crate::core::sniff::{Node, Shape, Sniff};
 
@@ -242,7 +242,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         note: None,
     };
     Ok(Parsed {
-        snapshot,
+        evidence: crate::core::model::Evidence::Findings(snapshot),
         warnings: c.warnings,
     })
 }

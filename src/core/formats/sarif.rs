@@ -12,10 +12,10 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, MaybeStr, Str, text};
+use crate::core::model::SourceKind;
 use crate::core::model::{
     Asset, AssetKind, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
 };
-use crate::core::settings::SourceKind;
 use crate::core::severity::{severity_of_score, severity_word};
 use crate::core::sniff::{Shape, Sniff};
 use crate::core::time::Timestamp;
@@ -321,7 +321,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         }),
     };
     Ok(Parsed {
-        snapshot,
+        evidence: crate::core::model::Evidence::Findings(snapshot),
         warnings: c.warnings,
     })
 }

@@ -5,8 +5,8 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed, first_sentence};
 use crate::core::json::{self, Str, text};
+use crate::core::model::SourceKind;
 use crate::core::model::{Asset, Category, Coverage, Severity, Snapshot, Status, Tool};
-use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
 
@@ -144,7 +144,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         note: None,
     };
     Ok(Parsed {
-        snapshot,
+        evidence: crate::core::model::Evidence::Findings(snapshot),
         warnings: c.warnings,
     })
 }

@@ -18,10 +18,10 @@ use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::diagnostics::{ErrorKind, Location};
 use crate::core::json::{self, Str, text};
+use crate::core::model::SourceKind;
 use crate::core::model::{
     Asset, AssetKind, Category, Coverage, Fingerprint, PassFail, Snapshot, Status, Tool,
 };
-use crate::core::settings::SourceKind;
 use crate::core::severity::severity_word;
 use crate::core::sniff::{Shape, Sniff};
 
@@ -315,7 +315,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         note: None,
     };
     Ok(Parsed {
-        snapshot,
+        evidence: crate::core::model::Evidence::Findings(snapshot),
         warnings: out.c.warnings,
     })
 }

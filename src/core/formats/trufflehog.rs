@@ -13,10 +13,10 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::json::{self, MaybeStr, Str, text};
+use crate::core::model::SourceKind;
 use crate::core::model::{
     Asset, Category, Coverage, Fingerprint, Severity, Snapshot, Status, Tool,
 };
-use crate::core::settings::SourceKind;
 use crate::core::sniff::{Shape, Sniff};
 
 pub const FORMAT: Format = Format {
@@ -75,11 +75,20 @@ struct SourceData<'a> {
 }
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
-    let lines: Vec<Line> = json::parse_lines(input.text)?;
+    let mut bad = json::BadRecords::default();
+    let mut lines: Vec<(usize, Line)> = Vec::new();
+    json::each_record(input.text, &mut bad, |n, line| lines.push((n, line)));
+    // Nothing readable at all: the file is not what it seemed, and says why.
+    if lines.is_empty()
+        && let Some((_, error)) = bad.first.first()
+    {
+        return Err(error.clone());
+    }
     let mut c = Collector::default();
+    c.warnings.extend(bad.warnings("line"));
     let mut repository = None;
     let mut logs = 0;
-    for (i, line) in lines.iter().enumerate() {
+    for (n, line) in &lines {
         let Some(detector) = text(&line.detector) else {
             logs += 1;
             continue;
@@ -104,7 +113,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         if secret.is_empty() {
             c.warn(
                 "a finding without Raw is identified by its place only",
-                &format!("[{i}]"),
+                &format!("line {n}"),
             );
         }
         let fingerprint = if secret.is_empty() {
@@ -165,7 +174,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         note: (logs > 0).then(|| format!("{logs} log lines skipped")),
     };
     Ok(Parsed {
-        snapshot,
+        evidence: crate::core::model::Evidence::Findings(snapshot),
         warnings: c.warnings,
     })
 }

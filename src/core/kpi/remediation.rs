@@ -83,11 +83,12 @@ pub(super) fn vuln_mttr(cx: &Context) -> Measure {
         denominator: Some(days.len() as f64),
         formula,
         inputs: history_inputs(cx),
-        notes: vec![
-            format!("median {}", Unit::Days.format(median(&days))),
-            format!("by severity: {}", by_severity.join(", ")),
-        ],
-        reason: None,
+        notes: median(&days)
+            .map(|m| format!("median {}", Unit::Days.format(m)))
+            .into_iter()
+            .chain([format!("by severity: {}", by_severity.join(", "))])
+            .collect(),
+        ..Measure::default()
     }
 }
 

@@ -1,10 +1,10 @@
 //! KPIs on the state at the end of the period: what is open, what passes, what is present.
 
 use super::{Context, Measure, Unit, mean};
-use crate::core::evidence::{CurrentFinding, Item};
+use crate::core::evidence::CurrentFinding;
 use crate::core::history::Lifecycle;
-use crate::core::model::{Category, PassFail, Severity, Snapshot, Status};
-use crate::core::settings::SourceKind;
+use crate::core::model::SourceKind;
+use crate::core::model::{Category, Evidence, PassFail, Severity, Snapshot, Status};
 
 pub(super) fn critical_open(cx: &Context) -> Measure {
     let formula =
@@ -119,37 +119,36 @@ pub(super) fn sast_sca_pass_rate(cx: &Context) -> Measure {
         .notes(state_notes(cx, Category::Vulnerability))
 }
 
-/// The source kinds a snapshot shows to be present.
-pub fn source_kinds(snapshot: &Snapshot) -> Vec<SourceKind> {
-    snapshot
-        .covers
-        .categories()
-        .map(|c| match c {
-            Category::Vulnerability => SourceKind::VulnerabilityScan,
-            Category::Misconfiguration => SourceKind::IacScan,
-            Category::Secret => SourceKind::SecretScan,
-            Category::Code => SourceKind::CodeScan,
-            Category::Policy => SourceKind::ClusterPolicy,
-            Category::Compliance => SourceKind::ClusterBenchmark,
-        })
-        .collect()
-}
-
 pub(super) fn log_coverage(cx: &Context) -> Measure {
     let formula = "source kinds present ÷ expected source kinds × 100".to_string();
     let expected = &cx.settings.expected_sources;
-    let in_period: Vec<&Item> = cx
-        .items
-        .iter()
-        .filter(|i| cx.period.contains(i.taken_at))
-        .collect();
-    if in_period.is_empty() || expected.is_empty() {
+    // Snapshots taken in the period, logs whose records reach into it, incident files.
+    let mut present: Vec<SourceKind> = Vec::new();
+    let mut inputs: Vec<String> = Vec::new();
+    for item in cx.items.iter().filter(|i| cx.period.contains(i.taken_at)) {
+        present.extend(Evidence::kinds_of(item.snapshot));
+        inputs.push(item.name.to_string());
+    }
+    if let Some(window) = cx.window {
+        for log in cx.events.logs {
+            if cx
+                .events
+                .inputs(&[log.log.kind], window)
+                .iter()
+                .any(|n| n == log.name)
+            {
+                present.push(log.log.kind);
+                inputs.push(log.name.to_string());
+            }
+        }
+    }
+    if !cx.incidents.is_empty() {
+        present.push(SourceKind::Incidents);
+        inputs.extend(cx.incidents.inputs());
+    }
+    if inputs.is_empty() || expected.is_empty() {
         return Measure::none(formula);
     }
-    let present: Vec<SourceKind> = in_period
-        .iter()
-        .flat_map(|i| source_kinds(i.snapshot))
-        .collect();
     let (have, lack): (Vec<SourceKind>, Vec<SourceKind>) =
         expected.iter().partition(|k| present.contains(k));
     let unread: Vec<SourceKind> = SourceKind::ALL
@@ -163,20 +162,15 @@ pub(super) fn log_coverage(cx: &Context) -> Measure {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    Measure::ratio(
-        have.len() as f64,
-        expected.len() as f64,
-        formula,
-        in_period.iter().map(|i| i.name.to_string()).collect(),
-    )
-    .note((!have.is_empty()).then(|| format!("present: {}", names(&have))))
-    .note((!lack.is_empty()).then(|| format!("missing: {}", names(&lack))))
-    .note((!unread.is_empty()).then(|| {
-        format!(
-            "not expected (this version cannot read them yet): {}",
-            names(&unread)
-        )
-    }))
+    Measure::ratio(have.len() as f64, expected.len() as f64, formula, inputs)
+        .note((!have.is_empty()).then(|| format!("present: {}", names(&have))))
+        .note((!lack.is_empty()).then(|| format!("missing: {}", names(&lack))))
+        .note((!unread.is_empty()).then(|| {
+            format!(
+                "not expected (this version cannot read them yet): {}",
+                names(&unread)
+            )
+        }))
 }
 
 /// Notes for KPIs on the state at the end of the period: what was superseded, what is stale.
