@@ -8,8 +8,10 @@ mod bandit;
 mod checkov;
 mod collect;
 mod detect_secrets;
+mod falco;
 mod gitleaks;
 mod grype;
+mod k8s_audit;
 mod npm_audit;
 mod osv;
 mod sarif;
@@ -77,6 +79,8 @@ pub static FORMATS: &[Format] = &[
     gitleaks::FORMAT,
     trufflehog::FORMAT,
     detect_secrets::FORMAT,
+    k8s_audit::FORMAT,
+    falco::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
@@ -236,10 +240,10 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), FORMATS.len());
-        assert!(
-            ids.iter()
-                .all(|id| id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-        );
+        assert!(ids.iter().all(|id| {
+            id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        }));
     }
 
     #[test]

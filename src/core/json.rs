@@ -259,7 +259,13 @@ pub fn each_record<'a, T: Deserialize<'a>>(
     }
     for (i, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        // A tool's own log lines mixed into its output (`2>&1`) are not records.
+        if !trimmed.starts_with('{') {
+            bad.text_lines += 1;
             continue;
         }
         match serde_json::from_str::<T>(line) {
@@ -277,6 +283,8 @@ pub fn each_record<'a, T: Deserialize<'a>>(
 /// the rest counted, so a file of a million bad lines does not make a million warnings.
 #[derive(Debug, Default)]
 pub struct BadRecords {
+    /// Lines that are not JSON at all, skipped without a warning.
+    pub text_lines: usize,
     pub count: usize,
     pub first: Vec<(usize, JsonError)>,
 }

@@ -603,10 +603,12 @@ fn no_real_file_goes_untested() {
         let on_disk: BTreeSet<String> = dir
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        let tested: BTreeSet<String> = expectations()
-            .into_iter()
-            .filter(|(f, _, _)| *f == format.id)
-            .map(|(_, n, _)| n.to_string())
+        let findings = expectations().into_iter().map(|(f, n, _)| (f, n));
+        let logs = crate::logs::real().into_iter().map(|(f, n, _)| (f, n));
+        let tested: BTreeSet<String> = findings
+            .chain(logs)
+            .filter(|(f, _)| *f == format.id)
+            .map(|(_, n)| n.to_string())
             .collect();
         assert_eq!(on_disk, tested, "{}", format.id);
     }

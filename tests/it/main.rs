@@ -18,6 +18,7 @@ mod conformance;
 mod crosstool;
 mod formats;
 mod kpi;
+mod logs;
 mod readme;
 mod robustness;
 mod scorecard;

@@ -65,7 +65,12 @@ fn cut_real_files_fail_cleanly() {
             if whole {
                 continue;
             }
-            if lines && end > 0 && bytes[end - 1] != b'\n' {
+            let last_line = &bytes[bytes[..end]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)..end];
+            let last_whole = serde_json::from_slice::<serde::de::IgnoredAny>(last_line).is_ok();
+            if lines && !last_whole {
                 // Cut inside a line after the first: the complete lines load, the cut one is a
                 // warning naming its line.
                 if let Ok(parsed) = &result {
@@ -385,6 +390,18 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"{"results":{"a":{}},"plugins_used":[]}"#,
         r#"{"results":{"a":[{"type":5}]},"plugins_used":[]}"#,
         "results.a[0].type",
+    ),
+    (
+        "k8s-audit",
+        r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"x","verb":"get","stage":"ResponseComplete","responseStatus":[]}"#,
+        r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"x","verb":"get","stage":"ResponseComplete","responseStatus":{"code":"403"}}"#,
+        "",
+    ),
+    (
+        "falco",
+        r#"{"rule":"r","priority":"Warning","time":"2026-01-01T00:00:00Z","tags":{}}"#,
+        r#"{"rule":5,"priority":"Warning","time":"2026-01-01T00:00:00Z"}"#,
+        "",
     ),
 ];
 

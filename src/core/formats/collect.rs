@@ -4,7 +4,11 @@
 use std::collections::HashMap;
 
 use crate::core::diagnostics::{Location, Warning};
-use crate::core::model::{Category, Finding, Fingerprint, Interner, Package, Severity, Status};
+use crate::core::hash::FxHashSet;
+use crate::core::model::{
+    Category, Event, EventKind, EventLog, Finding, Fingerprint, Interner, Package, Severity,
+    Status, ThreatCategory,
+};
 use crate::core::time::Timestamp;
 
 /// A finding as a parser sees it: text borrowed from the file, shared once collected.
@@ -90,5 +94,78 @@ impl Collector {
         } else {
             Fingerprint::of(&[&base.0.to_string(), &seen.to_string()])
         }
+    }
+}
+
+/// An event as a parser sees it: text borrowed from the file, shared once collected.
+pub struct NewEvent<'a> {
+    pub at: Timestamp,
+    pub kind: EventKind,
+    pub actor: &'a str,
+    pub target: &'a str,
+    pub scope: &'a str,
+    pub rule: &'a str,
+    pub detail: &'a str,
+    pub priority: Severity,
+    pub category: Option<ThreatCategory>,
+    pub tags: &'a [&'a str],
+    pub key: Fingerprint,
+}
+
+/// Collects a log's events: shared strings, one event per key (two stages of one request, an
+/// alert relayed twice), every record's time widening the span.
+pub struct EventCollector {
+    pub log: EventLog,
+    pub warnings: Vec<Warning>,
+    strings: Interner,
+    seen: FxHashSet<u64>,
+}
+
+impl EventCollector {
+    pub fn new(log: EventLog) -> EventCollector {
+        EventCollector {
+            log,
+            warnings: Vec::new(),
+            strings: Interner::default(),
+            seen: FxHashSet::default(),
+        }
+    }
+
+    /// A record was read (kept or not), at this time if it has one.
+    pub fn record(&mut self, at: Option<Timestamp>) {
+        self.log.records += 1;
+        if let Some(at) = at {
+            self.log.saw(at);
+        }
+    }
+
+    /// Keeps an event unless its key was seen before in this file.
+    pub fn add(&mut self, e: NewEvent) {
+        if !self.seen.insert(e.key.0) {
+            return;
+        }
+        let strings = &mut self.strings;
+        self.log.events.push(Event {
+            at: e.at,
+            kind: e.kind,
+            actor: strings.text(e.actor),
+            target: strings.text(e.target),
+            scope: strings.text(e.scope),
+            rule: strings.text(e.rule),
+            detail: strings.text(e.detail),
+            priority: e.priority,
+            category: e.category,
+            tags: e.tags.iter().map(|t| strings.text(t)).collect(),
+            key: e.key.0,
+        });
+    }
+
+    /// A warning about the record on `line` (0 when the records are not lines).
+    pub fn warn(&mut self, message: impl Into<String>, line: usize) {
+        let location = Location {
+            line: (line > 0).then_some(line),
+            ..Location::default()
+        };
+        self.warnings.push(Warning::new(message, location));
     }
 }

@@ -1,0 +1,471 @@
+//! Event logs: Kubernetes audit logs and Falco alerts, real and hand-written, and the KPIs they
+//! feed, every number worked out by hand beside its assertion.
+//!
+//! Real files were counted outside Posture with the Python in the comments (one JSON value per
+//! line; a request counts once per `auditID`, at its first stage with a `responseStatus`).
+
+use std::collections::BTreeMap;
+
+use posture::core::engine::Engine;
+use posture::core::evidence::PeriodChoice;
+use posture::core::formats;
+use posture::core::model::{EventKind, EventLog, Severity, ThreatCategory};
+use posture::core::protocol::Tile;
+use posture::core::time::Timestamp;
+
+use crate::support::{fixture, read, real_dir};
+
+/// What a log parsed to, in a form that compares and prints well.
+#[derive(Debug, PartialEq)]
+pub struct LogExpect {
+    pub format: &'static str,
+    pub records: u64,
+    pub kept: BTreeMap<EventKind, usize>,
+    pub first: Option<&'static str>,
+    pub last: Option<&'static str>,
+    pub warnings: usize,
+}
+
+fn kept(pairs: &[(EventKind, usize)]) -> BTreeMap<EventKind, usize> {
+    pairs.iter().copied().collect()
+}
+
+fn summarise(log: &EventLog, warnings: usize) -> (LogExpect, Vec<String>) {
+    let mut counts = BTreeMap::new();
+    for e in &log.events {
+        *counts.entry(e.kind).or_default() += 1;
+    }
+    let first = log.first.map(|t| t.to_string());
+    let last = log.last.map(|t| t.to_string());
+    (
+        LogExpect {
+            format: log.format,
+            records: log.records,
+            kept: counts,
+            first: None,
+            last: None,
+            warnings,
+        },
+        [first, last].into_iter().flatten().collect(),
+    )
+}
+
+pub fn load_log(path: &std::path::Path) -> (EventLog, Vec<String>) {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let parsed = formats::load(&name, &read(path)).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = parsed.warnings.iter().map(ToString::to_string).collect();
+    match parsed.evidence {
+        posture::core::model::Evidence::Events(log) => (log, warnings),
+        other => panic!("{name}: not a log but {}", other.format()),
+    }
+}
+
+fn check_log(path: &std::path::Path, expect: LogExpect) -> EventLog {
+    let (log, warnings) = load_log(path);
+    let (mut got, span) = summarise(&log, warnings.len());
+    let want_span: Vec<String> = [expect.first, expect.last]
+        .into_iter()
+        .flatten()
+        .map(String::from)
+        .collect();
+    assert_eq!(span, want_span, "{}", path.display());
+    got.first = expect.first;
+    got.last = expect.last;
+    assert_eq!(got, expect, "{}: {warnings:#?}", path.display());
+    log
+}
+
+use EventKind::{ExecSession, RuntimeAlert, Unauthorized, WorkloadAdmitted, WorkloadDenied};
+
+/// The real files of the log formats, and what each holds.
+pub fn real() -> Vec<(&'static str, &'static str, LogExpect)> {
+    let audit = |records, kinds: &[(EventKind, usize)], first, last| LogExpect {
+        format: "k8s-audit",
+        records,
+        kept: kept(kinds),
+        first: Some(first),
+        last: Some(last),
+        warnings: 0,
+    };
+    let falco = |records, alerts, first, last| LogExpect {
+        format: "falco",
+        records,
+        kept: kept(&[(RuntimeAlert, alerts)]),
+        first: Some(first),
+        last: Some(last),
+        warnings: 0,
+    };
+    vec![
+        // 37 lines, every one ResponseComplete; 11 are 403 "User \"bob\" cannot …" (RBAC, no
+        // decision annotation in 2017); no workload write, no exec.
+        (
+            "k8s-audit",
+            "audit2rbac-demo-v1.jsonl",
+            audit(
+                37,
+                &[(Unauthorized, 11)],
+                "2017-09-11T19:55:05Z",
+                "2017-09-11T20:29:04Z",
+            ),
+        ),
+        // 757 lines, 320 of them RequestReceived; the same 11 refused requests. Creates and
+        // patches are of roles, bindings and clusterroles: not workloads.
+        (
+            "k8s-audit",
+            "audit2rbac-demo-v1beta1-full.jsonl",
+            audit(
+                757,
+                &[(Unauthorized, 11)],
+                "2017-09-11T19:55:05Z",
+                "2017-09-11T20:29:04Z",
+            ),
+        ),
+        // replicaset-controller creates a Pod, 201: a workload write admission let through.
+        (
+            "k8s-audit",
+            "falco-create-nginx-pod-privileged-v1beta1.json",
+            audit(
+                1,
+                &[(WorkloadAdmitted, 1)],
+                "2018-10-25T14:09:12.572Z",
+                "2018-10-25T14:09:12.572Z",
+            ),
+        ),
+        // A Secret deleted, 200: nothing any metric counts.
+        (
+            "k8s-audit",
+            "falco-delete-secret-v1.json",
+            audit(
+                1,
+                &[],
+                "2020-04-21T17:58:49.691Z",
+                "2020-04-21T17:58:49.691Z",
+            ),
+        ),
+        // `kubectl exec` (subresource exec, 101), no apiVersion.
+        (
+            "k8s-audit",
+            "falco-exec-pod.json",
+            audit(
+                1,
+                &[(ExecSession, 1)],
+                "2018-10-26T13:38:34.867Z",
+                "2018-10-26T13:38:34.867Z",
+            ),
+        ),
+        // 8 alerts, Warning, open_from_cat; 2020's lines, with `time`.
+        (
+            "falco",
+            "falco-golden-open-from-cat-2020-legacy.jsonl",
+            falco(8, 8, "2016-08-04T16:17:57.881Z", "2016-08-04T16:17:57.882Z"),
+        ),
+        (
+            "falco",
+            "falco-golden-open-from-cat-2022.jsonl",
+            falco(8, 8, "2016-08-04T16:17:57.881Z", "2016-08-04T16:17:57.882Z"),
+        ),
+        // 3 Warning "Disallowed K8s User" and 1 Notice "Attach/Exec Pod" (k8s_audit plugin).
+        (
+            "falco",
+            "falco-k8saudit-plugin-ovh-blog.jsonl",
+            falco(4, 4, "2025-02-10T09:15:40.698Z", "2025-02-10T09:29:46.302Z"),
+        ),
+        // 1 Critical "Terminal shell in container".
+        (
+            "falco",
+            "falco-syscall-terminal-shell-docs.jsonl",
+            falco(1, 1, "2023-05-25T13:44:05.478Z", "2023-05-25T13:44:05.478Z"),
+        ),
+    ]
+}
+
+#[test]
+fn real_logs_parse_to_their_counts() {
+    for (format, name, expect) in real() {
+        check_log(&real_dir(format).join(name), expect);
+    }
+}
+
+#[test]
+fn real_falco_alerts_get_their_priority_and_category() {
+    // By hand from the files: priorities as written, categories by the README's mapping.
+    type Counts = &'static [(Severity, ThreatCategory, usize)];
+    let cases: [(&str, Counts); 4] = [
+        // tags filesystem, process, testing; source syscall → abnormal syscalls.
+        (
+            "falco-golden-open-from-cat-2022.jsonl",
+            &[(Severity::Medium, ThreatCategory::AbnormalSyscall, 8)],
+        ),
+        // No tags and no source (2020): a syscall rule.
+        (
+            "falco-golden-open-from-cat-2020-legacy.jsonl",
+            &[(Severity::Medium, ThreatCategory::AbnormalSyscall, 8)],
+        ),
+        // "Disallowed K8s User" (source k8s_audit, tag k8s) → other; "Attach/Exec Pod" → shell.
+        (
+            "falco-k8saudit-plugin-ovh-blog.jsonl",
+            &[
+                (Severity::Medium, ThreatCategory::Other, 3),
+                (Severity::Low, ThreatCategory::ShellInContainer, 1),
+            ],
+        ),
+        (
+            "falco-syscall-terminal-shell-docs.jsonl",
+            &[(Severity::Critical, ThreatCategory::ShellInContainer, 1)],
+        ),
+    ];
+    for (name, expected) in cases {
+        let (log, _) = load_log(&real_dir("falco").join(name));
+        let mut got: BTreeMap<(Severity, ThreatCategory), usize> = BTreeMap::new();
+        for e in &log.events {
+            *got.entry((e.priority, e.category.unwrap())).or_default() += 1;
+        }
+        let want: BTreeMap<_, _> = expected.iter().map(|&(s, c, n)| ((s, c), n)).collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
+fn impersonation_names_the_effective_user() {
+    // The 11 refusals are system:admin impersonating alice (3), bob (4) and
+    // system:serviceaccount:ns1:sa1 (4): `python3 -c "…e.get('impersonatedUser')…" | uniq -c`.
+    let (log, _) = load_log(&real_dir("k8s-audit").join("audit2rbac-demo-v1.jsonl"));
+    let mut actors: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &log.events {
+        *actors.entry(&e.actor).or_default() += 1;
+    }
+    assert_eq!(
+        actors,
+        BTreeMap::from([
+            ("alice", 3),
+            ("bob", 4),
+            ("system:serviceaccount:ns1:sa1", 4)
+        ])
+    );
+}
+
+#[test]
+fn an_audit_log_with_admission_denials_a_broken_line_and_a_cut_end() {
+    // tests/fixtures/k8s-audit/admission-and-access.jsonl, written from the audit.k8s.io/v1
+    // Event schema and the denial messages of Gatekeeper, Kyverno and Pod Security (their docs):
+    //  1 a1 RequestReceived (no outcome)     2 a1 201 create deployment     → admitted
+    //  3 a2 403 Gatekeeper [must-have-owner] → denied                         4 a3 403 PodSecurity → denied
+    //  5 a4 200 patch deployment → admitted  6 a5 400 Kyverno → denied
+    //  7 a6 403 decision forbid → unauthorized                                8 a7 401 → unauthorized
+    //  9 a8 exec ResponseStarted 101, 10 a8 ResponseComplete 101 → one exec session
+    // 11 a9 dryRun create → not counted     12 a10 Gatekeeper denies a namespace → not a workload
+    // 13 broken JSON → warning               14 a11 200 update statefulset → admitted
+    // 15 cut in half → warning
+    // Records: the 13 lines that parse. Denied 3, admitted 3, unauthorized 2, exec 1.
+    let log = check_log(
+        &fixture("k8s-audit/admission-and-access.jsonl"),
+        LogExpect {
+            format: "k8s-audit",
+            records: 13,
+            kept: kept(&[
+                (Unauthorized, 2),
+                (WorkloadDenied, 3),
+                (WorkloadAdmitted, 3),
+                (ExecSession, 1),
+            ]),
+            first: Some("2026-11-16T09:00:00.120Z"),
+            last: Some("2026-11-18T03:00:00.120Z"),
+            warnings: 2,
+        },
+    );
+    let denied: Vec<(&str, &str)> = log
+        .events
+        .iter()
+        .filter(|e| e.kind == WorkloadDenied)
+        .map(|e| (&*e.target, &*e.rule))
+        .collect();
+    assert_eq!(
+        denied,
+        [
+            (
+                "deployments/shop/api",
+                "validation.gatekeeper.sh [must-have-owner]"
+            ),
+            ("pods/shop/debug", "PodSecurity restricted:latest"),
+            ("deployments/shop/worker", "validate.kyverno.svc-fail"),
+        ]
+    );
+    let exec = log.events.iter().find(|e| e.kind == ExecSession).unwrap();
+    assert_eq!(
+        (&*exec.actor, &*exec.scope, &*exec.detail),
+        ("carol", "shop", "app")
+    );
+    let (_, warnings) = load_log(&fixture("k8s-audit/admission-and-access.jsonl"));
+    assert!(
+        warnings[0].starts_with("line skipped: invalid JSON"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[0].ends_with("(line 13, column 59)"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].starts_with("line skipped: it is cut off (line 15"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn falco_alerts_after_startup_lines_with_duplicates_and_a_cut_end() {
+    // tests/fixtures/falco/alerts-with-startup-lines.jsonl, shaped as Falco 0.39 writes
+    // `json_output` (falco.yaml docs), 2020's shape (no source, tags, hostname; time only in
+    // output_fields evt.time) and falcosidekick's `uuid`:
+    //  two start-up text lines (skipped, not records)
+    //  A1 Critical Terminal shell in container       → critical, shell
+    //  A2 Error release_agent escape (T1611)          → high, container escape
+    //  A3 Warning Read sensitive file untrusted       → medium, sensitive file access
+    //  A4 Error Clear Log Activities (syscall)        → high, abnormal syscalls
+    //  A1 again, byte for byte                        → counted once
+    //  A6 Notice Write below etc, 2020 shape           → low, abnormal syscalls, at 2026-11-18T00:00Z
+    //  A7 Critical Launch Privileged Container, uuid   → critical, container escape
+    //  A7 relayed again by another node, same uuid    → counted once
+    //  a last line cut in half                        → warning
+    // Records: 8 JSON lines read; 6 alerts kept.
+    let log = check_log(
+        &fixture("falco/alerts-with-startup-lines.jsonl"),
+        LogExpect {
+            format: "falco",
+            records: 8,
+            kept: kept(&[(RuntimeAlert, 6)]),
+            first: Some("2026-11-17T10:00:00.123Z"),
+            last: Some("2026-11-18T01:00:00Z"),
+            warnings: 1,
+        },
+    );
+    let got: Vec<(Severity, ThreatCategory)> = log
+        .events
+        .iter()
+        .map(|e| (e.priority, e.category.unwrap()))
+        .collect();
+    use ThreatCategory::*;
+    assert_eq!(
+        got,
+        [
+            (Severity::Critical, ShellInContainer),
+            (Severity::High, ContainerEscape),
+            (Severity::Medium, SensitiveFileAccess),
+            (Severity::High, AbnormalSyscall),
+            (Severity::Low, AbnormalSyscall),
+            (Severity::Critical, ContainerEscape),
+        ]
+    );
+    assert_eq!(
+        log.note.as_deref(),
+        Some("2 hosts, 2 lines of Falco's own log skipped")
+    );
+}
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse_rfc3339(text).unwrap()
+}
+
+fn tile<'v>(tiles: &'v [Tile], id: &str) -> &'v Tile {
+    tiles.iter().find(|t| t.id == id).unwrap()
+}
+
+#[test]
+fn detection_kpis_from_an_audit_log_and_falco_alerts() {
+    let mut engine = Engine::default();
+    for name in [
+        "k8s-audit/admission-and-access.jsonl",
+        "falco/alerts-with-startup-lines.jsonl",
+    ] {
+        let rows = engine.add(name, &read(&fixture(name)), None);
+        assert!(rows[0].error.is_none(), "{name}: {:?}", rows[0].error);
+    }
+    let view = engine.view(at("2026-12-01T00:00:00Z"));
+    // Block rate: 3 denied ÷ (3 denied + 3 admitted) = 50 %, target ≤ 5 % → off track.
+    let block = tile(&view.tiles, "deployment_block_rate");
+    assert_eq!(
+        (
+            block.value,
+            block.numerator,
+            block.denominator,
+            block.status.as_str()
+        ),
+        (Some(50.0), Some(3.0), Some(6.0), "off_track")
+    );
+    // All data spans 2026-11-16T09:00:00.120Z (audit a1) to 2026-11-18T03:00:00.120Z (a11):
+    // 42 h. Its halves meet at 2026-11-17T06:00:00.120Z. Unauthorized attempts: a6
+    // (11-17 11:00) and a7 (11-18 01:00) in the later half, none in the earlier one. Each half
+    // is under a week, so rates are per (at least) one week: 2 / week against 0 / week.
+    let unauthorized = tile(&view.tiles, "unauthorized_api_attempts");
+    assert_eq!(
+        (
+            unauthorized.value,
+            unauthorized.numerator,
+            unauthorized.status.as_str()
+        ),
+        (Some(2.0), Some(2.0), "off_track")
+    );
+    assert_eq!(unauthorized.target_text, "≤ previous period (0 / week)");
+    // Runtime threats: priority high or above — A1, A2, A4, A7 — over a window shorter than a
+    // week: 4 / week. Categories: shell 1, escape 2, abnormal syscalls 1.
+    let threats = tile(&view.tiles, "runtime_threats");
+    assert_eq!(
+        (threats.value, threats.numerator, threats.status.as_str()),
+        (Some(4.0), Some(4.0), "off_track")
+    );
+    assert!(
+        threats.notes.contains(
+            &"by category: container escape 2, shell in container 1, abnormal syscalls 1".into()
+        ),
+        "{:?}",
+        threats.notes
+    );
+    assert!(
+        threats
+            .notes
+            .contains(&"2 lower-priority alerts are not counted (see Metrics)".into())
+    );
+    // Both logs count toward coverage.
+    let coverage = tile(&view.tiles, "log_coverage");
+    assert!(
+        coverage
+            .notes
+            .iter()
+            .any(|n| n.contains("Kubernetes audit logs") && n.contains("runtime alerts (Falco)")),
+        "{:?}",
+        coverage.notes
+    );
+}
+
+#[test]
+fn the_same_events_in_two_files_count_once() {
+    // The same audit log dropped twice (a re-export): every event has the same key.
+    let bytes = read(&fixture("k8s-audit/admission-and-access.jsonl"));
+    let mut engine = Engine::default();
+    engine.add("audit-1.jsonl", &bytes, None);
+    engine.add("audit-2.jsonl", &bytes, None);
+    let view = engine.view(at("2026-12-01T00:00:00Z"));
+    let block = tile(&view.tiles, "deployment_block_rate");
+    assert_eq!((block.numerator, block.denominator), (Some(3.0), Some(6.0)));
+}
+
+#[test]
+fn the_last_seven_days_compare_with_the_seven_before() {
+    // Now 2026-11-20T00:00Z: the last 7 days are 11-13 to 11-20, the 7 before 11-06 to 11-13.
+    // All of the audit log lies in the last 7 days; the previous week has no log at all, so
+    // there is no previous rate and no status, and the tile says why.
+    let mut engine = Engine::default();
+    let name = "k8s-audit/admission-and-access.jsonl";
+    engine.add(name, &read(&fixture(name)), None);
+    engine.set_period(PeriodChoice::LastDays(7));
+    let view = engine.view(at("2026-11-20T00:00:00Z"));
+    let unauthorized = tile(&view.tiles, "unauthorized_api_attempts");
+    assert_eq!(
+        (unauthorized.value, unauthorized.status.as_str()),
+        (Some(2.0), "no_data")
+    );
+    assert!(
+        unauthorized
+            .notes
+            .iter()
+            .any(|n| n.contains("do not reach back"))
+    );
+}
