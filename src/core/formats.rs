@@ -6,6 +6,7 @@
 
 mod bandit;
 mod checkov;
+mod cloudtrail;
 mod collect;
 mod detect_secrets;
 mod gitleaks;
@@ -77,6 +78,7 @@ pub static FORMATS: &[Format] = &[
     gitleaks::FORMAT,
     trufflehog::FORMAT,
     detect_secrets::FORMAT,
+    cloudtrail::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

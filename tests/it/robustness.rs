@@ -386,6 +386,12 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"{"results":{"a":[{"type":5}]},"plugins_used":[]}"#,
         "results.a[0].type",
     ),
+    (
+        "cloudtrail",
+        r#"{"Records":[{"eventName":"GetObject","eventSource":"s3.amazonaws.com","eventID":"a","userIdentity":[]}]}"#,
+        r#"{"Records":[{"eventName":5,"eventSource":"s3.amazonaws.com","eventID":"a"}]}"#,
+        "Records[0].eventName",
+    ),
 ];
 
 #[test]
