@@ -8,6 +8,7 @@ mod bandit;
 mod checkov;
 mod cloudtrail;
 mod collect;
+mod containerd;
 mod detect_secrets;
 mod gitleaks;
 mod grype;
@@ -79,6 +80,7 @@ pub static FORMATS: &[Format] = &[
     trufflehog::FORMAT,
     detect_secrets::FORMAT,
     cloudtrail::FORMAT,
+    containerd::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

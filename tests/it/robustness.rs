@@ -392,6 +392,12 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"{"Records":[{"eventName":5,"eventSource":"s3.amazonaws.com","eventID":"a"}]}"#,
         "Records[0].eventName",
     ),
+    (
+        "containerd-events",
+        r#"2026-11-18 08:02:47.123 +0000 UTC default /tasks/start ["a"]"#,
+        r#"2026-11-18 08:02:47.123 +0000 UTC default /tasks/start {"container_id":5}"#,
+        "",
+    ),
 ];
 
 #[test]
