@@ -395,3 +395,22 @@ fn s3_event_notifications_are_not_cloudtrail() {
     let error = formats::load("s3.json", notification).err().unwrap();
     assert_eq!(error.format, None);
 }
+
+#[test]
+fn a_lookup_event_whose_record_is_not_json_is_a_warning() {
+    let doc = br#"{"Events":[{"EventId":"x","EventTime":"2026-11-18T10:00:00Z","CloudTrailEvent":"{\"eventName\":"}]}"#;
+    let parsed = formats::load("lookup.json", doc).unwrap_or_else(|e| panic!("{e}"));
+    let log = parsed.evidence.events().unwrap();
+    // One record read, none kept; its EventTime still spans the log.
+    assert_eq!((log.records, log.events.len()), (1, 0));
+    assert_eq!(
+        log.first.map(|t| t.to_string()).as_deref(),
+        Some("2026-11-18T10:00:00Z")
+    );
+    let warning = parsed.warnings[0].to_string();
+    assert!(
+        warning.starts_with("record skipped: its CloudTrailEvent is not a record")
+            && warning.ends_with("(at Events[0].CloudTrailEvent)"),
+        "{warning}"
+    );
+}

@@ -95,66 +95,48 @@ struct Document<'a> {
 
 /// One CloudTrail record, by the fields used.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", bound(deserialize = "'de: 'a"))]
 struct Record<'a> {
-    #[serde(borrow)]
     event_time: Option<Str<'a>>,
-    #[serde(borrow)]
     event_source: Option<Str<'a>>,
-    #[serde(borrow)]
     event_name: Option<Str<'a>>,
-    #[serde(borrow)]
     aws_region: Option<Str<'a>>,
     #[serde(rename = "sourceIPAddress", borrow)]
     source_ip: Option<Str<'a>>,
-    #[serde(borrow)]
     user_identity: Option<Identity<'a>>,
-    #[serde(borrow)]
     error_code: Option<Str<'a>>,
-    #[serde(borrow)]
     error_message: Option<Str<'a>>,
-    #[serde(borrow)]
-    request_parameters: Option<Params<'a>>,
-    #[serde(borrow)]
-    response_elements: Option<Params<'a>>,
+    request_parameters: Option<Loose<'a>>,
+    response_elements: Option<Loose<'a>>,
     #[serde(rename = "eventID", borrow)]
     event_id: Option<Str<'a>>,
-    #[serde(borrow)]
     event_type: Option<Str<'a>>,
-    #[serde(borrow)]
     recipient_account_id: Option<Str<'a>>,
-    read_only: Option<Flag>,
+    read_only: Option<Loose<'a>>,
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", bound(deserialize = "'de: 'a"))]
 struct Identity<'a> {
     #[serde(rename = "type", borrow)]
     kind: Option<Str<'a>>,
-    #[serde(borrow)]
     principal_id: Option<Str<'a>>,
-    #[serde(borrow)]
     arn: Option<Str<'a>>,
-    #[serde(borrow)]
     account_id: Option<Str<'a>>,
-    #[serde(borrow)]
     user_name: Option<Str<'a>>,
-    #[serde(borrow)]
     invoked_by: Option<Str<'a>>,
-    #[serde(borrow)]
     session_context: Option<SessionContext<'a>>,
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", bound(deserialize = "'de: 'a"))]
 struct SessionContext<'a> {
-    #[serde(borrow)]
     session_issuer: Option<Issuer<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 struct Issuer<'a> {
-    #[serde(borrow)]
     arn: Option<Str<'a>>,
 }
 
@@ -170,82 +152,62 @@ struct Lookup<'a> {
     record: Option<Str<'a>>,
 }
 
-/// `requestParameters` and `responseElements`: free-form per API (objects, null, sometimes
-/// other values), read for the two keys used and never failing a file for the rest.
+/// A value read loosely, never failing a file: `requestParameters` and `responseElements` are
+/// free-form per API (objects, null, sometimes other values) and read for the two keys used;
+/// `readOnly` is a boolean in log files, the string `"true"` in some exports.
 #[derive(Default)]
-struct Params<'a> {
+struct Loose<'a> {
+    flag: bool,
     role_arn: Option<Str<'a>>,
     console_login: Option<Str<'a>>,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Params<'a> {
+impl<'de: 'a, 'a> Deserialize<'de> for Loose<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ParamsVisitor;
-        impl<'de> Visitor<'de> for ParamsVisitor {
-            type Value = Params<'de>;
+        struct LooseVisitor;
+        impl<'de> Visitor<'de> for LooseVisitor {
+            type Value = Loose<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("any value")
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut params = Params::default();
+                let mut loose = Loose::default();
                 while let Some(key) = map.next_key::<Str>()? {
                     match key.as_str() {
-                        "roleArn" => params.role_arn = map.next_value::<MaybeStr>()?.0,
-                        "ConsoleLogin" => params.console_login = map.next_value::<MaybeStr>()?.0,
+                        "roleArn" => loose.role_arn = map.next_value::<MaybeStr>()?.0,
+                        "ConsoleLogin" => loose.console_login = map.next_value::<MaybeStr>()?.0,
                         _ => drop(map.next_value::<IgnoredAny>()?),
                     }
                 }
-                Ok(params)
+                Ok(loose)
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Params::default())
+                Ok(Loose::default())
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Params::default())
+            fn visit_bool<E: de::Error>(self, flag: bool) -> Result<Self::Value, E> {
+                Ok(Loose {
+                    flag,
+                    ..Loose::default()
+                })
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Params::default())
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Params::default())
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Params::default())
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                self.visit_bool(v.eq_ignore_ascii_case("true"))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Params::default())
+                Ok(Loose::default())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                self.visit_f64(v as f64)
             }
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Params::default())
+                Ok(Loose::default())
             }
         }
-        deserializer.deserialize_any(ParamsVisitor)
-    }
-}
-
-/// `readOnly`: a boolean in log files, the string `"true"` in some exports.
-struct Flag(bool);
-
-impl<'de> Deserialize<'de> for Flag {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FlagVisitor;
-        impl Visitor<'_> for FlagVisitor {
-            type Value = Flag;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a boolean")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
-                Ok(Flag(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag, E> {
-                Ok(Flag(v.eq_ignore_ascii_case("true")))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Flag, E> {
-                Ok(Flag(false))
-            }
-        }
-        deserializer.deserialize_any(FlagVisitor)
+        deserializer.deserialize_any(LooseVisitor)
     }
 }
 
@@ -288,7 +250,7 @@ impl Reader {
     /// Reads one record; `time` and `id` stand in when the record lacks them (lookup-events).
     fn record(&mut self, r: &Record, time: Option<Timestamp>, id: Option<&str>, at: Location) {
         self.log.records += 1;
-        self.read_only += u64::from(r.read_only.as_ref().is_some_and(|f| f.0));
+        self.read_only += u64::from(r.read_only.as_ref().is_some_and(|f| f.flag));
         let identity = r.user_identity.as_ref();
         if self.account.is_none() {
             let account = text(&r.recipient_account_id)
@@ -319,13 +281,9 @@ impl Reader {
         let target = format!("{source} {name}");
         let mut kept: Vec<(EventKind, &str, &str, &str)> = Vec::new();
         if let Some(code) = error_code.filter(|c| unauthorized(c)) {
-            let actor = arn.or(user).or(principal);
-            kept.push((
-                EventKind::Unauthorized,
-                actor.unwrap_or(""),
-                code,
-                error_message.unwrap_or(""),
-            ));
+            let actor = arn.or(user).or(principal).unwrap_or("");
+            let detail = error_message.unwrap_or("");
+            kept.push((EventKind::Unauthorized, actor, code, detail));
         }
         let failure = r
             .response_elements
@@ -344,17 +302,12 @@ impl Reader {
             "AssumeRole" | "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity"
         );
         if assume && error_code.is_none() {
-            let actor = arn.or(issuer).or(principal).or(user);
+            let actor = arn.or(issuer).or(principal).or(user).unwrap_or("");
             let role = r
                 .request_parameters
                 .as_ref()
                 .and_then(|p| text(&p.role_arn));
-            kept.push((
-                EventKind::RoleAssumption,
-                actor.unwrap_or(""),
-                name,
-                role.unwrap_or(""),
-            ));
+            kept.push((EventKind::RoleAssumption, actor, name, role.unwrap_or("")));
         }
         let root = identity
             .is_some_and(|i| text(&i.kind) == Some("Root") && text(&i.invoked_by).is_none());
@@ -452,22 +405,19 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                     .and_then(MaybeStr::non_empty)
                     .and_then(lookup_time);
                 let at = Location::path(format!("Events[{i}].CloudTrailEvent"));
-                let inner = text(&e.record).map(serde_json::from_str::<Record>);
+                let inner = text(&e.record)
+                    .ok_or_else(|| "it has no CloudTrailEvent".to_string())
+                    .and_then(|t| {
+                        serde_json::from_str::<Record>(t)
+                            .map_err(|e| format!("its CloudTrailEvent is not a record: {e}"))
+                    });
                 match inner {
-                    Some(Ok(r)) => reader.record(&r, time, text(&e.id), at),
-                    Some(Err(error)) => {
+                    Ok(r) => reader.record(&r, time, text(&e.id), at),
+                    Err(why) => {
+                        // Read but unusable: it still counts, and its time still spans.
                         reader.log.records += 1;
                         time.into_iter().for_each(|t| reader.log.saw(t));
-                        let why = json::json_error(&error, None).kind;
-                        reader.warn(
-                            format!("record skipped: CloudTrailEvent is not a record ({why:?})"),
-                            at,
-                        );
-                    }
-                    None => {
-                        reader.log.records += 1;
-                        time.into_iter().for_each(|t| reader.log.saw(t));
-                        reader.warn("record skipped: it has no CloudTrailEvent".into(), at);
+                        reader.warn(format!("record skipped: {why}"), at);
                     }
                 }
             }
