@@ -414,3 +414,52 @@ fn a_lookup_event_whose_record_is_not_json_is_a_warning() {
         "{warning}"
     );
 }
+
+/// There are no real files of these formats in `shared/` yet, so their fixtures stand in for
+/// `robustness.rs`: cut anywhere and mutated, they never panic; a log cut inside a line after
+/// the first loads with a warning naming a line.
+#[test]
+fn cut_and_mutated_fixtures_never_panic() {
+    let files = [
+        ("cloudtrail/records.json", false),
+        ("cloudtrail/lookup-events.json", false),
+        ("cloudtrail/export.jsonl", true),
+        ("cloudtrail/export-array.json", false),
+        ("cloudtrail/digest.json", false),
+        ("containerd/ctr-events.log", true),
+    ];
+    let mut rng = crate::rng::Rng(0xc10d);
+    let mut engine = Engine::default();
+    for (path, lines) in files {
+        let bytes = read(&fixture(path));
+        for end in 1..bytes.len() {
+            let cut = &bytes[..end];
+            let result = formats::load("cut", cut);
+            if lines && cut.contains(&b'\n') && bytes[end - 1] != b'\n' && bytes[end] != b'\n' {
+                let parsed = result.unwrap_or_else(|e| panic!("{path} cut at {end}: {e}"));
+                assert!(
+                    parsed.warnings.iter().any(|w| w.location.line.is_some()),
+                    "{path} cut at {end}"
+                );
+            }
+        }
+        for _ in 0..300 {
+            let mut mutated = bytes.clone();
+            for _ in 0..1 + rng.below(6) {
+                let at = rng.below(mutated.len());
+                match rng.below(3) {
+                    0 => mutated[at] = rng.next() as u8,
+                    1 => {
+                        let alphabet = b"{}[]\",: 0-9\n/";
+                        mutated[at] = alphabet[rng.below(alphabet.len())];
+                    }
+                    _ => {
+                        mutated.remove(at);
+                    }
+                }
+            }
+            engine.add("mutated", &mutated, None);
+        }
+    }
+    let _ = engine.view(Timestamp(0));
+}
