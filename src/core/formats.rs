@@ -6,7 +6,9 @@
 
 mod bandit;
 mod checkov;
+mod cloudtrail;
 mod collect;
+mod containerd;
 mod detect_secrets;
 mod falco;
 mod gitleaks;
@@ -81,6 +83,8 @@ pub static FORMATS: &[Format] = &[
     detect_secrets::FORMAT,
     k8s_audit::FORMAT,
     falco::FORMAT,
+    cloudtrail::FORMAT,
+    containerd::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

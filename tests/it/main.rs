@@ -4,6 +4,7 @@
 //! - `conformance`: every real tool output in `../shared/fixtures/real/` for the formats we read.
 //! - `archives`: .gz, .zip and .tar inputs, member by member.
 //! - `crosstool`: one problem reported by several tools counts once.
+//! - `events`: event logs (CloudTrail, `ctr events`), merged and deduplicated.
 //! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
 //! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
 //! - `robustness`: random and mutated input never panics.
@@ -16,6 +17,7 @@ mod support;
 mod archives;
 mod conformance;
 mod crosstool;
+mod events;
 mod formats;
 mod kpi;
 mod logs;

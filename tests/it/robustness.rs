@@ -403,6 +403,18 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"{"rule":5,"priority":"Warning","time":"2026-01-01T00:00:00Z"}"#,
         "",
     ),
+    (
+        "cloudtrail",
+        r#"{"Records":[{"eventName":"GetObject","eventSource":"s3.amazonaws.com","eventID":"a","userIdentity":[]}]}"#,
+        r#"{"Records":[{"eventName":5,"eventSource":"s3.amazonaws.com","eventID":"a"}]}"#,
+        "Records[0].eventName",
+    ),
+    (
+        "containerd-events",
+        r#"2026-11-18 08:02:47.123 +0000 UTC default /tasks/start ["a"]"#,
+        r#"2026-11-18 08:02:47.123 +0000 UTC default /tasks/start {"container_id":5}"#,
+        "",
+    ),
 ];
 
 #[test]
