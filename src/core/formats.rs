@@ -10,6 +10,7 @@ mod collect;
 mod detect_secrets;
 mod gitleaks;
 mod grype;
+mod incidents;
 mod npm_audit;
 mod osv;
 mod sarif;
@@ -18,6 +19,9 @@ mod trivy;
 mod trufflehog;
 
 use std::borrow::Cow;
+
+/// Posture's incident template (header and two example rows), for the page to offer as a download.
+pub use incidents::TEMPLATE_CSV as INCIDENT_TEMPLATE_CSV;
 
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::json;
@@ -77,6 +81,7 @@ pub static FORMATS: &[Format] = &[
     gitleaks::FORMAT,
     trufflehog::FORMAT,
     detect_secrets::FORMAT,
+    incidents::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
