@@ -4,6 +4,7 @@
 //! - `conformance`: every real tool output in `../shared/fixtures/real/` for the formats we read.
 //! - `archives`: .gz, .zip and .tar inputs, member by member.
 //! - `crosstool`: one problem reported by several tools counts once.
+//! - `incidents`: incident exports (template, Jira, PagerDuty, Sentinel, TheHive) and their KPIs.
 //! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
 //! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
 //! - `robustness`: random and mutated input never panics.
@@ -17,6 +18,7 @@ mod archives;
 mod conformance;
 mod crosstool;
 mod formats;
+mod incidents;
 mod kpi;
 mod readme;
 mod robustness;

@@ -19,19 +19,28 @@ pub enum Order {
 }
 
 impl Order {
-    /// The order the numeric slash dates among `values` show, and whether any value told.
+    /// The order the numeric slash dates among `values` show, and whether it is a guess: there
+    /// are such dates and none tells.
     pub fn of<'v>(values: impl Iterator<Item = &'v str>) -> (Order, bool) {
-        let mut month_first = false;
+        let (mut month_first, mut seen) = (false, false);
         for value in values {
             let Some((a, b)) = slash_numbers(value) else {
                 continue;
             };
             if a > 12 {
-                return (Order::DayFirst, true);
+                return (Order::DayFirst, false);
             }
+            seen = true;
             month_first |= b > 12;
         }
-        (Order::MonthFirst, month_first)
+        (Order::MonthFirst, seen && !month_first)
+    }
+
+    /// The warning for a guessed order.
+    pub fn guessed() -> String {
+        "dates such as 05/06/2025 could be day or month first, and no date in the file tells: \
+         read as month/day (US)"
+            .into()
     }
 }
 
@@ -213,12 +222,12 @@ mod tests {
     #[test]
     fn the_order_comes_from_the_values() {
         let days = ["01/02/2025 10:00", "21/06/2025 16:14"];
-        assert_eq!(Order::of(days.into_iter()), (Order::DayFirst, true));
+        assert_eq!(Order::of(days.into_iter()), (Order::DayFirst, false));
         let months = ["01/02/2025 10:00", "6/21/2025 16:14"];
-        assert_eq!(Order::of(months.into_iter()), (Order::MonthFirst, true));
-        assert_eq!(
-            Order::of(["01/02/2025"].into_iter()),
-            (Order::MonthFirst, false)
-        );
+        assert_eq!(Order::of(months.into_iter()), (Order::MonthFirst, false));
+        let unclear = ["01/02/2025"];
+        assert_eq!(Order::of(unclear.into_iter()), (Order::MonthFirst, true));
+        let named = ["02/Nov/26 10:00 AM"];
+        assert_eq!(Order::of(named.into_iter()), (Order::MonthFirst, false));
     }
 }

@@ -94,28 +94,13 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         .chain(event.as_deref())
         .chain(contained.as_deref())
         .collect();
-    let (order, told) = Order::of(
+    let (order, guessed) = Order::of(
         records
             .iter()
             .flat_map(|r| time_columns.iter().filter_map(|c| header.get(&r.cells, c))),
     );
-    let ambiguous = !told
-        && records.iter().any(|r| {
-            time_columns
-                .iter()
-                .filter_map(|c| header.get(&r.cells, c))
-                .any(|v| {
-                    v.trim().split('/').nth(2).is_some()
-                        && v.trim().starts_with(|c: char| c.is_ascii_digit())
-                })
-        });
-    if ambiguous {
-        log.warn(
-            "dates such as 05/06/2025 could be day or month first, and no date in the file \
-             tells: read as month/day (US)"
-                .into(),
-            Location::default(),
-        );
+    if guessed {
+        log.warn(Order::guessed(), Location::default());
     }
     let mut unread: BTreeMap<String, usize> = BTreeMap::new();
     for record in &records {

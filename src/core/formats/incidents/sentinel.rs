@@ -96,11 +96,19 @@ fn finish(mut log: Log) -> Result<Parsed, ParseError> {
 pub fn parse_csv(text: &str) -> Result<Parsed, ParseError> {
     let mut log = Log::new("Microsoft Sentinel", "sentinel");
     let (header, records) = read_csv(text, &mut log);
-    let (order, _) = Order::of(records.iter().flat_map(|r| {
-        ["createdtime", "lastmodifiedtime", "closedtime"]
-            .into_iter()
-            .filter_map(|c| header.get(&r.cells, c))
+    let (order, guessed) = Order::of(records.iter().flat_map(|r| {
+        [
+            "createdtime",
+            "lastmodifiedtime",
+            "closedtime",
+            "timegenerated",
+        ]
+        .into_iter()
+        .filter_map(|c| header.get(&r.cells, c))
     }));
+    if guessed {
+        log.warn(Order::guessed(), Location::default());
+    }
     for record in &records {
         row(
             &mut log,
