@@ -444,3 +444,41 @@ fn unreadable_exports_say_why() {
     // Other CSV is not an incident export.
     assert!(formats::load("x.csv", b"date,metric,value\n2026-01-01,x,1\n").is_err());
 }
+
+#[test]
+fn cut_and_mutated_exports_never_panic() {
+    let mut rng = crate::rng::Rng(0x1ac1);
+    let mut engine = Engine::default();
+    for name in [
+        "template.csv",
+        "template.json",
+        "jira.csv",
+        "pagerduty.csv",
+        "sentinel.csv",
+        "sentinel.json",
+        "thehive.json",
+    ] {
+        let bytes = file(name);
+        for end in 0..bytes.len() {
+            let _ = formats::load(name, &bytes[..end]);
+        }
+        for _ in 0..300 {
+            let mut mutated = bytes.clone();
+            for _ in 0..1 + rng.below(6) {
+                let at = rng.below(mutated.len());
+                match rng.below(3) {
+                    0 => mutated[at] = b"\",;\n\r/:0123456789APM-T{}[]"[rng.below(25)],
+                    1 => {
+                        mutated.remove(at);
+                    }
+                    _ => mutated.insert(at, rng.next() as u8),
+                }
+            }
+            engine.add(name, &mutated, None);
+        }
+    }
+    for choice in PeriodChoice::CHOICES {
+        engine.set_period(choice);
+        let _ = engine.view(now());
+    }
+}

@@ -386,6 +386,12 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"{"results":{"a":[{"type":5}]},"plugins_used":[]}"#,
         "results.a[0].type",
     ),
+    (
+        "incidents",
+        r#"{"incidents":[{"id":"a","alert_time":"2026-01-01T00:00:00Z"},5]}"#,
+        r#"{"incidents":[{"id":"a","alert_time":5}]}"#,
+        "incidents[0].alert_time",
+    ),
 ];
 
 #[test]

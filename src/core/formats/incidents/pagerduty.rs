@@ -44,8 +44,10 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         let resolved_time = log.time(resolved, order, &at, column).or_else(|| {
             let seconds: f64 = get("seconds_to_resolve")?.parse().ok()?;
             let start = alert_time?;
-            (seconds.is_finite() && seconds >= 0.0)
-                .then(|| Timestamp(start.0 + (seconds * 1000.0) as i64))
+            // At most a century: anything longer is not a duration PagerDuty measured.
+            (0.0..=3.2e9)
+                .contains(&seconds)
+                .then(|| Timestamp(start.0.saturating_add((seconds * 1000.0) as i64)))
         });
         let status = get("status").unwrap_or("");
         let priority = get("priority_name")
