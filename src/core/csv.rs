@@ -5,6 +5,7 @@
 //! download) is reported with the line its record started on; the records before it stand.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// One record and the 1-based line it starts on (a quoted cell may span lines).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,13 +184,18 @@ pub fn normalise(name: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Header {
     names: Vec<String>,
+    /// Each name's columns: Jira exports have hundreds, looked up for every row.
+    index: HashMap<String, Vec<usize>>,
 }
 
 impl Header {
     pub fn new(cells: &[Cow<str>]) -> Header {
-        Header {
-            names: cells.iter().map(|c| normalise(c)).collect(),
+        let names: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, name) in names.iter().enumerate() {
+            index.entry(name.clone()).or_default().push(i);
         }
+        Header { names, index }
     }
 
     /// The header of a text's first line.
@@ -206,25 +212,25 @@ impl Header {
     }
 
     pub fn has(&self, name: &str) -> bool {
-        let name = normalise(name);
-        self.names.contains(&name)
+        self.index.contains_key(&normalise(name))
     }
 
     /// The positions of every column with this name.
     pub fn all(&self, name: &str) -> Vec<usize> {
-        let name = normalise(name);
-        (0..self.names.len())
-            .filter(|&i| self.names[i] == name)
-            .collect()
+        self.index
+            .get(&normalise(name))
+            .cloned()
+            .unwrap_or_default()
     }
 
-    /// The first non-empty cell, trimmed, of the columns with this (normalised) name.
+    /// The first non-empty cell, trimmed, of the columns with this name, given normalised
+    /// (`issue_key`): rows are many, so the name is not normalised again for each.
     pub fn get<'r>(&self, cells: &'r [Cow<str>], name: &str) -> Option<&'r str> {
-        self.names
+        self.index
+            .get(name)?
             .iter()
-            .zip(cells)
-            .filter(|(n, _)| *n == name)
-            .map(|(_, c)| c.trim())
+            .filter_map(|&i| cells.get(i))
+            .map(|c| c.trim())
             .find(|c| !c.is_empty())
     }
 }
