@@ -13,6 +13,7 @@ mod detect_secrets;
 mod falco;
 mod gitleaks;
 mod grype;
+mod incidents;
 mod k8s_audit;
 mod npm_audit;
 mod osv;
@@ -22,6 +23,9 @@ mod trivy;
 mod trufflehog;
 
 use std::borrow::Cow;
+
+/// Posture's incident template (header and two example rows), for the page to offer as a download.
+pub use incidents::TEMPLATE_CSV as INCIDENT_TEMPLATE_CSV;
 
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::json;
@@ -85,6 +89,7 @@ pub static FORMATS: &[Format] = &[
     falco::FORMAT,
     cloudtrail::FORMAT,
     containerd::FORMAT,
+    incidents::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

@@ -5,6 +5,7 @@
 
 pub mod activity;
 pub mod charts;
+pub mod csv;
 pub mod diagnostics;
 pub mod engine;
 pub mod events;

@@ -5,6 +5,7 @@
 //! - `archives`: .gz, .zip and .tar inputs, member by member.
 //! - `crosstool`: one problem reported by several tools counts once.
 //! - `events`: event logs (CloudTrail, `ctr events`), merged and deduplicated.
+//! - `incidents`: incident exports (template, Jira, PagerDuty, Sentinel, TheHive) and their KPIs.
 //! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
 //! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
 //! - `robustness`: random and mutated input never panics.
@@ -19,6 +20,7 @@ mod conformance;
 mod crosstool;
 mod events;
 mod formats;
+mod incidents;
 mod kpi;
 mod logs;
 mod readme;

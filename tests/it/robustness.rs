@@ -415,6 +415,12 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"2026-11-18 08:02:47.123 +0000 UTC default /tasks/start {"container_id":5}"#,
         "",
     ),
+    (
+        "incidents",
+        r#"{"incidents":[{"id":"a","alert_time":"2026-01-01T00:00:00Z"},5]}"#,
+        r#"{"incidents":[{"id":"a","alert_time":5}]}"#,
+        "incidents[0].alert_time",
+    ),
 ];
 
 #[test]
