@@ -6,13 +6,13 @@
 //! [`Activity`] merges with `+` (identity `Default`), like `Metrics`: every table is a sum of
 //! counts, and the incident times are lists that concatenate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::{Add, AddAssign};
 
 use super::events::Events;
 use super::evidence::Window;
 use super::incidents::Incidents;
-use super::model::{EventKind, Severity, ThreatCategory};
+use super::model::{EventKind, Severity, SourceKind, ThreatCategory, Verdict};
 
 /// Times of incidents, in hours: detect (alert − event), respond (contained − alert) and
 /// resolve (resolved − alert).
@@ -37,6 +37,9 @@ impl Add for IncidentTimes {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Activity {
+    /// The kinds of log and record loaded, whether or not they hold anything in the period: a
+    /// loaded audit log with no denial shows zero denials, not nothing.
+    pub kinds: BTreeSet<SourceKind>,
     /// Events in the period, by kind.
     pub by_kind: BTreeMap<EventKind, u64>,
     /// Day (`2026-11-18`) → workload requests denied by admission policy.
@@ -65,6 +68,10 @@ pub struct Activity {
     pub container_tasks: BTreeMap<String, u64>,
     /// Incidents raised in the period, by severity.
     pub incident_times: BTreeMap<Severity, IncidentTimes>,
+    /// Incidents and alerts raised in the period, false positives included, by verdict; and
+    /// how many of them are still open.
+    pub verdicts: BTreeMap<Verdict, u64>,
+    pub incidents_open: u64,
 }
 
 fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K) {
@@ -74,6 +81,16 @@ fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K) {
 impl Activity {
     pub fn of(events: &Events, incidents: &Incidents, window: Option<Window>) -> Activity {
         let mut a = Activity::default();
+        a.kinds.extend(
+            events
+                .logs
+                .iter()
+                .filter(|l| l.log.records > 0)
+                .map(|l| l.log.kind),
+        );
+        if !incidents.is_empty() {
+            a.kinds.insert(SourceKind::Incidents);
+        }
         let Some(window) = window else {
             return a;
         };
@@ -126,6 +143,10 @@ impl Activity {
                 .or_default();
             *peak = (*peak).max(n);
         }
+        for incident in incidents.alerted_in(window) {
+            bump(&mut a.verdicts, incident.verdict);
+            a.incidents_open += u64::from(!incident.closed);
+        }
         for incident in incidents.real_in(window) {
             let times = a.incident_times.entry(incident.severity).or_default();
             times.incidents += 1;
@@ -138,6 +159,10 @@ impl Activity {
 
     pub fn count(&self, kind: EventKind) -> u64 {
         self.by_kind.get(&kind).copied().unwrap_or(0)
+    }
+
+    pub fn has(&self, kinds: &[SourceKind]) -> bool {
+        kinds.iter().any(|k| self.kinds.contains(k))
     }
 }
 
@@ -182,6 +207,9 @@ impl Add for Activity {
             root_use: merge(self.root_use, o.root_use),
             container_tasks: merge(self.container_tasks, o.container_tasks),
             incident_times: merge(self.incident_times, o.incident_times),
+            verdicts: merge(self.verdicts, o.verdicts),
+            incidents_open: self.incidents_open + o.incidents_open,
+            kinds: self.kinds.union(&o.kinds).copied().collect(),
         }
     }
 }

@@ -150,6 +150,89 @@ fn draw_bars(svg: &mut String, bars: &[Bar], height: u32) -> Option<()> {
     root.present().ok()
 }
 
+const COLUMNS_HEIGHT: u32 = 200;
+const COLUMNS_LEFT: i32 = 44;
+/// Room for a label under the axis, and the least room a label needs not to touch the next.
+const COLUMNS_BOTTOM: i32 = 24;
+const LABEL_ROOM: i32 = 52;
+
+/// Vertical columns over time (one per day or week, oldest first), with a count axis and the
+/// labels of as many columns as fit. An empty list gives an empty string.
+pub fn columns(points: &[(String, u64)], color: RGBColor) -> String {
+    if points.is_empty() {
+        return String::new();
+    }
+    let mut svg = String::new();
+    if draw_columns(&mut svg, points, color).is_none() {
+        svg.clear();
+    }
+    svg
+}
+
+fn draw_columns(svg: &mut String, points: &[(String, u64)], color: RGBColor) -> Option<()> {
+    let root = SVGBackend::with_string(svg, (WIDTH, COLUMNS_HEIGHT)).into_drawing_area();
+    let max = points.iter().map(|p| p.1).max().unwrap_or(0);
+    let step = nice_step(max);
+    let axis_max = step * max.div_ceil(step).max(1);
+    let bottom = COLUMNS_HEIGHT as i32 - COLUMNS_BOTTOM;
+    let plot_height = bottom - TOP;
+    let y = |value: u64| {
+        bottom - (value as f64 / axis_max as f64 * f64::from(plot_height)).round() as i32
+    };
+    let slot = f64::from(WIDTH as i32 - COLUMNS_LEFT - 8) / points.len() as f64;
+    let x = |i: usize| COLUMNS_LEFT + (i as f64 * slot).round() as i32;
+    let grid = RGBColor(0xe2, 0xe5, 0xea);
+    let ink = RGBColor(0x33, 0x3a, 0x45);
+    let tick_style = |h, v| {
+        TextStyle::from((FONT, TICK_SIZE).into_font())
+            .color(&ink)
+            .pos(Pos::new(h, v))
+    };
+    let mut tick = 0;
+    while tick <= axis_max {
+        let ty = y(tick);
+        root.draw(&PathElement::new(
+            vec![(COLUMNS_LEFT, ty), (WIDTH as i32 - 8, ty)],
+            grid.stroke_width(1),
+        ))
+        .ok()?;
+        root.draw(&Text::new(
+            tick.to_string(),
+            (COLUMNS_LEFT - 6, ty),
+            tick_style(HPos::Right, VPos::Center),
+        ))
+        .ok()?;
+        tick += step;
+    }
+    // Label every n-th column so labels never overlap.
+    let every = ((f64::from(LABEL_ROOM) / slot).ceil() as usize).max(1);
+    let gap = (slot * 0.2).clamp(1.0, 6.0).round() as i32;
+    for (i, (label, value)) in points.iter().enumerate() {
+        let (left, right) = (x(i) + gap / 2, x(i + 1) - gap / 2);
+        if *value > 0 {
+            root.draw(&Rectangle::new(
+                [(left, y(*value)), (right.max(left + 1), bottom)],
+                color.filled(),
+            ))
+            .ok()?;
+        }
+        if i % every == 0 {
+            root.draw(&Text::new(
+                truncate(label),
+                ((left + right) / 2, bottom + 6),
+                tick_style(HPos::Center, VPos::Top),
+            ))
+            .ok()?;
+        }
+    }
+    root.draw(&PathElement::new(
+        vec![(COLUMNS_LEFT, bottom), (WIDTH as i32 - 8, bottom)],
+        ink.stroke_width(1),
+    ))
+    .ok()?;
+    root.present().ok()
+}
+
 /// A tick step of 1, 2 or 5 × 10ⁿ giving at most five steps up to `max`.
 fn nice_step(max: u64) -> u64 {
     let mut magnitude = 1;
@@ -228,5 +311,26 @@ mod tests {
     #[test]
     fn nothing_to_chart_is_empty() {
         assert_eq!(horizontal_bars(&[]), "");
+        assert_eq!(columns(&[], RGBColor(0, 0, 0)), "");
+    }
+
+    #[test]
+    fn columns_rise_with_their_counts_and_escape_labels() {
+        let svg = columns(
+            &[("11-16".into(), 2), ("<b>".into(), 0), ("11-18".into(), 4)],
+            RGBColor(1, 2, 3),
+        );
+        // Axis 0..4 over 170 px (176 − 6): 4 → the top at y = 6, 2 → y = 91. Slots of 196 px
+        // from x = 44 with a 6 px gap: 47..237 and 439..629; the empty day has no column.
+        assert!(
+            svg.contains(r#"<rect x="47" y="91" width="190" height="85""#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"<rect x="439" y="6" width="190" height="170""#),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<rect").count(), 2, "{svg}");
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"), "{svg}");
     }
 }

@@ -70,6 +70,8 @@ pub struct Analysis {
     pub overall: Overall,
     pub metrics: Metrics,
     pub activity: Activity,
+    /// Role assumptions in one day above which a principal is flagged (a setting).
+    pub role_threshold: u64,
 }
 
 #[derive(Default)]
@@ -402,6 +404,7 @@ impl Engine {
             overall,
             metrics,
             activity,
+            role_threshold: self.settings.role_assumptions_per_day,
         }
     }
 

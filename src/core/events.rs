@@ -65,7 +65,10 @@ impl<'a> Events<'a> {
     /// Whether any loaded log is of one of these kinds: a KPI with such a log has a value, even
     /// a zero, rather than "no data".
     pub fn has(&self, kinds: &[SourceKind]) -> bool {
-        self.logs.iter().any(|l| kinds.contains(&l.log.kind))
+        // A log of no records (a CloudTrail digest) says nothing about anything.
+        self.logs
+            .iter()
+            .any(|l| kinds.contains(&l.log.kind) && l.log.records > 0)
     }
 
     /// The names of the files of these kinds whose span meets the window, in load order.

@@ -456,8 +456,8 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Count,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(0.0),
-        needs: "policy results from two consecutive weeks",
-        kinds: &[SourceKind::ClusterPolicy, SourceKind::IacScan],
+        needs: "Gatekeeper or Kyverno policy results from two consecutive weeks",
+        kinds: &[SourceKind::ClusterPolicy],
         compute: |_| {
             Measure::none(
                 "policy failures in the latest week − the week before (Gatekeeper, Kyverno, Checkov)",
@@ -581,7 +581,7 @@ pub fn overall(results: &[KpiResult], settings: &Settings) -> Overall {
 }
 
 /// The mean; of nothing, NaN — callers check for emptiness first and say why there is no value.
-pub(super) fn mean(values: &[f64]) -> f64 {
+pub fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 

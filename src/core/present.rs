@@ -1,6 +1,8 @@
 //! Turns analysis into the plain, ready-to-show view types of `protocol`: words, rounded
 //! numbers, chart SVG. The page renders these as they are.
 
+mod activity;
+
 use super::charts::{self, Bar};
 use super::engine::{Analysis, Outcome, Source};
 use super::evidence::{Period, PeriodChoice};
@@ -46,7 +48,10 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
             .map_or("—".into(), |v| format!("{v:.0}")),
         overall_formula: analysis.overall.formula.clone(),
         tiles: analysis.kpis.iter().map(tile).collect(),
-        metrics: metrics_view(&analysis.metrics),
+        metrics: MetricsView {
+            sections: activity::sections(&analysis.activity, analysis.role_threshold),
+            ..metrics_view(&analysis.metrics)
+        },
         compute_ms: None,
         formats: formats::FORMATS
             .iter()
@@ -210,6 +215,7 @@ fn metrics_view(m: &Metrics) -> MetricsView {
         top_vulnerabilities,
         top_rules: rule_rows(&m.failing_rules),
         assets,
+        sections: Vec::new(),
     }
 }
 

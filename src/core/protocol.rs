@@ -143,6 +143,33 @@ pub struct MetricsView {
     pub top_vulnerabilities: Vec<RuleRow>,
     pub top_rules: Vec<RuleRow>,
     pub assets: Vec<AssetRow>,
+    /// Detection and response, by domain: what the logs and incident records say happened.
+    /// Only domains with a loaded source appear.
+    pub sections: Vec<Section>,
+}
+
+/// One domain of the metrics view: identity and access, admission, runtime, incidents.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub figures: Vec<Count>,
+    pub charts: Vec<Chart>,
+    pub tables: Vec<Table>,
+}
+
+/// A table of text, ready to show: the first column names the row, the others are numbers or
+/// short words.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Shown instead of an empty table.
+    pub empty_text: String,
+    /// A sentence under the table ("12 more not shown").
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,9 @@
 //! The built-in sample set behind "Try with sample data": Posture's own demo files, made up but
 //! shaped exactly like the tools' output. Two scans of one image (Trivy) and of its code
 //! (Semgrep) a month apart show history at work; a Grype scan of the same image shows
-//! cross-tool identity; Trivy and Checkov IaC scans feed the IaC pass rate.
+//! cross-tool identity; Trivy and Checkov IaC scans feed the IaC pass rate. A cluster's audit
+//! log, its Falco alerts, the AWS account's CloudTrail and a Jira export of security incidents
+//! (made by `sample/generate_logs.py`) feed the detection and response KPIs.
 
 /// A sample file: its name, when it was last modified (what a dropped file's `lastModified`
 /// says, the snapshot time of a format with none of its own), and its bytes.
@@ -46,5 +48,15 @@ pub static FILES: &[SampleFile] = &[
     sample!(
         "payments-api-semgrep-2026-11-18.json",
         "2026-11-18T08:09:37Z"
+    ),
+    sample!(
+        "payments-cluster-audit-2026-11-18.jsonl",
+        "2026-11-18T23:59:00Z"
+    ),
+    sample!("payments-falco-2026-11-18.jsonl", "2026-11-18T23:59:00Z"),
+    sample!("aws-cloudtrail-2026-11-18.json", "2026-11-18T23:59:00Z"),
+    sample!(
+        "security-incidents-jira-2026-11-18.csv",
+        "2026-11-18T23:59:00Z"
     ),
 ];

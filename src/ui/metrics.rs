@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::chart::ChartFigure;
 use super::client::use_client;
+use super::section::SectionView;
 use crate::core::protocol::{Count, MetricsView as Metrics, RuleRow};
 
 #[component]
@@ -28,8 +29,10 @@ fn MetricsPanel(metrics: Metrics) -> impl IntoView {
             100.0 * metrics.fixable as f64 / metrics.vulnerabilities as f64
         )
     };
+    let sections = metrics.sections.clone();
     view! {
         <section class="metrics">
+            <h2>"Findings"</h2>
             <p class="metrics-note">
                 "Open findings in the latest snapshot of each asset, as of the end of the selected period. "
                 "The same problem reported by two files counts once."
@@ -80,6 +83,7 @@ fn MetricsPanel(metrics: Metrics) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            {sections.into_iter().map(|s| view! { <SectionView section=s /> }).collect_view()}
         </section>
     }
 }

@@ -11,6 +11,7 @@ mod kpi_tile;
 mod metrics;
 mod progress;
 mod scorecard;
+mod section;
 mod sources;
 
 pub use app::App;

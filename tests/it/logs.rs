@@ -469,3 +469,45 @@ fn the_last_seven_days_compare_with_the_seven_before() {
             .any(|n| n.contains("do not reach back"))
     );
 }
+
+#[test]
+fn the_sample_gives_every_detection_and_response_tile_a_value() {
+    let mut engine = Engine::default();
+    let responses = engine.handle(
+        posture::core::protocol::Request::LoadSample,
+        at("2026-12-01T00:00:00Z"),
+    );
+    let view = responses
+        .iter()
+        .find_map(|r| match r {
+            posture::core::protocol::Response::View(v) => Some(v.clone()),
+            _ => None,
+        })
+        .unwrap();
+    // Every tile of detection and response has a value from the sample's logs and incidents.
+    for id in [
+        "mttd",
+        "mttr",
+        "false_positive_rate",
+        "incident_rate_change",
+        "deployment_block_rate",
+        "unauthorized_api_attempts",
+        "runtime_threats",
+    ] {
+        let t = tile(&view.tiles, id);
+        assert!(
+            t.value.is_some() && t.status != "no_data",
+            "{id}: {:?} {} {:?}",
+            t.value,
+            t.status,
+            t.missing
+        );
+    }
+    let sections: Vec<&str> = view
+        .metrics
+        .sections
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(sections, ["identity", "admission", "runtime", "incidents"]);
+}

@@ -77,10 +77,16 @@ pub(super) fn vuln_mttr(cx: &Context) -> Measure {
             })
         })
         .collect();
+    let total: f64 = days.iter().sum();
     Measure {
         value: Some(mean(&days)),
-        numerator: Some(days.iter().sum()),
+        numerator: Some(total),
         denominator: Some(days.len() as f64),
+        ratio_text: Some(format!(
+            "{} over {} vulnerabilities",
+            Unit::Days.format(total),
+            days.len()
+        )),
         formula,
         inputs: history_inputs(cx),
         notes: median(&days)

@@ -97,7 +97,7 @@ pub(super) fn mttd(cx: &Context) -> Measure {
         "mean(alert_time − event_time) in hours over incidents raised in the period (false \
          positives and duplicates excluded); median and 90th percentile beside it",
         Incident::detect_hours,
-        "both an event time and an alert time",
+        "an event time",
     )
 }
 
@@ -107,7 +107,7 @@ pub(super) fn mttr(cx: &Context) -> Measure {
         "mean(contained_time − alert_time) in hours over incidents raised in the period (false \
          positives and duplicates excluded); median and 90th percentile beside it",
         Incident::respond_hours,
-        "both an alert time and a contained time",
+        "a contained time",
     );
     // What PagerDuty, Sentinel and GitHub call MTTR, beside ours.
     let resolve: Vec<f64> = cx
