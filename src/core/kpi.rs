@@ -178,7 +178,8 @@ pub struct Measure {
     pub inputs: Vec<String>,
     /// Exclusions and side figures, one sentence each.
     pub notes: Vec<String>,
-    /// Why there is no value, when the inputs are there but say nothing (e.g. nothing fixed yet).
+    /// Why there is no value, when the inputs are there but say nothing (e.g. nothing fixed
+    /// yet); or, beside a value, why there is no target to judge it by.
     pub reason: Option<String>,
     /// The same KPI in the previous period, when it is compared with it.
     pub previous: Option<f64>,
@@ -528,6 +529,7 @@ impl KpiDef {
             _ => KpiStatus::NoData,
         };
         let missing = match (&measure.value, &measure.reason) {
+            (Some(_), Some(reason)) if target.is_none() => Some(format!("no status — {reason}")),
             (Some(_), _) => None,
             (None, Some(reason)) => Some(format!("no data — {reason}")),
             (None, None) => Some(self.hint()),

@@ -7,7 +7,7 @@ use super::charts::{self, Bar};
 use super::engine::{Analysis, Outcome, Source};
 use super::evidence::{Period, PeriodChoice};
 use super::formats;
-use super::kpi::KpiResult;
+use super::kpi::{KpiResult, KpiStatus};
 use super::metrics::{Metrics, RuleCount};
 use super::model::{
     Category, EventKind, EventLog, Evidence, IncidentLog, Severity, Snapshot, Text,
@@ -77,7 +77,11 @@ pub fn tile(k: &KpiResult) -> Tile {
         value_text: k.measure.value.map_or("—".into(), |v| k.unit.format(v)),
         target_text: k.target_text.clone(),
         status: k.status.as_str().into(),
-        status_label: k.status.label().into(),
+        // A value with nothing to judge it by is not "no data".
+        status_label: match (k.status, k.measure.value) {
+            (KpiStatus::NoData, Some(_)) => "Not judged".into(),
+            (status, _) => status.label().into(),
+        },
         formula: k.measure.formula.clone(),
         numerator: k.measure.numerator,
         denominator: k.measure.denominator,

@@ -77,12 +77,19 @@ after(async () => {
 });
 
 describe("Posture in Chromium", () => {
-  test("the app loads within its budget: Wasm + JS at most 500 KB gzipped (SPEC §10)", async () => {
+  test("the app loads within its budget: first render ≤ 250 KB, everything ≤ 1 MB gzipped (SPEC §10)", async () => {
     const files = (await readdir(dist)).filter((n) => n.endsWith(".wasm") || n.endsWith(".js"));
     assert.ok(files.some((n) => n.endsWith(".wasm")), `no Wasm in ${dist}`);
     let total = 0;
-    for (const name of files) total += gzipSync(await readFile(join(dist, name)), { level: 9 }).length;
-    assert.ok(total <= 500 * 1024, `Wasm + JS is ${(total / 1024).toFixed(0)} KB gzipped`);
+    let page = 0;
+    for (const name of files) {
+      const size = gzipSync(await readFile(join(dist, name)), { level: 9 }).length;
+      total += size;
+      // The worker (and every parser in it) starts after the first render.
+      if (!name.startsWith("worker")) page += size;
+    }
+    assert.ok(page <= 250 * 1024, `the page's Wasm + JS is ${(page / 1024).toFixed(0)} KB gzipped`);
+    assert.ok(total <= 1024 * 1024, `Wasm + JS is ${(total / 1024).toFixed(0)} KB gzipped`);
   });
 
   test("the start page offers a drop zone, pickers, the sample and the privacy line", async () => {
@@ -183,6 +190,8 @@ describe("Posture in Chromium", () => {
       gitleaks: "gitleaks-v8-json-simple.json",
       trufflehog: "trufflehog-v3-git.jsonl",
       "detect-secrets": "detect-secrets-many-findings.json",
+      "k8s-audit": "audit2rbac-demo-v1.jsonl",
+      falco: "falco-syscall-terminal-shell-docs.jsonl",
     };
     const paths = Object.entries(picks).map(([format, file]) => join(real, format, file));
     const load = async (format) => {
@@ -235,8 +244,10 @@ describe("Posture in Chromium", () => {
     const { json } = await p.exportScorecard();
     const gate = json.kpis.find((k) => k.id === "sast_sca_pass_rate");
     assert.equal(gate.denominator, 7);
+    // Vulnerability, code, secret and IaC scans, an audit log and runtime alerts are present;
+    // container events, CloudTrail and incident records (no real file of theirs here) are not.
     const coverage = json.kpis.find((k) => k.id === "log_coverage");
-    assert.equal(coverage.value, 100, "vulnerability, code, secret and IaC scans are all present");
+    assert.deepEqual([coverage.numerator, coverage.denominator], [6, 9]);
     await p.page.screenshot({ path: join(artifacts, "all-formats-scorecard.png"), fullPage: true });
 
     await p.goto("sources");
@@ -254,6 +265,171 @@ describe("Posture in Chromium", () => {
       assert.ok(tools.includes(tool), `metrics name ${tool}`);
     }
     await p.page.screenshot({ path: join(artifacts, "all-formats-metrics.png"), fullPage: true });
+    assert.deepEqual(p.outbound, []);
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("one file of each detection and response source, dropped at once, gives the right tiles", async () => {
+    const fixtures = join(repo, "tests/fixtures");
+    const files = {
+      audit: join(fixtures, "k8s-audit/admission-and-access.jsonl"),
+      falco: join(fixtures, "falco/alerts-with-startup-lines.jsonl"),
+      cloudtrail: join(fixtures, "cloudtrail/records.json"),
+      containerd: join(fixtures, "containerd/ctr-events.log"),
+      incidents: join(fixtures, "incidents/template.csv"),
+    };
+    const text = async (k) => readFile(files[k], "utf8");
+    // JSON lines that parse; a broken or cut line is skipped (and a warning in Sources).
+    const lines = (t) =>
+      t.split("\n").flatMap((l) => {
+        try {
+          return l.trim().startsWith("{") ? [JSON.parse(l)] : [];
+        } catch {
+          return [];
+        }
+      });
+    const times = [];
+
+    // Kubernetes audit: one request per auditID, at its first stage with a response.
+    const WORKLOADS = ["pods", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs"];
+    const seen = new Set();
+    let denied = 0;
+    let admitted = 0;
+    const unauthorized = [];
+    const accessTimes = [];
+    for (const e of lines(await text("audit"))) {
+      const at = Date.parse(e.requestReceivedTimestamp ?? e.timestamp);
+      times.push(at);
+      accessTimes.push(at);
+      if (!e.responseStatus?.code || seen.has(e.auditID)) continue;
+      seen.add(e.auditID);
+      const code = e.responseStatus.code;
+      const message = e.responseStatus.message ?? "";
+      const o = e.objectRef ?? {};
+      if (code === 401 || e.annotations?.["authorization.k8s.io/decision"] === "forbid") {
+        unauthorized.push(at);
+        continue;
+      }
+      const write = ["create", "update", "patch"].includes(e.verb) && WORKLOADS.includes(o.resource) && !o.subresource;
+      if (!write || e.requestURI.includes("dryRun=")) continue;
+      if (/denied the request|violates PodSecurity/.test(message)) denied += 1;
+      else admitted += 1;
+    }
+    assert.deepEqual([denied, admitted], [3, 3]);
+
+    // Falco: alerts after Falco's own log lines; the same alert twice (by uuid, or by time,
+    // rule and output) once; Critical, Alert, Emergency and Error are threats.
+    const alerts = new Map();
+    for (const a of lines(await text("falco"))) {
+      times.push(a.time ? Date.parse(a.time) : Math.floor(a.output_fields["evt.time"] / 1e6));
+      alerts.set(a.uuid ?? `${a.time} ${a.rule} ${a.output}`, a);
+    }
+    const threats = [...alerts.values()].filter((a) => ["Emergency", "Alert", "Critical", "Error"].includes(a.priority));
+
+    // CloudTrail: refused calls by error code.
+    for (const r of JSON.parse(await text("cloudtrail")).Records) {
+      times.push(Date.parse(r.eventTime));
+      accessTimes.push(Date.parse(r.eventTime));
+      if (/AccessDenied|UnauthorizedOperation/.test(r.errorCode ?? "")) unauthorized.push(Date.parse(r.eventTime));
+    }
+
+    // containerd: Go's `2026-11-18 08:00:00.5 +0000 UTC` before the namespace and topic.
+    for (const l of (await text("containerd")).split("\n")) {
+      const m = l.match(/^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d) /);
+      if (m) times.push(Date.parse(`${m[1]}T${m[2]}${(m[3] ?? "").slice(0, 4)}${m[4]}:${m[5]}`));
+    }
+
+    // Incidents (Posture's template): times without a zone are UTC.
+    const [header, ...rows] = (await text("incidents")).trim().split("\n").map((r) => r.split(","));
+    const col = (row, name) => row[header.indexOf(name)];
+    const time = (v) => (v && /^\d{4}-/.test(v) ? Date.parse(/Z|[+-]\d\d:\d\d$/.test(v) ? v : `${v.replace(" ", "T")}Z`) : null);
+    const incidents = rows
+      .filter((r) => col(r, "id"))
+      .map((r) => ({
+        event: time(col(r, "event_time")),
+        alert: time(col(r, "alert_time")),
+        contained: time(col(r, "contained_time")),
+        fp: { true: true, yes: true, false: false, no: false }[col(r, "false_positive")] ?? null,
+      }));
+    for (const r of rows) for (const c of ["event_time", "alert_time", "contained_time", "resolved_time"]) {
+      const t = time(col(r, c));
+      if (t !== null && !Number.isNaN(t)) times.push(t);
+    }
+    const real = incidents.filter((i) => i.fp !== true);
+    const hours = (pairs) => pairs.filter(([a, b]) => a !== null && b !== null && !Number.isNaN(a)).map(([a, b]) => (b - a) / 3.6e6);
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const detect = hours(real.map((i) => [i.event, i.alert]));
+    const respond = hours(real.map((i) => [i.alert, i.contained]));
+    const reviewed = incidents.filter((i) => i.fp !== null);
+
+    // All data spans the earliest to the latest time in every file; comparisons take its
+    // later half against its earlier half.
+    const from = Math.min(...times);
+    const to = Math.max(...times);
+    const middle = from + (to - from) / 2;
+    const weeks = (ms) => Math.max(ms / (7 * 864e5), 1);
+
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(Object.values(files));
+    const { json } = await p.exportScorecard();
+    const kpi = (id) => json.kpis.find((k) => k.id === id);
+    const close = (a, b, what) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
+
+    assert.equal(json.period.from, new Date(from).toISOString().replace(".000Z", "Z"));
+    assert.equal(json.period.to, new Date(to).toISOString().replace(".000Z", "Z"));
+    const block = kpi("deployment_block_rate");
+    assert.deepEqual([block.value, block.numerator, block.denominator, block.status], [50, 3, 6, "off_track"]);
+    const later = unauthorized.filter((t) => t >= middle).length;
+    const u = kpi("unauthorized_api_attempts");
+    assert.equal(u.numerator, later);
+    close(u.denominator, weeks(to - middle), "weeks in the later half");
+    close(u.value, later / weeks(to - middle), "unauthorized per week");
+    // The audit log and CloudTrail begin after the middle: there is no previous rate to
+    // compare with, so the tile has a value but no status, and says why.
+    assert.ok(Math.min(...accessTimes) > middle);
+    assert.deepEqual([u.target, u.status], [null, "no_data"]);
+    assert.match((await p.kpi("unauthorized_api_attempts")).text, /do not reach back/);
+    const r = kpi("runtime_threats");
+    assert.equal(r.numerator, threats.length);
+    close(r.denominator, weeks(to - from), "weeks of data");
+    close(r.value, threats.length / weeks(to - from), "threats per week");
+    const mttd = kpi("mttd");
+    close(mttd.value, mean(detect), "MTTD");
+    assert.equal(mttd.denominator, detect.length);
+    close(kpi("mttr").value, mean(respond), "MTTR");
+    const fp = kpi("false_positive_rate");
+    assert.deepEqual([fp.numerator, fp.denominator], [reviewed.filter((i) => i.fp).length, reviewed.length]);
+    for (const id of ["mttd", "mttr", "false_positive_rate", "deployment_block_rate", "unauthorized_api_attempts", "runtime_threats"]) {
+      const tile = await p.kpi(id);
+      close(Number(tile.value), kpi(id).value, `${id} tile`);
+      assert.equal(tile.status, kpi(id).status, id);
+    }
+    // A formula, numerator and denominator a reader can check, on the tile.
+    await p.page.locator('[data-kpi="deployment_block_rate"] summary').click();
+    const blockTile = await p.page.locator('[data-kpi="deployment_block_rate"]').innerText();
+    assert.match(blockTile, /3 of 6/);
+    assert.match(blockTile, /denied by admission policy/);
+    await p.page.screenshot({ path: join(artifacts, "detection-scorecard.png"), fullPage: true });
+
+    await p.goto("sources");
+    const sources = await p.sources();
+    const formats = Object.fromEntries(sources.map((s) => [s.name, s.format]));
+    assert.deepEqual(Object.values(formats).sort(), ["cloudtrail", "containerd-events", "falco", "incidents", "k8s-audit"]);
+    assert.ok(sources.every((s) => s.error === null));
+    // The broken line and the cut last line of the audit log are warnings; the rest counted.
+    const audit = sources.find((s) => s.format === "k8s-audit").text;
+    assert.match(audit, /line skipped: invalid JSON.*line 13/);
+    assert.match(audit, /line skipped: it is cut off.*line 15/);
+    await p.page.screenshot({ path: join(artifacts, "detection-sources.png"), fullPage: true });
+
+    await p.goto("metrics");
+    for (const section of ["identity", "admission", "runtime", "incidents"]) {
+      assert.ok(await p.page.locator(`[data-section="${section}"]`).isVisible(), section);
+    }
+    assert.equal(await p.page.locator('[data-section="admission"] [data-figure="admission-denials"] .figure-value').innerText(), "3");
+    assert.equal(await p.page.locator('[data-section="runtime"] [data-figure="runtime-alerts"] .figure-value').innerText(), String(alerts.size));
+    await p.page.screenshot({ path: join(artifacts, "detection-metrics.png"), fullPage: true });
     assert.deepEqual(p.outbound, []);
     assert.deepEqual(await p.cspViolations(), []);
     assert.deepEqual(p.errors, []);
@@ -379,13 +555,12 @@ describe("Posture in Chromium", () => {
   test("the sample set lights up history, metrics and charts", async () => {
     const p = await PosturePage.open(browser, server.url);
     await p.page.getByRole("button", { name: "Try with sample data" }).click();
-    await p.settled(10);
+    await p.settled(14);
     // Counted here from the sample files: the latest Trivy scan of each image (repository without
     // tag) and of each repository speaks; Grype's scan of the same image adds what Trivy did not
     // list, a GHSA counting as its CVE.
-    const docs = await Promise.all(
-      (await readdir(sampleDir)).map(async (n) => JSON.parse(await readFile(join(sampleDir, n), "utf8"))),
-    );
+    const scans = (await readdir(sampleDir)).filter((n) => n.endsWith(".json") && !n.includes("cloudtrail"));
+    const docs = await Promise.all(scans.map(async (n) => JSON.parse(await readFile(join(sampleDir, n), "utf8"))));
     const latest = new Map();
     for (const doc of docs.filter((d) => d.SchemaVersion)) {
       const asset = doc.ArtifactType === "container_image" ? doc.ArtifactName.replace(/:[^/:]*$/, "") : doc.ArtifactName;
@@ -420,7 +595,7 @@ describe("Posture in Chromium", () => {
     assert.equal(pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g)?.length, 1, "pages in the printed scorecard");
     await p.page.emulateMedia({ media: "screen" });
     await p.goto("metrics");
-    assert.equal(await p.page.locator("figure.chart .svg svg").count(), 3);
+    assert.equal(await p.page.locator(".metrics > .charts figure.chart .svg svg").count(), 3);
     // The CVE that Trivy and Grype both list on payments-api is one finding, reported by both.
     const zlib = p.page.locator("tr", { has: p.page.locator("td.rule-id", { hasText: /^CVE-2023-45853$/ }) });
     assert.deepEqual((await zlib.locator("td.tools").innerText()).split(", ").sort(), ["Grype", "Trivy"]);
@@ -428,9 +603,12 @@ describe("Posture in Chromium", () => {
     await p.page.screenshot({ path: join(artifacts, "metrics.png"), fullPage: true });
     await p.goto("sources");
     const rows = await p.sources();
-    assert.equal(rows.length, 10);
+    assert.equal(rows.length, 14);
     assert.ok(rows.every((r) => r.error === null));
-    assert.deepEqual([...new Set(rows.map((r) => r.format))].sort(), ["checkov", "grype", "semgrep", "trivy"]);
+    assert.deepEqual(
+      [...new Set(rows.map((r) => r.format))].sort(),
+      ["checkov", "cloudtrail", "falco", "grype", "incidents", "k8s-audit", "semgrep", "trivy"],
+    );
     // Removing the newer secret scan lets the older one speak again: its 3 secrets (aws-access-key-id
     // and slack-web-hook in deploy/ci.env, github-pat in release.yml) instead of 1.
     await p.goto("scorecard");

@@ -462,11 +462,13 @@ fn the_last_seven_days_compare_with_the_seven_before() {
         (unauthorized.value, unauthorized.status.as_str()),
         (Some(2.0), "no_data")
     );
-    assert!(
-        unauthorized
-            .notes
-            .iter()
-            .any(|n| n.contains("do not reach back"))
+    assert_eq!(unauthorized.status_label, "Not judged");
+    assert_eq!(
+        unauthorized.missing.as_deref(),
+        Some(
+            "no status — the logs do not reach back into the previous period (2026-11-06 to \
+             2026-11-12): no rate to compare with"
+        )
     );
 }
 

@@ -222,7 +222,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             target: strings.text(&short),
             scope: strings.text(h.namespace),
             rule: strings.text(&rule),
-            detail: strings.text(container),
+            detail: strings.text(&short),
             priority: Severity::Info,
             category: None,
             tags: Vec::new(),

@@ -83,16 +83,20 @@ pub(super) fn unauthorized_api_attempts(cx: &Context) -> Measure {
         previous,
         formula,
         inputs,
+        reason: previous.is_none().then(|| {
+            format!(
+                "the logs do not reach back into the previous period ({}): no rate to compare with",
+                comparison.previous.text()
+            )
+        }),
         ..Measure::default()
     }
-    .note(Some(match previous {
-        Some(p) => format!(
+    .note(previous.map(|p| {
+        format!(
             "previous period: {} ({})",
             Unit::PerWeek.format(p),
             over(before, weeks_before)
-        ),
-        None => "the logs do not reach back into the previous period: no rate to compare with"
-            .to_string(),
+        )
     }))
     .note(coverage_note(cx, ACCESS))
 }
