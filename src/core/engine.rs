@@ -121,6 +121,14 @@ impl Engine {
                 self.set_period(period);
                 vec![Response::View(Box::new(self.view(now))), Response::Idle]
             }
+            Request::IncidentTemplate => vec![
+                Response::Export {
+                    file_name: "posture-incidents.csv".into(),
+                    mime: "text/csv".into(),
+                    content: formats::INCIDENT_TEMPLATE_CSV.into(),
+                },
+                Response::Idle,
+            ],
             Request::ExportScorecard => {
                 let json = serde_json::to_string_pretty(&self.scorecard(now)).unwrap_or_default();
                 let day = now.to_string();

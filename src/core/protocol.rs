@@ -18,6 +18,9 @@ pub enum Request {
     SetPeriod(PeriodChoice),
     /// Answered with `Response::Export` holding the scorecard JSON.
     ExportScorecard,
+    /// Answered with `Response::Export` holding Posture's incident template (CSV), for teams
+    /// whose tracker has no export Posture reads.
+    IncidentTemplate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

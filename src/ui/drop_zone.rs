@@ -50,6 +50,18 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     </button>
                 </p>
                 <p class="drop-formats">"Recognised by content: " {formats} "."</p>
+                <p class="drop-formats">
+                    "Incidents in a tracker Posture does not read? Fill in "
+                    <button
+                        type="button"
+                        class="link"
+                        data-action="download-incident-template"
+                        on:click=move |_| client.send(Request::IncidentTemplate)
+                    >
+                        "the incident template (CSV)"
+                    </button>
+                    " and drop it here."
+                </p>
             </div>
             <p class="privacy">
                 <svg class="lock" width="14" height="16" viewBox="0 0 14 16" aria-hidden="true">

@@ -482,3 +482,27 @@ fn cut_and_mutated_exports_never_panic() {
         let _ = engine.view(now());
     }
 }
+
+#[test]
+fn the_template_the_app_offers_loads_as_incidents() {
+    use posture::core::protocol::{Request, Response};
+    let mut engine = posture::core::engine::Engine::default();
+    let now = posture::core::time::Timestamp(0);
+    let responses = engine.handle(Request::IncidentTemplate, now);
+    let Some(Response::Export {
+        file_name, content, ..
+    }) = responses.first()
+    else {
+        panic!("{responses:?}");
+    };
+    assert_eq!(file_name, "posture-incidents.csv");
+    assert!(content.starts_with(
+        "id,title,severity,source,event_time,alert_time,contained_time,resolved_time,false_positive,status"
+    ));
+    let rows = engine.add(file_name, content.as_bytes(), None);
+    assert_eq!(rows[0].format.as_deref(), Some("incidents"));
+    assert!(
+        rows[0].error.is_none() && rows[0].warnings.is_empty(),
+        "{rows:?}"
+    );
+}

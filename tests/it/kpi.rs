@@ -489,3 +489,45 @@ fn the_sample_set_lights_up_history() {
         iac.inputs
     );
 }
+
+/// Each KPI reads only the kinds of source it declares: every real file, and every hand-written
+/// fixture, loaded alone, gives inputs only to KPIs that declare one of the file's kinds.
+#[test]
+fn kpis_read_only_the_kinds_they_declare() {
+    let mut paths: Vec<std::path::PathBuf> = Vec::new();
+    let mut walk = vec![real_dir(""), fixture("")];
+    while let Some(dir) = walk.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk.push(path);
+            } else if !path.extension().is_some_and(|e| e == "md") {
+                paths.push(path);
+            }
+        }
+    }
+    let mut checked = 0;
+    for path in paths {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Ok(parsed) = posture::core::formats::load(&name, &read(&path)) else {
+            continue;
+        };
+        let kinds = parsed.evidence.kinds();
+        let mut engine = Engine::default();
+        engine.add(&name, &read(&path), None);
+        for result in engine.analyse(at(NOW)).kpis {
+            let def = posture::core::kpi::by_id(result.id).unwrap();
+            if result.measure.inputs.is_empty() || def.kinds.is_empty() {
+                continue;
+            }
+            assert!(
+                def.kinds.iter().any(|k| kinds.contains(k)),
+                "{} read {} ({kinds:?}), which it does not declare",
+                result.id,
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 70, "{checked} files"); // 76 today
+}
