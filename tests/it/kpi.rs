@@ -501,7 +501,7 @@ fn kpis_read_only_the_kinds_they_declare() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 walk.push(path);
-            } else if !path.extension().is_some_and(|e| e == "md") {
+            } else if path.extension().is_none_or(|e| e != "md") {
                 paths.push(path);
             }
         }
