@@ -21,13 +21,12 @@
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 
+use super::collect::{EventCollector, NewEvent};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::diagnostics::{Location, Warning};
-use crate::core::hash::FxHashSet;
 use crate::core::json::{self, MaybeStr, Str, text};
 use crate::core::model::{
-    Asset, AssetKind, Event, EventKind, EventLog, Evidence, Fingerprint, Interner, Severity,
-    SourceKind, Tool,
+    Asset, AssetKind, EventKind, EventLog, Evidence, Fingerprint, Severity, SourceKind, Tool,
 };
 use crate::core::sniff::{self, Node, Shape, Sniff};
 use crate::core::time::Timestamp;
@@ -229,9 +228,7 @@ const KEPT_WARNINGS: usize = 20;
 
 /// What the parse of one file builds up.
 struct Reader {
-    log: EventLog,
-    strings: Interner,
-    seen: FxHashSet<u64>,
+    c: EventCollector,
     account: Option<String>,
     read_only: u64,
     warnings: Vec<Warning>,
@@ -249,7 +246,6 @@ impl Reader {
 
     /// Reads one record; `time` and `id` stand in when the record lacks them (lookup-events).
     fn record(&mut self, r: &Record, time: Option<Timestamp>, id: Option<&str>, at: Location) {
-        self.log.records += 1;
         self.read_only += u64::from(r.read_only.as_ref().is_some_and(|f| f.flag));
         let identity = r.user_identity.as_ref();
         if self.account.is_none() {
@@ -258,7 +254,9 @@ impl Reader {
             self.account = account.map(str::to_string);
         }
         let raw_time = text(&r.event_time);
-        let Some(at_time) = raw_time.and_then(Timestamp::parse_rfc3339).or(time) else {
+        let at_time = raw_time.and_then(Timestamp::parse_rfc3339).or(time);
+        self.c.record(at_time);
+        let Some(at_time) = at_time else {
             let why = match raw_time {
                 Some(raw) => format!("record skipped: eventTime {raw:?} is not an RFC 3339 time"),
                 None => "record skipped: it has no eventTime".to_string(),
@@ -266,7 +264,6 @@ impl Reader {
             self.warn(why, at);
             return;
         };
-        self.log.saw(at_time);
         let source = text(&r.event_source).unwrap_or("");
         let name = text(&r.event_name).unwrap_or("");
         let arn = identity.and_then(|i| text(&i.arn));
@@ -332,23 +329,18 @@ impl Reader {
                     principal.unwrap_or(""),
                     &tag,
                 ]),
-            }
-            .0;
-            if !self.seen.insert(key) {
-                continue;
-            }
-            let s = &mut self.strings;
-            self.log.events.push(Event {
+            };
+            self.c.add(NewEvent {
                 at: at_time,
                 kind,
-                actor: s.text(actor),
-                target: s.text(&target),
-                scope: s.text(scope),
-                rule: s.text(rule),
-                detail: s.text(detail),
+                actor,
+                target: &target,
+                scope,
+                rule,
+                detail,
                 priority: Severity::Info,
                 category: None,
-                tags: Vec::new(),
+                tags: &[],
                 key,
             });
         }
@@ -365,7 +357,7 @@ fn lookup_time(raw: &str) -> Option<Timestamp> {
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
     let mut reader = Reader {
-        log: EventLog::new(
+        c: EventCollector::new(EventLog::new(
             FORMAT.id,
             Tool {
                 name: "AWS CloudTrail".into(),
@@ -373,9 +365,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             },
             Asset::file(input.name),
             SourceKind::CloudAudit,
-        ),
-        strings: Interner::default(),
-        seen: FxHashSet::default(),
+        )),
         account: None,
         read_only: 0,
         warnings: Vec::new(),
@@ -415,8 +405,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                     Ok(r) => reader.record(&r, time, text(&e.id), at),
                     Err(why) => {
                         // Read but unusable: it still counts, and its time still spans.
-                        reader.log.records += 1;
-                        time.into_iter().for_each(|t| reader.log.saw(t));
+                        reader.c.record(time);
                         reader.warn(format!("record skipped: {why}"), at);
                     }
                 }
@@ -448,7 +437,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             Location::default(),
         ));
     }
-    let mut log = reader.log;
+    let mut log = reader.c.log;
     if let Some(account) = reader.account {
         log.source = Asset {
             kind: AssetKind::Other,

@@ -13,12 +13,12 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+use super::collect::{EventCollector, NewEvent};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::diagnostics::{ErrorKind, Location};
-use crate::core::hash::FxHashSet;
 use crate::core::json::{self, BadRecords, JsonError, Str, text};
 use crate::core::model::{
-    Asset, Event, EventKind, EventLog, Evidence, Fingerprint, Interner, Severity, SourceKind, Tool,
+    Asset, EventKind, EventLog, Evidence, Fingerprint, Severity, SourceKind, Tool,
 };
 use crate::core::sniff::{Shape, Sniff};
 use crate::core::time::Timestamp;
@@ -119,7 +119,7 @@ fn unreadable(kind: ErrorKind, line: usize, column: usize) -> JsonError {
 }
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
-    let mut log = EventLog::new(
+    let log = EventLog::new(
         FORMAT.id,
         Tool {
             name: "containerd (ctr events)".into(),
@@ -129,8 +129,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         Asset::file(input.name),
         SourceKind::ContainerEvents,
     );
-    let mut strings = Interner::default();
-    let mut seen: FxHashSet<u64> = FxHashSet::default();
+    let mut c = EventCollector::new(log);
     let mut bad = BadRecords::default();
     let mut read = 0;
     let lines: Vec<&str> = input.text.split('\n').collect();
@@ -178,8 +177,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             None
         };
         read += 1;
-        log.records += 1;
-        log.saw(h.at);
+        c.record(Some(h.at));
         let Some(p) = payload else { continue };
         let Some(container) = text(&p.container_id) else {
             continue;
@@ -211,22 +209,20 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             ]);
             (EventKind::ContainerTask, rule, key)
         };
-        if !seen.insert(key.0) {
-            continue;
-        }
+        // The container as `crictl ps` shows it.
         let short: String = container.chars().take(12).collect();
-        log.events.push(Event {
+        c.add(NewEvent {
             at: h.at,
             kind,
-            actor: strings.text(""),
-            target: strings.text(&short),
-            scope: strings.text(h.namespace),
-            rule: strings.text(&rule),
-            detail: strings.text(&short),
+            actor: "",
+            target: &short,
+            scope: h.namespace,
+            rule: &rule,
+            detail: &short,
             priority: Severity::Info,
             category: None,
-            tags: Vec::new(),
-            key: key.0,
+            tags: &[],
+            key,
         });
     }
     // Nothing readable at all: the file is not what it seemed, and says why.
@@ -236,7 +232,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         return Err(error.clone());
     }
     Ok(Parsed {
-        evidence: Evidence::Events(log),
+        evidence: Evidence::Events(c.log),
         warnings: bad.warnings("line"),
     })
 }
