@@ -1,6 +1,7 @@
 //! KPIs on incident records: time to detect and to respond, false alarms, the incident rate.
 
 use super::{Context, Measure, Unit, mean, median, percentile};
+use crate::core::evidence::Window;
 use crate::core::incidents::Incidents;
 use crate::core::model::{Incident, Verdict};
 
@@ -14,6 +15,22 @@ fn spread(hours: &[f64]) -> Vec<String> {
     )]
 }
 
+/// The incident files and the period's window, or the measure that says why there is neither.
+fn loaded(cx: &Context, formula: &str) -> Result<(Vec<String>, Window), Measure> {
+    if cx.incidents.is_empty() {
+        return Err(Measure::none(formula));
+    }
+    let inputs = cx.incidents.inputs();
+    match cx.window {
+        Some(window) => Ok((inputs, window)),
+        None => Err(Measure::empty(
+            formula.to_string(),
+            inputs,
+            "no incident has an alert time",
+        )),
+    }
+}
+
 /// A mean time in hours over the real incidents raised in the period.
 fn mean_time(
     cx: &Context,
@@ -23,12 +40,9 @@ fn mean_time(
 ) -> Measure {
     let formula = formula.to_string();
     let incidents = cx.incidents;
-    if incidents.is_empty() {
-        return Measure::none(formula);
-    }
-    let inputs = incidents.inputs();
-    let Some(window) = cx.window else {
-        return Measure::empty(formula, inputs, "no incident has an alert time");
+    let (inputs, window) = match loaded(cx, &formula) {
+        Ok(found) => found,
+        Err(no_value) => return no_value,
     };
     let real: Vec<&Incident> = incidents.real_in(window).collect();
     let hours: Vec<f64> = real.iter().filter_map(|i| hours_of(i)).collect();
@@ -134,12 +148,9 @@ pub(super) fn false_positive_rate(cx: &Context) -> Measure {
                    the period; untriaged ones are not in the denominator"
         .to_string();
     let incidents = cx.incidents;
-    if incidents.is_empty() {
-        return Measure::none(formula);
-    }
-    let inputs = incidents.inputs();
-    let Some(window) = cx.window else {
-        return Measure::empty(formula, inputs, "no incident has an alert time");
+    let (inputs, window) = match loaded(cx, &formula) {
+        Ok(found) => found,
+        Err(no_value) => return no_value,
     };
     let raised: Vec<&Incident> = incidents.alerted_in(window).collect();
     let reviewed = raised.iter().filter(|i| i.verdict.reviewed()).count();
