@@ -16,18 +16,18 @@ fn spread(hours: &[f64]) -> Vec<String> {
 }
 
 /// The incident files and the period's window, or the measure that says why there is neither.
-fn loaded(cx: &Context, formula: &str) -> Result<(Vec<String>, Window), Measure> {
+fn loaded(cx: &Context, formula: &str) -> Result<(Vec<String>, Window), Box<Measure>> {
     if cx.incidents.is_empty() {
-        return Err(Measure::none(formula));
+        return Err(Box::new(Measure::none(formula)));
     }
     let inputs = cx.incidents.inputs();
     match cx.window {
         Some(window) => Ok((inputs, window)),
-        None => Err(Measure::empty(
+        None => Err(Box::new(Measure::empty(
             formula.to_string(),
             inputs,
             "no incident has an alert time",
-        )),
+        ))),
     }
 }
 
@@ -42,7 +42,7 @@ fn mean_time(
     let incidents = cx.incidents;
     let (inputs, window) = match loaded(cx, &formula) {
         Ok(found) => found,
-        Err(no_value) => return no_value,
+        Err(no_value) => return *no_value,
     };
     let real: Vec<&Incident> = incidents.real_in(window).collect();
     let hours: Vec<f64> = real.iter().filter_map(|i| hours_of(i)).collect();
@@ -150,7 +150,7 @@ pub(super) fn false_positive_rate(cx: &Context) -> Measure {
     let incidents = cx.incidents;
     let (inputs, window) = match loaded(cx, &formula) {
         Ok(found) => found,
-        Err(no_value) => return no_value,
+        Err(no_value) => return *no_value,
     };
     let raised: Vec<&Incident> = incidents.alerted_in(window).collect();
     let reviewed = raised.iter().filter(|i| i.verdict.reviewed()).count();
