@@ -219,3 +219,41 @@ impl AddAssign for Activity {
         *self = std::mem::take(self) + other;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn some(kind: EventKind, actor: &str, peak: u64, hours: f64) -> Activity {
+        let mut a = Activity::default();
+        a.by_kind.insert(kind, 2);
+        a.denied_actors.insert(actor.into(), 2);
+        a.role_assumptions_peak.insert(actor.into(), peak);
+        a.kinds.insert(SourceKind::KubernetesAudit);
+        a.incident_times.insert(
+            Severity::High,
+            IncidentTimes {
+                incidents: 1,
+                detect: vec![hours],
+                ..IncidentTimes::default()
+            },
+        );
+        a
+    }
+
+    #[test]
+    fn activities_merge_in_any_order() {
+        let a = some(EventKind::Unauthorized, "bob", 3, 1.0);
+        let b = some(EventKind::WorkloadDenied, "bob", 7, 2.0);
+        let ab = a.clone() + b.clone();
+        assert_eq!(ab.count(EventKind::Unauthorized), 2);
+        assert_eq!(ab.denied_actors["bob"], 4);
+        // The busiest day of either, not their sum.
+        assert_eq!(ab.role_assumptions_peak["bob"], 7);
+        assert_eq!(ab.incident_times[&Severity::High].incidents, 2);
+        let ba = b + a.clone();
+        assert_eq!(ab.by_kind, ba.by_kind);
+        assert_eq!(ab.denied_actors, ba.denied_actors);
+        assert_eq!(a.clone() + Activity::default(), a);
+    }
+}
