@@ -513,3 +513,33 @@ fn the_sample_gives_every_detection_and_response_tile_a_value() {
         .collect();
     assert_eq!(sections, ["identity", "admission", "runtime", "incidents"]);
 }
+
+#[test]
+fn the_analysis_is_computed_once_per_change_not_per_request() {
+    // The audit log's refusals happen on 11-17 and 11-18. Viewed on 11-20 over the last 7
+    // days, both count; a scorecard exported "later" (12-30) without any change reuses that
+    // analysis instead of recomputing it for a window that no longer holds them.
+    let mut engine = Engine::default();
+    let name = "k8s-audit/admission-and-access.jsonl";
+    engine.add(name, &read(&fixture(name)), None);
+    engine.set_period(PeriodChoice::LastDays(7));
+    let view = engine.view(at("2026-11-20T00:00:00Z"));
+    assert_eq!(
+        tile(&view.tiles, "unauthorized_api_attempts").numerator,
+        Some(2.0)
+    );
+    let later = engine.scorecard(at("2026-12-30T00:00:00Z"));
+    let kpi = later
+        .kpis
+        .iter()
+        .find(|k| k.id == "unauthorized_api_attempts")
+        .unwrap();
+    assert_eq!(kpi.numerator, Some(2.0));
+    // A change (the period chosen again) computes afresh, for the new now.
+    engine.set_period(PeriodChoice::LastDays(7));
+    let view = engine.view(at("2026-12-30T00:00:00Z"));
+    assert_eq!(
+        tile(&view.tiles, "unauthorized_api_attempts").numerator,
+        Some(0.0)
+    );
+}
