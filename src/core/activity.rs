@@ -42,7 +42,8 @@ pub struct Activity {
     pub kinds: BTreeSet<SourceKind>,
     /// Events in the period, by kind.
     pub by_kind: BTreeMap<EventKind, u64>,
-    /// Day (`2026-11-18`) → workload requests denied by admission policy.
+    /// Day (`2026-11-18`) → workload requests denied by admission policy (a controller's
+    /// refused pods once a day per workload).
     pub denials_per_day: BTreeMap<String, u64>,
     /// Monday of the week (`2026-11-16`) → unauthorized attempts.
     pub unauthorized_per_week: BTreeMap<String, u64>,
@@ -57,6 +58,8 @@ pub struct Activity {
     pub alerts_by_category: BTreeMap<ThreatCategory, u64>,
     /// (namespace, container) → exec sessions into it.
     pub exec_sessions: BTreeMap<(String, String), u64>,
+    /// (namespace, container) → processes exec'd in it (containerd: probes included).
+    pub process_execs: BTreeMap<(String, String), u64>,
     /// Who failed to sign in to the console.
     pub failed_logins: BTreeMap<String, u64>,
     /// Principal → role assumptions, and the most in one day.
@@ -103,12 +106,16 @@ impl Activity {
                     bump(&mut a.denied_actors, event.actor.to_string());
                     bump(&mut a.denied_targets, event.target.to_string());
                 }
-                EventKind::WorkloadDenied => {
+                EventKind::WorkloadDenied | EventKind::ControllerDenied => {
                     bump(&mut a.denials_per_day, event.at.day());
                     bump(&mut a.denied_actors, event.actor.to_string());
                     bump(&mut a.denied_targets, event.target.to_string());
                     bump(&mut a.denials_by_policy, event.rule.to_string());
                 }
+                EventKind::ProcessExec => bump(
+                    &mut a.process_execs,
+                    (event.scope.to_string(), event.detail.to_string()),
+                ),
                 EventKind::RuntimeAlert => {
                     bump(&mut a.alerts_by_rule, event.rule.to_string());
                     bump(&mut a.alerts_by_priority, event.priority);
@@ -201,6 +208,7 @@ impl Add for Activity {
             alerts_by_priority: merge(self.alerts_by_priority, o.alerts_by_priority),
             alerts_by_category: merge(self.alerts_by_category, o.alerts_by_category),
             exec_sessions: merge(self.exec_sessions, o.exec_sessions),
+            process_execs: merge(self.process_execs, o.process_execs),
             failed_logins: merge(self.failed_logins, o.failed_logins),
             role_assumptions: merge(self.role_assumptions, o.role_assumptions),
             role_assumptions_peak: merge_max(self.role_assumptions_peak, o.role_assumptions_peak),

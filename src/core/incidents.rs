@@ -35,8 +35,14 @@ impl<'a> Incidents<'a> {
                     }
                     Some(&at) => {
                         superseded += 1;
-                        // A later file wins a tie: it was exported later.
-                        if incident.updated >= all[at].updated {
+                        // The record written last wins; when either does not say when it was
+                        // written (or both say the same), the later file does: it was exported
+                        // later. So a reopened incident in this week's export is open.
+                        let older = match (incident.updated, all[at].updated) {
+                            (Some(new), Some(old)) => new < old,
+                            _ => false,
+                        };
+                        if !older {
                             all[at] = incident;
                         }
                     }

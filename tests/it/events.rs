@@ -19,7 +19,7 @@ fn log(path: &str) -> (EventLog, Vec<String>) {
 }
 
 /// Events of each kind, in `EventKind::ALL` order.
-fn counts(log: &EventLog) -> [usize; 9] {
+fn counts(log: &EventLog) -> [usize; 11] {
     EventKind::ALL.map(|k| log.count(k))
 }
 
@@ -37,8 +37,8 @@ fn find<'l>(log: &'l EventLog, kind: EventKind, rule: &str) -> Vec<&'l Event> {
         .collect()
 }
 
-// [Unauthorized, WorkloadDenied, WorkloadAdmitted, ExecSession, RuntimeAlert, FailedLogin,
-//  RoleAssumption, RootUse, ContainerTask]
+// [Unauthorized, WorkloadDenied, WorkloadAdmitted, ControllerDenied, ExecSession, RuntimeAlert,
+//  FailedLogin, RoleAssumption, RootUse, ContainerTask, ProcessExec]
 
 #[test]
 fn cloudtrail_log_file() {
@@ -53,7 +53,7 @@ fn cloudtrail_log_file() {
     // FailedLogin 1: ev-03 (ev-04 is a Success).
     // RoleAssumption 3: ev-05 AssumeRole, ev-06 …WithSAML, ev-07 …WithWebIdentity (ev-08 failed).
     // RootUse 2: ev-09, ev-11 (ev-10 is invokedBy support.amazonaws.com).
-    assert_eq!(counts(&log), [4, 0, 0, 0, 0, 1, 3, 2, 0]);
+    assert_eq!(counts(&log), [4, 0, 0, 0, 0, 0, 1, 3, 2, 0, 0]);
     assert_eq!(log.events.len(), 10);
     // ev-01 08:00 is the first record, ev-12 09:10 (kept or not) the last.
     assert_eq!(
@@ -120,7 +120,7 @@ fn cloudtrail_lookup_events() {
     assert_eq!(log.source.name, "AWS account 111122223333");
     // lk-01 failed ConsoleLogin, lk-02 AssumeRole, lk-03 GetCallerIdentity (not kept).
     assert_eq!(log.records, 3);
-    assert_eq!(counts(&log), [0, 0, 0, 0, 0, 1, 1, 0, 0]);
+    assert_eq!(counts(&log), [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0]);
     // lk-01 10:00 (EventTime 1794996000.0 as epoch seconds agrees); lk-03's record has no
     // eventTime, so its EventTime 10:10 stands in.
     assert_eq!(
@@ -143,7 +143,7 @@ fn cloudtrail_json_lines_export_loads_around_bad_lines() {
     assert_eq!(log.records, 4);
     // jl-01 AccessDenied, jl-02 failed ConsoleLogin, jl-04 root ListUsers; jl-05 has no usable
     // time and is skipped.
-    assert_eq!(counts(&log), [1, 0, 0, 0, 0, 1, 0, 1, 0]);
+    assert_eq!(counts(&log), [1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0]);
     assert_eq!(
         span(&log),
         ("2026-11-18T11:00:00Z".into(), "2026-11-18T11:03:00Z".into())
@@ -170,7 +170,7 @@ fn cloudtrail_array_export_and_digest() {
     let (array, _) = log("cloudtrail/export-array.json");
     // ev-01 (the same record as in records.json) and arr-02, an AssumeRole.
     assert_eq!(array.records, 2);
-    assert_eq!(counts(&array), [1, 0, 0, 0, 0, 0, 1, 0, 0]);
+    assert_eq!(counts(&array), [1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
 
     let (digest, warnings) = log("cloudtrail/digest.json");
     assert_eq!(digest.records, 0);
@@ -249,10 +249,10 @@ fn ctr_events() {
     assert_eq!(log.source.name, "containerd/ctr-events.log");
     // 14 lines: 11 (bad JSON payload) and 14 (cut) are skipped; 12 read.
     assert_eq!(log.records, 12);
-    // ExecSession 1: lines 3 and 4 are one exec (same container and exec id).
+    // ProcessExec 1: lines 3 and 4 are one exec (same container and exec id).
     // ContainerTask 6: line 2 start, 6 oom, 7 exit 137, 8 delete, 9 start (default), 12 exit 0.
     // Not kept: 1 /tasks/create, 5 the exec's own exit, 10 /images/create, 13 /snapshot/remove.
-    assert_eq!(counts(&log), [0, 0, 0, 1, 0, 0, 0, 0, 6]);
+    assert_eq!(counts(&log), [0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 1]);
     // Line 1 08:00:00.5 is the first; line 13 08:16:00.1 the last. Line 6 (10:10 +0200 EET) is
     // 08:10 UTC, line 9 (09:12:00.5 +0100 CET) 08:12:00.5 UTC.
     assert_eq!(
@@ -277,7 +277,8 @@ fn ctr_events() {
     );
 
     let exec = &log.events[1];
-    assert_eq!(exec.kind, EventKind::ExecSession);
+    // A process started in the container: a shell, or the kubelet's exec probe.
+    assert_eq!(exec.kind, EventKind::ProcessExec);
     assert_eq!(exec.at.to_string(), "2026-11-18T08:05:00.250Z");
     assert_eq!(&*exec.scope, "k8s.io");
     assert_eq!(&*exec.target, "3f4e5d6c7b8a");
@@ -309,9 +310,9 @@ fn the_same_ctr_capture_twice_counts_once() {
     add_one(&mut engine, "node-a/events.log", &bytes, None);
     add_one(&mut engine, "node-a/events-again.log", &bytes, None);
     let analysis = engine.analyse(Timestamp::parse_rfc3339("2026-11-19T00:00:00Z").unwrap());
-    // 1 exec session and 6 task changes, however many copies.
+    // 1 process exec and 6 task changes, however many copies.
     assert_eq!(
-        analysis.activity.by_kind.get(&EventKind::ExecSession),
+        analysis.activity.by_kind.get(&EventKind::ProcessExec),
         Some(&1)
     );
     assert_eq!(

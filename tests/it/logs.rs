@@ -120,13 +120,14 @@ pub fn real() -> Vec<(&'static str, &'static str, LogExpect)> {
                 "2017-09-11T20:29:04Z",
             ),
         ),
-        // replicaset-controller creates a Pod, 201: a workload write admission let through.
+        // replicaset-controller creates a Pod, 201: a controller's write, following from a
+        // Deployment someone else wrote (which is what the block rate counts): not kept.
         (
             "k8s-audit",
             "falco-create-nginx-pod-privileged-v1beta1.json",
             audit(
                 1,
-                &[(WorkloadAdmitted, 1)],
+                &[],
                 "2018-10-25T14:09:12.572Z",
                 "2018-10-25T14:09:12.572Z",
             ),
@@ -323,7 +324,7 @@ fn falco_alerts_after_startup_lines_with_duplicates_and_a_cut_end() {
     //  A1 again, byte for byte                        → counted once
     //  A6 Notice Write below etc, 2020 shape           → low, abnormal syscalls, at 2026-11-18T00:00Z
     //  A7 Critical Launch Privileged Container, uuid   → critical, container escape
-    //  A7 relayed again by another node, same uuid    → counted once
+    //  A7 again as falcosidekick relays it (same time, host, rule, output) → counted once
     //  a last line cut in half                        → warning
     // Records: 8 JSON lines read; 6 alerts kept.
     let log = check_log(
@@ -356,7 +357,7 @@ fn falco_alerts_after_startup_lines_with_duplicates_and_a_cut_end() {
     );
     assert_eq!(
         log.note.as_deref(),
-        Some("2 hosts, 2 lines of Falco's own log skipped")
+        Some("host node-1, 2 lines of Falco's own log skipped")
     );
 }
 
@@ -541,5 +542,173 @@ fn the_analysis_is_computed_once_per_change_not_per_request() {
     assert_eq!(
         tile(&view.tiles, "unauthorized_api_attempts").numerator,
         Some(0.0)
+    );
+}
+
+/// An audit Event line: `(auditID, verb, resource, namespace, user, code, message, annotations)`.
+fn audit_line(
+    id: &str,
+    (verb, resource, namespace, user): (&str, &str, &str, &str),
+    code: u16,
+    message: &str,
+    annotations: &str,
+) -> String {
+    format!(
+        r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"{id}","stage":"ResponseComplete","verb":"{verb}","requestURI":"/x","user":{{"username":"{user}"}},"objectRef":{{"resource":"{resource}","namespace":"{namespace}"}},"responseStatus":{{"code":{code},"message":{message:?}}},"requestReceivedTimestamp":"2026-11-18T10:00:0{}Z","annotations":{{{annotations}}}}}"#,
+        id.len() % 10
+    )
+}
+
+fn block_rate(lines: &[String]) -> (Option<f64>, Option<f64>, Vec<String>) {
+    let mut engine = Engine::default();
+    engine.add("audit.jsonl", lines.join("\n").as_bytes(), None);
+    let view = engine.view(at("2026-12-01T00:00:00Z"));
+    let t = tile(&view.tiles, "deployment_block_rate");
+    (t.numerator, t.denominator, t.notes.clone())
+}
+
+#[test]
+fn only_refused_requests_are_denials_and_only_successful_ones_admitted() {
+    let deploy = ("create", "deployments", "shop", "alice");
+    let audit_mode = r#""validation.policy.admission.k8s.io/validation_failure":"[{\"message\":\"too many replicas\",\"policy\":\"replica-limit\",\"binding\":\"b\",\"expressionIndex\":0,\"validationActions\":[\"Audit\"]}]""#;
+    let lines = [
+        // A ValidatingAdmissionPolicy in Audit mode annotates a request it lets through (201).
+        audit_line("a1", deploy, 201, "", audit_mode),
+        audit_line("a2", deploy, 201, "", ""),
+        // Refused for reasons that are no policy's: exists already, invalid, quota.
+        audit_line(
+            "a3",
+            deploy,
+            409,
+            r#"deployments.apps "web" already exists"#,
+            "",
+        ),
+        audit_line("a4", deploy, 422, "Deployment.apps \"web\" is invalid", ""),
+        // A webhook that cannot be called (failurePolicy Fail): an outage, noted.
+        audit_line(
+            "a5",
+            deploy,
+            500,
+            r#"Internal error occurred: failed calling webhook "validation.gatekeeper.sh": context deadline exceeded"#,
+            "",
+        ),
+        // A real denial.
+        audit_line(
+            "a6",
+            deploy,
+            403,
+            r#"admission webhook "validation.gatekeeper.sh" denied the request: [must-have-owner] no owner"#,
+            "",
+        ),
+    ];
+    // Denied: a6. Admitted: a1 and a2 (201). a3, a4 and a5 reached no admission verdict.
+    let (denied, total, notes) = block_rate(&lines);
+    assert_eq!((denied, total), (Some(1.0), Some(3.0)));
+    assert!(
+        notes.iter().all(|n| !n.contains("replica-limit")),
+        "{notes:?}"
+    );
+    let (log, _) = {
+        let parsed = formats::load("audit.jsonl", lines.join("\n").as_bytes()).unwrap();
+        match parsed.evidence {
+            posture::core::model::Evidence::Events(log) => (log, parsed.warnings),
+            _ => unreachable!(),
+        }
+    };
+    assert!(
+        log.note.as_deref().unwrap_or("").contains(
+            "1 workload requests refused because an admission webhook could not be called"
+        ),
+        "{:?}",
+        log.note
+    );
+}
+
+#[test]
+fn a_controllers_retries_of_refused_pods_are_one_workload_not_many_blocked_deployments() {
+    // One Deployment created (201); its ReplicaSet's controller then tries nine times to
+    // create a pod that Pod Security refuses. The deployment request itself was admitted: the
+    // block rate is 0 of 1, and the refused pods count once (one workload, one policy, one day)
+    // as a controller's refusal.
+    let controller = (
+        "create",
+        "pods",
+        "shop",
+        "system:serviceaccount:kube-system:replicaset-controller",
+    );
+    let mut lines = vec![audit_line(
+        "d0",
+        ("create", "deployments", "shop", "alice"),
+        201,
+        "",
+        "",
+    )];
+    for (i, suffix) in [
+        "x2k9q", "b7m2p", "q9z8w", "abcde", "fg7hj", "kl3mn", "pq4rs", "tv5wx", "yz6ab",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let message = format!(
+            r#"pods "web-7d9f8c6b5-{suffix}" is forbidden: violates PodSecurity "restricted:latest": privileged"#
+        );
+        lines.push(audit_line(&format!("p{i}"), controller, 403, &message, ""));
+    }
+    let (denied, total, _) = block_rate(&lines);
+    assert_eq!((denied, total), (Some(0.0), Some(1.0)));
+    let mut engine = Engine::default();
+    engine.add("audit.jsonl", lines.join("\n").as_bytes(), None);
+    let activity = engine.analyse(at("2026-12-01T00:00:00Z")).activity;
+    assert_eq!(activity.count(EventKind::ControllerDenied), 1);
+    assert_eq!(
+        activity.denials_by_policy["PodSecurity restricted:latest"],
+        1
+    );
+}
+
+#[test]
+fn the_same_falco_alert_from_falco_and_falcosidekick_counts_once_and_untimed_ones_apart() {
+    // Falco's own line, and falcosidekick's copy of it (a `uuid` added, the time's trailing zero
+    // trimmed by Go's RFC3339Nano): one alert.
+    let falco = r#"{"hostname":"n1","output":"12:00:00.123456780: Error bad (x=1)","priority":"Error","rule":"R","source":"syscall","tags":[],"time":"2026-11-18T12:00:00.123456780Z","output_fields":{}}"#;
+    let sidekick = r#"{"uuid":"0b2c0e7e-6f2a-4c55-9f3e-3c1d2a9b8e11","hostname":"n1","output":"12:00:00.123456780: Error bad (x=1)","priority":"Error","rule":"R","source":"syscall","tags":[],"time":"2026-11-18T12:00:00.12345678Z","output_fields":{}}"#;
+    let mut engine = Engine::default();
+    engine.add("falco.jsonl", falco.as_bytes(), None);
+    engine.add("sidekick.jsonl", sidekick.as_bytes(), None);
+    let activity = engine.analyse(at("2026-12-01T00:00:00Z")).activity;
+    assert_eq!(activity.count(RuntimeAlert), 1);
+    // Two 2020-style lines with the same rule and output but no `time`, days apart by
+    // `evt.time`: two alerts.
+    let old = |ns: u64| {
+        format!(
+            r#"{{"output":"Warning x","priority":"Warning","rule":"R","output_fields":{{"evt.time":{ns}}}}}"#
+        )
+    };
+    let text = format!(
+        "{}\n{}\n",
+        old(1_794_960_000_000_000_000),
+        old(1_795_132_800_000_000_000)
+    );
+    let (log, _) = {
+        let parsed = formats::load("old.jsonl", text.as_bytes()).unwrap();
+        match parsed.evidence {
+            posture::core::model::Evidence::Events(log) => (log, parsed.warnings),
+            _ => unreachable!(),
+        }
+    };
+    assert_eq!((log.records, log.events.len()), (2, 2));
+}
+
+#[test]
+fn a_log_of_many_untimed_records_makes_few_warnings() {
+    // 500 audit events with an outcome but no time: 20 warnings kept, then one that counts the
+    // other 480.
+    let line = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"x","stage":"ResponseComplete","verb":"get","responseStatus":{"code":200}}"#;
+    let text = vec![line; 500].join("\n");
+    let parsed = formats::load("audit.jsonl", text.as_bytes()).unwrap();
+    assert_eq!(parsed.warnings.len(), 21);
+    assert_eq!(
+        parsed.warnings[20].to_string(),
+        "480 more records skipped for the same kinds of reasons"
     );
 }

@@ -116,7 +116,8 @@ pub struct NewEvent<'a> {
 /// alert relayed twice), every record's time widening the span.
 pub struct EventCollector {
     pub log: EventLog,
-    pub warnings: Vec<Warning>,
+    warnings: Vec<Warning>,
+    more_warnings: usize,
     strings: Interner,
     seen: FxHashSet<u64>,
 }
@@ -126,6 +127,7 @@ impl EventCollector {
         EventCollector {
             log,
             warnings: Vec::new(),
+            more_warnings: 0,
             strings: Interner::default(),
             seen: FxHashSet::default(),
         }
@@ -160,12 +162,34 @@ impl EventCollector {
         });
     }
 
-    /// A warning about the record on `line` (0 when the records are not lines).
+    /// A warning about the record on `line` (0 when the records are not lines). The first
+    /// few are kept; the rest are counted, so a log of a million bad records is not a million
+    /// warnings.
     pub fn warn(&mut self, message: impl Into<String>, line: usize) {
+        const KEPT: usize = 20;
+        if self.warnings.len() >= KEPT {
+            self.more_warnings += 1;
+            return;
+        }
         let location = Location {
             line: (line > 0).then_some(line),
             ..Location::default()
         };
         self.warnings.push(Warning::new(message, location));
+    }
+
+    /// The warnings, with one that counts those not kept.
+    pub fn take_warnings(&mut self) -> Vec<Warning> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if self.more_warnings > 0 {
+            warnings.push(Warning::new(
+                format!(
+                    "{} more records skipped for the same kinds of reasons",
+                    self.more_warnings
+                ),
+                Location::default(),
+            ));
+        }
+        warnings
     }
 }

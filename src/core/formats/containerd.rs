@@ -186,7 +186,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         let (kind, rule, key) = if EXEC.contains(&h.topic) {
             let exec = text(&p.exec_id).unwrap_or("");
             let key = Fingerprint::of(&["containerd", "exec", h.namespace, container, exec]);
-            (EventKind::ExecSession, h.topic.to_string(), key)
+            (EventKind::ProcessExec, h.topic.to_string(), key)
         } else {
             // An exec's own process exiting or deleted ends its session: not a task change.
             let exec_process = !process.is_empty() && process != container;

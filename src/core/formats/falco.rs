@@ -1,7 +1,8 @@
 //! Falco JSON alerts: `falco -o json_output=true`, one alert per line (also as relayed by
 //! falcosidekick, which adds a `uuid`).
 //!
-//! Today's lines carry `time`, `rule`, `priority`, `output`, `source`, `tags`, `hostname` and
+//! The same alert from Falco and from falcosidekick counts once (by its time, host, rule and
+//! output). Today's lines carry `time`, `rule`, `priority`, `output`, `source`, `tags`, `hostname` and
 //! `output_fields`; 2020's lack `source`, `tags` and `hostname`, and their `output` starts with a
 //! *local* time, so the time is read from `time` (else `output_fields["evt.time"]`, in ns), never
 //! from the text. Priorities map onto severities; the category (container escape, privilege
@@ -81,8 +82,6 @@ struct Alert<'a> {
     hostname: Option<Str<'a>>,
     #[serde(borrow)]
     tags: Option<Vec<Str<'a>>>,
-    #[serde(borrow)]
-    uuid: Option<Str<'a>>,
     #[serde(borrow)]
     output_fields: Option<Fields<'a>>,
 }
@@ -235,10 +234,15 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 .map_or_else(String::new, |c| format!("container {c}")),
         };
         let output = text(&alert.output).unwrap_or("");
-        let key = match text(&alert.uuid) {
-            Some(uuid) => Fingerprint::of(&["falco", uuid]),
-            None => Fingerprint::of(&["falco", text(&alert.time).unwrap_or(""), rule, output]),
-        };
+        // Not falcosidekick's `uuid`: Falco's own copy of the same alert has none, and sidekick
+        // rewrites the time's text. The instant, host, rule and output are the same in both.
+        let key = Fingerprint::of(&[
+            "falco",
+            &at.0.to_string(),
+            text(&alert.hostname).unwrap_or(""),
+            rule,
+            output,
+        ]);
         let priority_raw = text(&alert.priority).unwrap_or("");
         c.add(NewEvent {
             at,
@@ -260,7 +264,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         return Err(error.clone());
     }
     let mut warnings = bad.warnings("line");
-    warnings.append(&mut c.warnings);
+    warnings.extend(c.take_warnings());
     let mut notes = Vec::new();
     match hosts.len() {
         0 => {}

@@ -145,7 +145,47 @@ const WORKLOADS: &[&str] = &[
 enum Outcome {
     Unauthorized(&'static str),
     Denied(String),
+    /// A validating webhook could not be called (`failurePolicy: Fail`): refused, but by an
+    /// outage, not by a policy.
+    WebhookFailed,
     Other,
+}
+
+/// Controllers and nodes act on behalf of a workload someone else wrote: a ReplicaSet creating
+/// the pods of a Deployment, retrying each refused one.
+fn is_controller(actor: &str) -> bool {
+    actor.starts_with("system:serviceaccount:kube-system:")
+        || actor.starts_with("system:node:")
+        || actor == "system:kube-controller-manager"
+}
+
+/// The workload a controller's refused pod belongs to: `pods "web-7d9f8c6b5-x2k9q" is
+/// forbidden` → `web` (the ReplicaSet hash and the pod suffix dropped), so its retries are one.
+fn owner_of(message: &str, name: &str) -> String {
+    let pod = if name.is_empty() {
+        message
+            .split_once("pods \"")
+            .and_then(|(_, r)| r.split('"').next())
+            .unwrap_or("")
+    } else {
+        name
+    };
+    let lower = |part: &str| {
+        part.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    };
+    let mut parts: Vec<&str> = pod.split('-').collect();
+    // The pod's random suffix, then its ReplicaSet's hash or its Job's schedule time.
+    if parts.len() > 1 && parts.last().is_some_and(|p| p.len() == 5 && lower(p)) {
+        parts.pop();
+        let hash = |p: &&str| {
+            (6..=10).contains(&p.len()) && lower(p) && p.chars().any(|c| c.is_ascii_digit())
+        };
+        if parts.len() > 1 && parts.last().is_some_and(hash) {
+            parts.pop();
+        }
+    }
+    parts.join("-")
 }
 
 /// The admission policy that denied a request, from the response message (or the
@@ -215,8 +255,15 @@ fn outcome(event: &AuditEvent, code: i64) -> Outcome {
     if decision == Some("forbid") {
         return Outcome::Unauthorized("403 Forbidden (RBAC)");
     }
-    if let Some(policy) = admission_policy(message, event.annotations.as_ref()) {
+    // Only a refused request was denied: a ValidatingAdmissionPolicy in Audit mode annotates
+    // requests it lets through.
+    if code >= 400
+        && let Some(policy) = admission_policy(message, event.annotations.as_ref())
+    {
         return Outcome::Denied(policy);
+    }
+    if code >= 500 && message.contains("failed calling webhook") {
+        return Outcome::WebhookFailed;
     }
     // RBAC's words when the decision annotation is absent (older API servers).
     if code == 403 && message.contains("User \"") && message.contains(" cannot ") {
@@ -264,6 +311,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     let mut c = EventCollector::new(log);
     let mut bad = json::BadRecords::default();
     let mut pending = 0;
+    let mut webhook_failed = 0;
     let mut read = |line: usize, event: AuditEvent| {
         let at = time_of(&event);
         c.record(at);
@@ -307,11 +355,32 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             && subresource.is_none()
             && !uri.contains("dryRun=");
         let exec = resource == "pods" && matches!(subresource, Some("exec" | "attach"));
+        let success = (200..300).contains(&code);
+        let controller = is_controller(actor);
+        let message = event
+            .response
+            .as_ref()
+            .and_then(|r| text(&r.message))
+            .unwrap_or("");
+        let mut key = key;
         let (kind, rule) = match outcome(&event, code) {
             Outcome::Unauthorized(why) => (EventKind::Unauthorized, why.to_string()),
+            Outcome::Denied(policy) if workload_write && controller => {
+                // One a day per namespace, workload and policy, however often it retries.
+                let owner = owner_of(message, name);
+                key = Fingerprint::of(&["k8s-audit pods", namespace, &owner, &policy, &at.day()]);
+                (EventKind::ControllerDenied, policy)
+            }
             Outcome::Denied(policy) if workload_write => (EventKind::WorkloadDenied, policy),
-            _ if workload_write => (EventKind::WorkloadAdmitted, String::new()),
-            _ if exec && (code == 101 || (200..300).contains(&code)) => (
+            Outcome::WebhookFailed if workload_write => {
+                webhook_failed += 1;
+                return;
+            }
+            // A controller's writes follow from a workload someone wrote: that one counts.
+            _ if workload_write && success && !controller => {
+                (EventKind::WorkloadAdmitted, String::new())
+            }
+            _ if exec && (code == 101 || success) => (
                 EventKind::ExecSession,
                 format!("{verb} {}", subresource.unwrap_or("")),
             ),
@@ -319,11 +388,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         };
         let detail = match kind {
             EventKind::ExecSession => container_of(uri),
-            _ => event
-                .response
-                .as_ref()
-                .and_then(|r| text(&r.message))
-                .unwrap_or(""),
+            _ => message,
         };
         c.add(NewEvent {
             at,
@@ -364,11 +429,17 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         return Err(error.clone());
     }
     let mut warnings = bad.warnings("line");
-    warnings.append(&mut c.warnings);
+    warnings.extend(c.take_warnings());
     let mut notes = Vec::new();
     if pending > 0 {
         notes.push(format!(
             "{pending} RequestReceived stages without an outcome (their request is counted at its response)"
+        ));
+    }
+    if webhook_failed > 0 {
+        notes.push(format!(
+            "{webhook_failed} workload requests refused because an admission webhook could not \
+             be called (not a policy decision)"
         ));
     }
     if bad.text_lines > 0 {
@@ -419,6 +490,20 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn a_controllers_refused_pods_belong_to_their_workload() {
+        let message =
+            r#"pods "web-7d9f8c6b5-x2k9q" is forbidden: violates PodSecurity "restricted:latest""#;
+        assert_eq!(owner_of(message, ""), "web");
+        assert_eq!(owner_of("", "payments-api-5c4b9-abcde"), "payments-api");
+        assert_eq!(owner_of("", "ledger-0"), "ledger-0");
+        assert_eq!(owner_of("", "backup-28871234-q2x7z"), "backup");
+        assert!(is_controller(
+            "system:serviceaccount:kube-system:replicaset-controller"
+        ));
+        assert!(!is_controller("system:serviceaccount:ci:deployer"));
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub enum EventKind {
     WorkloadDenied,
     /// A workload create/update/patch that admission let through.
     WorkloadAdmitted,
+    /// A controller's pod creation refused by an admission policy (Pod Security refusing a
+    /// ReplicaSet's pods): a workload whose pods cannot start. Its retries count once a day.
+    ControllerDenied,
     /// An interactive session into a running container: `kubectl exec`/`attach`, `ctr` exec.
     ExecSession,
     /// A runtime sensor's alert (Falco).
@@ -28,19 +31,24 @@ pub enum EventKind {
     RootUse,
     /// A container task that started, exited or was deleted (containerd).
     ContainerTask,
+    /// A process started in a running container (containerd's exec): a person's shell or, far
+    /// more often, the kubelet's exec probes.
+    ProcessExec,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::Unauthorized,
         EventKind::WorkloadDenied,
         EventKind::WorkloadAdmitted,
+        EventKind::ControllerDenied,
         EventKind::ExecSession,
         EventKind::RuntimeAlert,
         EventKind::FailedLogin,
         EventKind::RoleAssumption,
         EventKind::RootUse,
         EventKind::ContainerTask,
+        EventKind::ProcessExec,
     ];
 
     /// "3 unauthorized attempts".
@@ -49,12 +57,17 @@ impl EventKind {
             EventKind::Unauthorized => ("unauthorized attempt", "unauthorized attempts"),
             EventKind::WorkloadDenied => ("admission denial", "admission denials"),
             EventKind::WorkloadAdmitted => ("workload write admitted", "workload writes admitted"),
+            EventKind::ControllerDenied => (
+                "controller pod creation refused",
+                "controller pod creations refused",
+            ),
             EventKind::ExecSession => ("exec session", "exec sessions"),
             EventKind::RuntimeAlert => ("runtime alert", "runtime alerts"),
             EventKind::FailedLogin => ("failed console login", "failed console logins"),
             EventKind::RoleAssumption => ("role assumption", "role assumptions"),
             EventKind::RootUse => ("root account call", "root account calls"),
             EventKind::ContainerTask => ("container task change", "container task changes"),
+            EventKind::ProcessExec => ("process exec", "process execs"),
         };
         format!("{n} {}", if n == 1 { one } else { many })
     }
