@@ -378,7 +378,6 @@ impl Engine {
             .reduce(Window::union);
         let period = self.period.resolve(now);
         let window = self.period.window(now, span);
-        let comparison = self.period.comparison(now, span);
         let current = Current::new(&items, period);
         let vulnerabilities = History::new(&items, Category::Vulnerability, period);
         let secrets = History::new(&items, Category::Secret, period);
@@ -388,7 +387,7 @@ impl Engine {
             current: &current,
             period,
             window,
-            comparison: comparison.as_ref(),
+            choice: self.period,
             events: &events,
             incidents: &incidents,
             settings: &self.settings,

@@ -97,6 +97,13 @@ impl Window {
         (self.days() / 7.0).max(1.0)
     }
 
+    /// Where both are, if they meet.
+    pub fn intersect(self, other: Window) -> Option<Window> {
+        let from = self.from.max(other.from);
+        let to = self.to.min(other.to);
+        (from <= to).then_some(Window { from, to })
+    }
+
     /// The smallest window holding both.
     pub fn union(self, other: Window) -> Window {
         Window {
@@ -112,13 +119,17 @@ impl Window {
     }
 }
 
-/// A window and the one it is compared with.
+/// What a KPI compared with the previous period compares: two windows where its own sources
+/// have data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comparison {
     pub current: Window,
-    pub previous: Window,
+    /// `None` when the sources cover too little of the previous period to compare with.
+    pub previous: Option<Window>,
     /// How the two were chosen, for the formula.
     pub words: String,
+    /// Why there is no previous window, for the tile.
+    pub missing: Option<String>,
 }
 
 impl PeriodChoice {
@@ -134,49 +145,92 @@ impl PeriodChoice {
         }
     }
 
-    /// What "compared with the previous period" compares. For the last N days, the N days
-    /// before them. All data has nothing before it, so it compares its later half with its
-    /// earlier half: whether things got better or worse over the data.
-    pub fn comparison(self, now: Timestamp, span: Option<Window>) -> Option<Comparison> {
-        let window = self.window(now, span)?;
-        Some(match self {
+    /// What "compared with the previous period" compares, for sources that cover `coverage`
+    /// (their earliest to their latest record). For the last N days, the N days before them; a
+    /// previous period the sources cover less than half of is not compared with. With `cut`,
+    /// each window is cut to what the sources cover: a log's records say when it was logging.
+    /// Without, the windows stay whole: incident records are sparse, and a week without one is
+    /// a week of none. All data has nothing before it, so it compares the later half of what the
+    /// sources cover with the earlier half: whether things got better or worse over the data.
+    /// `None` when cut sources have nothing in the period.
+    pub fn compare(self, now: Timestamp, coverage: Window, cut: bool) -> Option<Comparison> {
+        match self {
             PeriodChoice::All => {
-                let middle = Timestamp(window.from.0 + (window.to.0 - window.from.0) / 2);
+                let middle = Timestamp(coverage.from.0 + (coverage.to.0 - coverage.from.0) / 2);
                 let current = Window {
                     from: middle,
-                    to: window.to,
+                    to: coverage.to,
                 };
+                if coverage.from == coverage.to {
+                    return Some(Comparison {
+                        current,
+                        previous: None,
+                        words: "all data: the later half of what the sources cover against the \
+                                earlier half"
+                            .into(),
+                        missing: Some(
+                            "the sources cover a single instant: there are no halves \
+                                       to compare"
+                                .into(),
+                        ),
+                    });
+                }
                 let previous = Window {
-                    from: window.from,
+                    from: coverage.from,
                     to: Timestamp(middle.0 - 1),
                 };
-                Comparison {
+                Some(Comparison {
                     words: format!(
-                        "all data: the later half ({}) against the earlier half ({})",
+                        "all data: the later half of what the sources cover ({}) against the \
+                         earlier half ({})",
                         current.text(),
                         previous.text()
                     ),
                     current,
-                    previous,
-                }
+                    previous: Some(previous),
+                    missing: None,
+                })
             }
             PeriodChoice::LastDays(days) => {
                 let span = i64::from(days) * MS_PER_DAY;
-                let previous = Window {
-                    from: Timestamp(window.from.0 - span),
-                    to: Timestamp(window.from.0 - 1),
+                let period = Window {
+                    from: Timestamp(now.0 - span),
+                    to: now,
                 };
-                Comparison {
+                let before = Window {
+                    from: Timestamp(now.0 - 2 * span),
+                    to: Timestamp(now.0 - span - 1),
+                };
+                let current = if cut {
+                    period.intersect(coverage)?
+                } else {
+                    period
+                };
+                let covered = before.intersect(coverage);
+                let previous = covered
+                    .filter(|c| c.days() >= before.days() / 2.0)
+                    .map(|c| if cut { c } else { before });
+                let missing = previous.is_none().then(|| {
+                    let how_much = covered.map_or("none".to_string(), |c| c.text());
+                    format!(
+                        "the sources cover too little of the previous {days} days ({}: {how_much}) \
+                         to compare with",
+                        before.text()
+                    )
+                });
+                Some(Comparison {
                     words: format!(
-                        "the last {days} days ({}) against the {days} days before ({})",
-                        window.text(),
-                        previous.text()
+                        "the last {days} days ({}) against the {days} days before ({}), where the \
+                         sources cover them",
+                        current.text(),
+                        previous.map_or_else(|| before.text(), Window::text)
                     ),
-                    current: window,
+                    current,
                     previous,
-                }
+                    missing,
+                })
             }
-        })
+        }
     }
 }
 

@@ -83,6 +83,14 @@ impl<'a> Incidents<'a> {
         self.files.iter().map(|f| f.name.to_string()).collect()
     }
 
+    /// The earliest and latest alert times: what the records cover, as far as they say.
+    pub fn alert_span(&self) -> Option<Window> {
+        let times = self.all.iter().filter_map(|i| i.alert_time);
+        let from = times.clone().min()?;
+        let to = times.max()?;
+        Some(Window { from, to })
+    }
+
     /// The earliest and latest times any incident mentions.
     pub fn span(&self) -> Option<Window> {
         let times = self.all.iter().flat_map(|i| {

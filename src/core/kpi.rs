@@ -10,7 +10,7 @@ mod response;
 mod state;
 
 use super::events::Events;
-use super::evidence::{Comparison, Current, Item, Period, Window};
+use super::evidence::{Current, Item, Period, PeriodChoice, Window};
 use super::formats;
 use super::history::History;
 use super::incidents::Incidents;
@@ -144,8 +144,9 @@ pub struct Context<'a> {
     /// The period as a bounded window (for all data, the span of the data); `None` when nothing
     /// loaded has a time.
     pub window: Option<Window>,
-    /// The window and the one before it, for KPIs compared with the previous period.
-    pub comparison: Option<&'a Comparison>,
+    /// The period chosen, for KPIs compared with the previous period over their own sources'
+    /// coverage (`PeriodChoice::compare`).
+    pub choice: PeriodChoice,
     pub events: &'a Events<'a>,
     pub incidents: &'a Incidents<'a>,
     pub settings: &'a Settings,

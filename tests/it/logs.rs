@@ -467,8 +467,8 @@ fn the_last_seven_days_compare_with_the_seven_before() {
     assert_eq!(
         unauthorized.missing.as_deref(),
         Some(
-            "no status — the logs do not reach back into the previous period (2026-11-06 to \
-             2026-11-12): no rate to compare with"
+            "no status — the sources cover too little of the previous 7 days (2026-11-06 to \
+             2026-11-12: none) to compare with"
         )
     );
 }
@@ -536,12 +536,18 @@ fn the_analysis_is_computed_once_per_change_not_per_request() {
         .find(|k| k.id == "unauthorized_api_attempts")
         .unwrap();
     assert_eq!(kpi.numerator, Some(2.0));
-    // A change (the period chosen again) computes afresh, for the new now.
+    // A change (the period chosen again) computes afresh, for the new now: the log has no
+    // record in the last 7 days before 12-30.
     engine.set_period(PeriodChoice::LastDays(7));
     let view = engine.view(at("2026-12-30T00:00:00Z"));
-    assert_eq!(
-        tile(&view.tiles, "unauthorized_api_attempts").numerator,
-        Some(0.0)
+    let again = tile(&view.tiles, "unauthorized_api_attempts");
+    assert_eq!(again.numerator, None);
+    assert!(
+        again
+            .missing
+            .as_deref()
+            .unwrap()
+            .contains("no record in this period")
     );
 }
 
@@ -710,5 +716,95 @@ fn a_log_of_many_untimed_records_makes_few_warnings() {
     assert_eq!(
         parsed.warnings[20].to_string(),
         "480 more records skipped for the same kinds of reasons"
+    );
+}
+
+/// One RBAC refusal a day at noon, from `first` for `days` days.
+fn daily_refusals(first: &str, days: i64) -> String {
+    let start = at(first);
+    (0..days)
+        .map(|d| {
+            let t = posture::core::time::Timestamp(start.0 + d * 86_400_000);
+            format!(
+                r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"r{d}","stage":"ResponseComplete","verb":"get","user":{{"username":"eve"}},"objectRef":{{"resource":"secrets","namespace":"a"}},"responseStatus":{{"code":403}},"annotations":{{"authorization.k8s.io/decision":"forbid"}},"requestReceivedTimestamp":"{t}"}}"#
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_steady_rate_is_steady_whatever_else_is_loaded() {
+    // One refusal a day, 11-08 to 11-19 at noon (12), and an incident on 11-01 that widens
+    // "all data". The comparison halves what the logs cover (11-08 12:00 to 11-19 12:00, middle
+    // 11-14 00:00): 6 against 6, each half under a week → 6 / week against 6 / week: on track.
+    let mut engine = Engine::default();
+    engine.add(
+        "audit.jsonl",
+        daily_refusals("2026-11-08T12:00:00Z", 12).as_bytes(),
+        None,
+    );
+    let incident = "id,alert_time\nINC-1,2026-11-01T00:00:00Z\n";
+    engine.add("incidents.csv", incident.as_bytes(), None);
+    let view = engine.view(at("2026-12-01T00:00:00Z"));
+    let u = tile(&view.tiles, "unauthorized_api_attempts");
+    assert_eq!((u.value, u.status.as_str()), (Some(6.0), "on_track"));
+    assert_eq!(u.target_text, "≤ previous period (6 / week)");
+
+    // The last 7 days before 11-20 00:00 (11-13 to 11-20) hold 7 refusals (11-13 … 11-19),
+    // over 6.5 covered days → at least a week → 7 / week. The 7 days before (11-06 to 11-12)
+    // are covered from 11-08 noon only (4.5 of 7 days, more than half): 5 refusals (11-08 …
+    // 11-12) over 4.5 days → 5 / week. 7 against 5: off track, both rates from covered days.
+    engine.set_period(PeriodChoice::LastDays(7));
+    let view = engine.view(at("2026-11-20T00:00:00Z"));
+    let u = tile(&view.tiles, "unauthorized_api_attempts");
+    assert_eq!((u.value, u.status.as_str()), (Some(7.0), "off_track"));
+    assert_eq!(u.target_text, "≤ previous period (5 / week)");
+
+    // Logs that reach only a sliver of the previous week are not compared with: here from
+    // 11-12 noon, half a day of 7.
+    let mut engine = Engine::default();
+    engine.add(
+        "audit.jsonl",
+        daily_refusals("2026-11-12T12:00:00Z", 8).as_bytes(),
+        None,
+    );
+    engine.set_period(PeriodChoice::LastDays(7));
+    let view = engine.view(at("2026-11-20T00:00:00Z"));
+    let u = tile(&view.tiles, "unauthorized_api_attempts");
+    assert_eq!((u.value, u.status.as_str()), (Some(7.0), "no_data"));
+}
+
+#[test]
+fn runtime_threats_are_per_week_of_the_alert_logs_not_of_other_evidence() {
+    // 14 Error alerts on 11-18, and an incident six months before: per week of what the Falco
+    // log covers (one day, so a week at least): 14 / week, not 14 over 26 weeks.
+    let alerts: Vec<String> = (0..14)
+        .map(|i| {
+            format!(
+                r#"{{"output":"x{i}","priority":"Error","rule":"R","source":"syscall","tags":[],"time":"2026-11-18T1{}:00:00Z","output_fields":{{}}}}"#,
+                i % 10
+            )
+        })
+        .collect();
+    let mut engine = Engine::default();
+    engine.add("falco.jsonl", alerts.join("\n").as_bytes(), None);
+    engine.add(
+        "old.csv",
+        b"id,alert_time\nINC-1,2026-05-20T00:00:00Z\n",
+        None,
+    );
+    let view = engine.view(at("2026-12-01T00:00:00Z"));
+    let t = tile(&view.tiles, "runtime_threats");
+    assert_eq!(
+        (t.value, t.numerator, t.denominator),
+        (Some(14.0), Some(14.0), Some(1.0))
+    );
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.starts_with("the logs cover 2026-11-18 to 2026-11-18")),
+        "{:?}",
+        t.notes
     );
 }

@@ -497,7 +497,7 @@ mod tests {
         let message =
             r#"pods "web-7d9f8c6b5-x2k9q" is forbidden: violates PodSecurity "restricted:latest""#;
         assert_eq!(owner_of(message, ""), "web");
-        assert_eq!(owner_of("", "payments-api-5c4b9-abcde"), "payments-api");
+        assert_eq!(owner_of("", "payments-api-5c4b9d7f8-abcde"), "payments-api");
         assert_eq!(owner_of("", "ledger-0"), "ledger-0");
         assert_eq!(owner_of("", "backup-28871234-q2x7z"), "backup");
         assert!(is_controller(

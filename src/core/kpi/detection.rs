@@ -1,6 +1,7 @@
 //! KPIs on event logs: admission denials, unauthorized attempts and runtime alerts.
 
 use super::{Context, Measure, Unit};
+use crate::core::evidence::Window;
 use crate::core::model::{EventKind, SourceKind, ThreatCategory};
 
 const AUDIT: &[SourceKind] = &[SourceKind::KubernetesAudit];
@@ -18,10 +19,11 @@ fn over(n: usize, weeks: f64) -> String {
 }
 
 pub(super) fn deployment_block_rate(cx: &Context) -> Measure {
-    let formula = "workload create/update/patch requests denied by admission policy ÷ those that \
-                   reached admission (denied + admitted) × 100, from the Kubernetes audit log; \
-                   requests refused earlier by authentication or RBAC count as unauthorized \
-                   attempts instead"
+    let formula = "workload create/update/patch requests denied by admission policy ÷ those \
+                   admission decided (denied + admitted with a 2xx response) × 100, from the \
+                   Kubernetes audit log; requests refused earlier by authentication or RBAC count \
+                   as unauthorized attempts instead, and controllers' requests (a ReplicaSet \
+                   creating a Deployment's pods) follow from a workload already counted"
         .to_string();
     let events = cx.events;
     let (true, Some(window)) = (events.has(AUDIT), cx.window) else {
@@ -50,8 +52,16 @@ pub(super) fn deployment_block_rate(cx: &Context) -> Measure {
         .take(5)
         .map(|(p, n)| format!("{p} {n}"))
         .collect();
+    let pods = events.of_kind(EventKind::ControllerDenied, window).count();
     Measure::ratio(denied as f64, (denied + admitted) as f64, formula, inputs)
         .note((!by_policy.is_empty()).then(|| format!("denied by: {}", by_policy.join(", "))))
+        .note((pods > 0).then(|| {
+            format!(
+                "not counted here: {pods} workloads whose pods were refused when their controller \
+                 created them (a Deployment admitted, its pods not; once a day per workload, see \
+                 Metrics)"
+            )
+        }))
 }
 
 pub(super) fn unauthorized_api_attempts(cx: &Context) -> Measure {
@@ -59,46 +69,48 @@ pub(super) fn unauthorized_api_attempts(cx: &Context) -> Measure {
     let base = "401, authorization 403 (RBAC forbid) and CloudTrail AccessDenied / \
                 UnauthorizedOperation events per week; admission denials are policy blocks and \
                 count in the block rate instead";
-    let (true, Some(comparison)) = (events.has(ACCESS), cx.comparison) else {
-        return Measure::none(format!("{base}; compared with the previous period"));
+    let compared = events
+        .coverage(ACCESS)
+        .filter(|_| events.has(ACCESS))
+        .and_then(|coverage| cx.choice.compare(cx.now, coverage, true));
+    let Some(comparison) = compared else {
+        return if events.has(ACCESS) {
+            Measure::empty(
+                format!("{base}; compared with the previous period"),
+                Vec::new(),
+                "the audit and CloudTrail logs have no record in this period",
+            )
+        } else {
+            Measure::none(format!("{base}; compared with the previous period"))
+        };
     };
     let formula = format!("{base}; compared: {}", comparison.words);
-    let now = events
-        .of_kind(EventKind::Unauthorized, comparison.current)
-        .count();
-    let before = events
-        .of_kind(EventKind::Unauthorized, comparison.previous)
-        .count();
-    let (weeks_now, weeks_before) = (comparison.current.weeks(), comparison.previous.weeks());
-    let inputs = events.inputs(ACCESS, comparison.current.union(comparison.previous));
-    // A previous period the logs do not reach has no rate, not a rate of zero.
-    let covered_before = !events.inputs(ACCESS, comparison.previous).is_empty();
-    let previous = covered_before.then(|| before as f64 / weeks_before);
-    let rate = now as f64 / weeks_now;
+    let current = comparison.current;
+    let now = events.of_kind(EventKind::Unauthorized, current).count();
+    let weeks_now = current.weeks();
+    let before = comparison.previous.map(|p| {
+        let n = events.of_kind(EventKind::Unauthorized, p).count();
+        (n, p.weeks())
+    });
+    let span = comparison.previous.map_or(current, |p| p.union(current));
     Measure {
-        value: Some(rate),
+        value: Some(now as f64 / weeks_now),
         numerator: Some(now as f64),
         denominator: Some(weeks_now),
         ratio_text: Some(over(now, weeks_now)),
-        previous,
+        previous: before.map(|(n, weeks)| n as f64 / weeks),
         formula,
-        inputs,
-        reason: previous.is_none().then(|| {
-            format!(
-                "the logs do not reach back into the previous period ({}): no rate to compare with",
-                comparison.previous.text()
-            )
-        }),
+        inputs: events.inputs(ACCESS, span),
+        reason: comparison.missing.clone(),
         ..Measure::default()
     }
-    .note(previous.map(|p| {
+    .note(before.map(|(n, weeks)| {
         format!(
             "previous period: {} ({})",
-            Unit::PerWeek.format(p),
-            over(before, weeks_before)
+            Unit::PerWeek.format(n as f64 / weeks),
+            over(n, weeks)
         )
     }))
-    .note(coverage_note(cx, ACCESS))
 }
 
 pub(super) fn runtime_threats(cx: &Context) -> Measure {
@@ -109,8 +121,20 @@ pub(super) fn runtime_threats(cx: &Context) -> Measure {
         gate.as_str()
     );
     let events = cx.events;
-    let (true, Some(window)) = (events.has(RUNTIME), cx.window) else {
+    if !events.has(RUNTIME) {
         return Measure::none(formula);
+    }
+    // Per week of what the alert logs cover in the period, not of evidence of other kinds.
+    let covered = cx
+        .window
+        .zip(events.coverage(RUNTIME))
+        .and_then(|(window, coverage)| window.intersect(coverage));
+    let Some(window) = covered else {
+        return Measure::empty(
+            formula,
+            Vec::new(),
+            "the runtime alert logs have no record in this period",
+        );
     };
     let threats: Vec<_> = events
         .of_kind(EventKind::RuntimeAlert, window)
@@ -144,13 +168,16 @@ pub(super) fn runtime_threats(cx: &Context) -> Measure {
             all - threats.len()
         )
     }))
-    .note(coverage_note(cx, RUNTIME))
+    .note(coverage_note(cx, window))
 }
 
-/// "the logs cover 2026-11-02 to 2026-11-09", so a rate over a longer period reads right.
-fn coverage_note(cx: &Context, kinds: &[SourceKind]) -> Option<String> {
-    let covered = cx.events.coverage(kinds)?;
+/// "the logs cover 2026-11-02 to 2026-11-09 of this period", when they cover only part of it.
+fn coverage_note(cx: &Context, covered: Window) -> Option<String> {
     let window = cx.window?;
-    (covered.from > window.from || covered.to < window.to)
-        .then(|| format!("the logs cover {} of this period", covered.text()))
+    (covered.from > window.from || covered.to < window.to).then(|| {
+        format!(
+            "the logs cover {} of this period; rates are per week of that",
+            covered.text()
+        )
+    })
 }

@@ -186,15 +186,32 @@ pub(super) fn incident_rate_change(cx: &Context) -> Measure {
     let base = "(incidents per week this period − previous period) ÷ previous period × 100; \
                 false positives and duplicates are not incidents";
     let incidents = cx.incidents;
-    let (false, Some(comparison)) = (incidents.is_empty(), cx.comparison) else {
-        return Measure::none(format!("{base}; compared with the previous period"));
+    // What the records reach: their first to their last alert.
+    let compared = incidents
+        .alert_span()
+        .and_then(|coverage| cx.choice.compare(cx.now, coverage, false));
+    let Some(comparison) = compared else {
+        return if incidents.is_empty() {
+            Measure::none(format!("{base}; compared with the previous period"))
+        } else {
+            Measure::empty(
+                format!("{base}; compared with the previous period"),
+                incidents.inputs(),
+                "no incident was raised in this period",
+            )
+        };
     };
     let formula = format!("{base}; compared: {}", comparison.words);
     let inputs = incidents.inputs();
-    let now = incidents.real_in(comparison.current).count();
-    let before = incidents.real_in(comparison.previous).count();
-    let rate_now = now as f64 / comparison.current.weeks();
-    let rate_before = before as f64 / comparison.previous.weeks();
+    let current = comparison.current;
+    let now = incidents.real_in(current).count();
+    let rate_now = now as f64 / current.weeks();
+    let Some(previous) = comparison.previous else {
+        let reason = comparison.missing.clone().unwrap_or_default();
+        return Measure::empty(formula, inputs, reason);
+    };
+    let before = incidents.real_in(previous).count();
+    let rate_before = before as f64 / previous.weeks();
     let said = format!(
         "{} this period ({now}), {} before ({before})",
         Unit::PerWeek.format(rate_now),

@@ -67,6 +67,16 @@ fn ranked(id: &str, title: &str, what: &str, counts: &BTreeMap<String, u64>, emp
     }
 }
 
+/// Rows of (namespace, container, count), the largest first.
+fn pairs(counts: &BTreeMap<(String, String), u64>) -> Vec<Vec<String>> {
+    let mut rows: Vec<(&(String, String), &u64)> = counts.iter().collect();
+    rows.sort_by(|x, y| y.1.cmp(x.1).then(x.0.cmp(y.0)));
+    rows.into_iter()
+        .take(TOP_ROWS)
+        .map(|((ns, container), n)| vec![ns.clone(), container.clone(), n.to_string()])
+        .collect()
+}
+
 /// Counts per day (`2026-11-18`) as columns from the first day to the last, empty days
 /// included; per week when the span is longer than [`MAX_DAYS`].
 fn over_time(per_day: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
@@ -226,6 +236,11 @@ fn admission(a: &Activity) -> Section {
             ),
             figure("admission-denials", "Denied by admission policy", denied),
             figure(
+                "controller-denials",
+                "Workloads whose pods were refused",
+                a.count(EventKind::ControllerDenied),
+            ),
+            figure(
                 "exec-sessions",
                 "Exec sessions into pods",
                 a.count(EventKind::ExecSession),
@@ -233,7 +248,7 @@ fn admission(a: &Activity) -> Section {
         ],
         charts: vec![column_chart(
             "denials-per-day",
-            "Admission denials of workloads per day",
+            "Admission denials of workloads per day (a controller's refused pods once a day per workload)",
             &a.denials_per_day,
             "No workload request was denied in this period.",
         )],
@@ -274,8 +289,7 @@ fn runtime(a: &Activity) -> Section {
         .filter(|(s, _)| s.at_least(Severity::High))
         .map(|(_, n)| n)
         .sum();
-    let mut exec: Vec<(&(String, String), &u64)> = a.exec_sessions.iter().collect();
-    exec.sort_by(|x, y| y.1.cmp(x.1).then(x.0.cmp(y.0)));
+    let exec = a.exec_sessions.len();
     let no_alert = "No runtime alert in this period.";
     Section {
         id: "runtime".into(),
@@ -296,6 +310,11 @@ fn runtime(a: &Activity) -> Section {
                 "container-tasks",
                 "Container task changes",
                 a.count(EventKind::ContainerTask),
+            ),
+            figure(
+                "process-execs",
+                "Process execs (containerd)",
+                a.count(EventKind::ProcessExec),
             ),
         ],
         charts: vec![
@@ -333,14 +352,19 @@ fn runtime(a: &Activity) -> Section {
                 id: "exec-sessions".into(),
                 title: "Exec sessions by namespace and container".into(),
                 columns: vec!["Namespace".into(), "Container".into(), "Sessions".into()],
-                rows: exec
-                    .iter()
-                    .take(TOP_ROWS)
-                    .map(|((ns, container), n)| vec![ns.clone(), container.clone(), n.to_string()])
-                    .collect(),
+                rows: pairs(&a.exec_sessions),
                 empty_text: "No exec session in this period.".into(),
-                note: (exec.len() > TOP_ROWS)
-                    .then(|| format!("{} more not shown", exec.len() - TOP_ROWS)),
+                note: (exec > TOP_ROWS).then(|| format!("{} more not shown", exec - TOP_ROWS)),
+            },
+            Table {
+                id: "process-execs".into(),
+                title: "Process execs by namespace and container (containerd: the kubelet's exec \
+                        probes are execs too)"
+                    .into(),
+                columns: vec!["Namespace".into(), "Container".into(), "Execs".into()],
+                rows: pairs(&a.process_execs),
+                empty_text: "No process exec in this period.".into(),
+                note: None,
             },
             ranked(
                 "container-tasks",
