@@ -152,7 +152,7 @@ pub fn category(rule: &str, tags: &[&str], source: &str) -> ThreatCategory {
         || named(&["privilege", "sudo", "setuid", "setgid", "escalat"])
     {
         ThreatCategory::PrivilegeEscalation
-    } else if tagged(&["shell", "T1059", "mitre_execution"])
+    } else if tagged(&["shell", "T1059"])
         || named(&["shell", "attach/exec", "terminal"])
     {
         ThreatCategory::ShellInContainer

@@ -144,8 +144,9 @@ pub(super) fn mttr(cx: &Context) -> Measure {
 }
 
 pub(super) fn false_positive_rate(cx: &Context) -> Measure {
-    let formula = "false positives ÷ reviewed alerts × 100, over incidents and alerts raised in \
-                   the period; untriaged ones are not in the denominator"
+    let formula = "false positives ÷ reviewed incidents × 100, over the incident records raised in \
+                   the period (true, benign or false positive); untriaged and duplicate ones are \
+                   not in the denominator"
         .to_string();
     let incidents = cx.incidents;
     let (inputs, window) = match loaded(cx, &formula) {
