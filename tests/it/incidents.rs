@@ -402,6 +402,42 @@ fn sentinel_csv_keeps_the_latest_row_of_each_incident() {
 }
 
 #[test]
+fn sentinel_incidents_of_two_workspaces_do_not_collide() {
+    // Each workspace numbers its incidents from 1: prod's 1 (High, untriaged) and dev's 1 (Low,
+    // a false positive) have different IncidentNames, so they are two incidents.
+    let h = "TenantId,TimeGenerated [UTC],IncidentName,Title,Severity,Status,Classification,\
+             CreatedTime [UTC],FirstActivityTime [UTC],LastModifiedTime [UTC],ClosedTime [UTC],\
+             IncidentNumber\n";
+    let prod = format!(
+        "{h}t1,2026-11-10T10:00:00Z,11111111-aaaa,Prod ransomware,High,New,,2026-11-10T10:00:00Z,\
+         2026-11-10T08:00:00Z,2026-11-10T10:00:00Z,,1\n"
+    );
+    let dev = format!(
+        "{h}t1,2026-11-12T10:00:00Z,22222222-bbbb,Dev port scan,Low,Closed,FalsePositive,\
+         2026-11-12T10:00:00Z,2026-11-12T09:00:00Z,2026-11-12T11:00:00Z,2026-11-12T11:00:00Z,1\n"
+    );
+    let k = kpis(&[
+        ("sentinel-prod.csv", prod.as_bytes().to_vec()),
+        ("sentinel-dev.csv", dev.as_bytes().to_vec()),
+    ]);
+    // MTTD over real incidents: prod's 10:00 − 08:00 = 2 h (dev's is a false positive).
+    assert!(close(k["mttd"].0, 2.0), "{:?}", k["mttd"]);
+    // Reviewed: dev's only (false); prod's is untriaged → 1 / 1 = 100 %. Before the fix prod's
+    // incident vanished under dev's, and MTTD had no incident at all.
+    assert!(
+        close(k["false_positive_rate"].0, 100.0),
+        "{:?}",
+        k["false_positive_rate"]
+    );
+    let mut engine = Engine::default();
+    for (name, text) in [("prod.csv", &prod), ("dev.csv", &dev)] {
+        add_one(&mut engine, name, text.as_bytes(), None);
+    }
+    // Both raised in the period: prod's still open.
+    assert_eq!(engine.analyse(now()).activity.incidents_open, 1);
+}
+
+#[test]
 fn sentinel_json() {
     let (log, warnings) = load("sentinel.json", &file("sentinel.json"));
     assert!(warnings.is_empty(), "{warnings:?}");
@@ -409,10 +445,12 @@ fn sentinel_json() {
     assert_eq!(
         lines(&log),
         [
-            "51 2026-11-21T07:00:00Z 2026-11-21T10:00:00Z - 2026-11-21T12:00:00Z false_positive closed low",
-            "52 2026-11-22T05:00:00Z 2026-11-22T08:00:00Z - 2026-11-22T09:00:00Z true_positive closed high",
+            "0b8f1c51-6a2e-4c0d-9d6e-51a1f0e2c3d4 2026-11-21T07:00:00Z 2026-11-21T10:00:00Z - 2026-11-21T12:00:00Z false_positive closed low",
+            "7d3e2a52-1b4f-4e8a-8c5d-52b2e1f3d4e5 2026-11-22T05:00:00Z 2026-11-22T08:00:00Z - 2026-11-22T09:00:00Z true_positive closed high",
         ]
     );
+    // Keyed by IncidentName (the GUID); the number people use leads the title.
+    assert_eq!(&*log.incidents[1].title, "#52 Malware detected on host");
     // The same rows as `az monitor log-analytics query` prints them: an array of objects.
     let rows = r#"[{"IncidentNumber":"52","Title":"x","Severity":"High","Status":"Closed","Classification":"TruePositive","CreatedTime":"2026-11-22T08:00:00Z","FirstActivityTime":"2026-11-22T05:00:00Z","LastModifiedTime":"2026-11-22T09:00:00Z","ClosedTime":"2026-11-22T09:00:00Z"}]"#;
     let (log, _) = load("rows.json", rows.as_bytes());
@@ -440,11 +478,27 @@ fn thehive_json() {
     assert_eq!(
         lines(&log),
         [
-            "7 2026-11-04T06:00:00Z 2026-11-04T10:00:00Z - 2026-11-05T10:00:00Z true_positive closed critical",
-            "8 2026-11-18T09:00:00Z 2026-11-18T09:00:00Z - - untriaged open medium",
-            "9 2026-11-19T08:00:00Z 2026-11-19T08:30:00Z - 2026-11-19T09:00:00Z false_positive closed low",
+            "~4136 2026-11-04T06:00:00Z 2026-11-04T10:00:00Z - 2026-11-05T10:00:00Z true_positive closed critical",
+            "~4200 2026-11-18T09:00:00Z 2026-11-18T09:00:00Z - - untriaged open medium",
+            "AX1 2026-11-19T08:00:00Z 2026-11-19T08:30:00Z - 2026-11-19T09:00:00Z false_positive closed low",
         ]
     );
+    // Keyed by `_id`: case numbers count per organisation. The number (TheHive 5 `number`,
+    // TheHive 4 `caseId`) leads the title.
+    let titles: Vec<&str> = log.incidents.iter().map(|i| &*i.title).collect();
+    assert_eq!(
+        titles,
+        [
+            "#7 Ransomware note on file server",
+            "#8 User reported phishing",
+            "#9 Vulnerability scanner noise",
+        ]
+    );
+    // Two organisations' case 7, each with its own `_id`, are two incidents.
+    let two_orgs = r#"[{"_id":"~1","number":7,"title":"a","startDate":1793772000000,"_createdAt":1793786400000},
+                       {"_id":"~2","number":7,"title":"b","startDate":1793772000000,"_createdAt":1793786400000}]"#;
+    let (log, _) = load("cases.json", two_orgs.as_bytes());
+    assert_eq!(log.incidents.len(), 2);
     let k = kpis(&[("cases.json", file("thehive.json"))]);
     // MTTD: case 7 10:00 − 06:00 = 4 h, case 8 equal = 0 h (case 9 false) → 2 h.
     assert!(close(k["mttd"].0, 2.0), "{:?}", k["mttd"]);

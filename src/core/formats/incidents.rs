@@ -120,6 +120,9 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
 #[derive(Default)]
 struct Draft<'a> {
     id: &'a str,
+    /// The number people call the incident by, when `id` is a key unique across instances
+    /// (Sentinel's GUID, TheHive's `_id`): shown before the title as `#42`.
+    number: &'a str,
     title: &'a str,
     severity: Option<Severity>,
     severity_raw: &'a str,
@@ -211,9 +214,14 @@ impl Log {
             return;
         }
         let text = |log: &mut Log, s: &str| log.interner.text(s.trim());
+        let title = match (draft.number.trim(), draft.title.trim()) {
+            ("", title) => text(self, title),
+            (number, "") => text(self, &format!("#{number}")),
+            (number, title) => text(self, &format!("#{number} {title}")),
+        };
         let incident = Incident {
             id: text(self, id),
-            title: text(self, draft.title),
+            title,
             severity: draft.severity.unwrap_or(Severity::Unknown),
             severity_raw: text(self, draft.severity_raw),
             source: text(self, draft.source),

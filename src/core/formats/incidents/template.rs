@@ -91,6 +91,7 @@ fn row<'r>(log: &mut Log, get: impl Fn(&str) -> Option<&'r str>, at: &Location) 
     log.add(
         Draft {
             id: get("id").unwrap_or(""),
+            number: "",
             title: get("title").unwrap_or(""),
             severity: Some(super::p_level(severity).unwrap_or_else(|| severity_word(severity))),
             severity_raw: severity,
