@@ -321,6 +321,41 @@ fn jira_dates_in_other_locales() {
 }
 
 #[test]
+fn a_zone_after_the_time_is_applied_or_the_time_refused() {
+    for (value, expect) in [
+        // 10:00 at +02:00 is 08:00 UTC, with or without a fraction, a space or a colon.
+        ("2026-11-02T10:00:00.000+0200", Some("2026-11-02T08:00:00Z")),
+        (
+            "2026-11-02 10:00:00.000 +0200",
+            Some("2026-11-02T08:00:00Z"),
+        ),
+        ("2026-11-02T10:00:00+0200", Some("2026-11-02T08:00:00Z")),
+        // 10:00 at −05:00 is 15:00 UTC.
+        (
+            "2026-11-02 10:00:00.000 -05:00",
+            Some("2026-11-02T15:00:00Z"),
+        ),
+        ("2026-11-02T10:00:00.000 Europe/Paris", None),
+    ] {
+        let csv = format!("{TEMPLATE_HEADER}INC-1,x,high,y,,{value},,,,\n");
+        let (log, warnings) = load("i.csv", csv.as_bytes());
+        let alert = log.incidents[0].alert_time.map(|t| t.to_string());
+        assert_eq!(alert.as_deref(), expect, "{value}");
+        if expect.is_none() {
+            assert_eq!(
+                warnings,
+                [format!(
+                    "alert_time {value:?} is not a time Posture reads; the row loads without it \
+                     (line 2, at alert_time)"
+                )]
+            );
+        } else {
+            assert!(warnings.is_empty(), "{value}: {warnings:?}");
+        }
+    }
+}
+
+#[test]
 fn pagerduty_csv() {
     let (log, warnings) = load("pd.csv", &file("pagerduty.csv"));
     assert!(warnings.is_empty(), "{warnings:?}");
