@@ -394,6 +394,45 @@ fn s3_event_notifications_are_not_cloudtrail() {
     assert_eq!(error.format, None);
 }
 
+/// A CloudTrail log file of `records`, each a JSON object's text.
+fn records(records: &[String]) -> Vec<u8> {
+    format!(r#"{{"Records":[{}]}}"#, records.join(",")).into_bytes()
+}
+
+#[test]
+fn a_role_assumed_by_an_aws_service_is_named_by_invoked_by() {
+    // Lambda assuming its execution role: the identity is `AWSService`, with no ARN, principal
+    // or user name, only `invokedBy`.
+    let assume = |i: usize| {
+        format!(
+            r#"{{"eventVersion":"1.08","userIdentity":{{"type":"AWSService","invokedBy":"lambda.amazonaws.com"}},"eventTime":"2026-11-18T10:0{i}:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","sourceIPAddress":"lambda.amazonaws.com","requestParameters":{{"roleArn":"arn:aws:iam::111122223333:role/fn-role","roleSessionName":"fn"}},"responseElements":{{}},"eventID":"id-{i}","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"111122223333"}}"#
+        )
+    };
+    let parsed = formats::load("ct.json", &records(&[assume(0), assume(1), assume(2)]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let log = parsed.evidence.events().expect("an event log");
+    // 3 records, 3 role assumptions, each by lambda.amazonaws.com (not by "").
+    let actors: Vec<&str> = log.events.iter().map(|e| &*e.actor).collect();
+    assert_eq!(actors, ["lambda.amazonaws.com"; 3]);
+    assert_eq!(log.count(EventKind::RoleAssumption), 3);
+    // And through the engine: the role-assumption table counts them under the service.
+    let mut engine = Engine::default();
+    add_one(
+        &mut engine,
+        "ct.json",
+        &records(&[assume(0), assume(1), assume(2)]),
+        None,
+    );
+    let now = Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+    let activity = engine.analyse(now).activity;
+    assert_eq!(
+        activity.role_assumptions.get("lambda.amazonaws.com"),
+        Some(&3),
+        "{:?}",
+        activity.role_assumptions
+    );
+}
+
 #[test]
 fn a_lookup_event_whose_record_is_not_json_is_a_warning() {
     let doc = br#"{"Events":[{"EventId":"x","EventTime":"2026-11-18T10:00:00Z","CloudTrailEvent":"{\"eventName\":"}]}"#;

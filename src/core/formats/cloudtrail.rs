@@ -15,6 +15,10 @@
 //! - root use, as the CIS benchmark defines it: `userIdentity.type` `Root`, no
 //!   `userIdentity.invokedBy`, `eventType` not `AwsServiceEvent`.
 //!
+//! The actor is the identity's ARN, session issuer, principal id or user name as each kind
+//! prefers; an AWS service acting for the account (`type` `AWSService`) has none of these and is
+//! named by `invokedBy` (`lambda.amazonaws.com`).
+//!
 //! An event's key is its `eventID` with the kind (without one: its time, source, name and
 //! principal), so the same record in two files counts once.
 
@@ -218,12 +222,15 @@ impl Reader {
             .and_then(|c| c.session_issuer.as_ref())
             .and_then(|s| text(&s.arn));
         let principal = identity.and_then(|i| text(&i.principal_id));
+        // An AWS service acting for the account (`type: AWSService`: Lambda, EC2, ECS assuming
+        // their roles) has no ARN or principal id, only `invokedBy`; name it rather than "".
+        let fallback = identity.and_then(|i| text(&i.invoked_by)).or(user);
         let error_code = text(&r.error_code);
         let error_message = text(&r.error_message);
         let target = format!("{source} {name}");
         let mut kept: Vec<(EventKind, &str, &str, &str)> = Vec::new();
         if let Some(code) = error_code.filter(|c| unauthorized(c)) {
-            let actor = arn.or(user).or(principal).unwrap_or("");
+            let actor = arn.or(user).or(principal).or(fallback).unwrap_or("");
             let detail = error_message.unwrap_or("");
             kept.push((EventKind::Unauthorized, actor, code, detail));
         }
@@ -235,7 +242,7 @@ impl Reader {
             && (failure == Some("Failure") || error_message == Some("Failed authentication"))
         {
             // Unknown user names stay as AWS writes them: HIDDEN_DUE_TO_SECURITY_REASONS.
-            let actor = user.or(arn).or(principal);
+            let actor = user.or(arn).or(principal).or(fallback);
             let from = text(&r.source_ip).unwrap_or("");
             kept.push((EventKind::FailedLogin, actor.unwrap_or(""), name, from));
         }
@@ -244,7 +251,7 @@ impl Reader {
             "AssumeRole" | "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity"
         );
         if assume && error_code.is_none() {
-            let actor = arn.or(issuer).or(principal).or(user).unwrap_or("");
+            let actor = arn.or(issuer).or(principal).or(fallback).unwrap_or("");
             let role = r
                 .request_parameters
                 .as_ref()
