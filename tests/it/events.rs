@@ -182,6 +182,60 @@ fn cloudtrail_array_export_and_digest() {
 }
 
 #[test]
+fn cloudtrail_insights_and_empty_log_files_load_with_no_events() {
+    let (insights, warnings) = log("cloudtrail/insights.json");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // 2 records (a Start and an End), neither an API call: no events, and no span, so the
+    // file claims no coverage of the calls it does not hold.
+    assert_eq!(insights.records, 2);
+    assert!(insights.events.is_empty());
+    assert_eq!((insights.first, insights.last), (None, None));
+    assert_eq!(insights.source.name, "AWS account 111122223333");
+    assert_eq!(
+        insights.note.as_deref(),
+        Some("CloudTrail Insights events: not counted as API calls")
+    );
+    // A log file with no records at all (a quiet region's delivery).
+    let parsed =
+        formats::load("empty.json", br#"{"Records":[]}"#).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parsed.evidence.format(), "cloudtrail");
+    let empty = parsed.evidence.events().expect("an event log");
+    assert_eq!((empty.records, empty.events.len()), (0, 0));
+    assert_eq!(empty.note.as_deref(), Some("no records"));
+    // The reviewer's record, whose keys come in another order, loads the same way.
+    let ins = br#"{"Records":[{"eventVersion":"1.07","eventTime":"2019-10-17T10:05:00Z","awsRegion":"us-east-1","eventID":"aab985f2","eventType":"AwsCloudTrailInsight","recipientAccountId":"123456789012","sharedEventID":"12edc982","insightDetails":{"state":"Start","eventSource":"ssm.amazonaws.com","eventName":"UpdateInstanceAssociationStatus","insightType":"ApiCallRateInsight","insightContext":{"statistics":{"baseline":{"average":1.75},"insight":{"average":50.1}}}},"eventCategory":"Insight"}]}"#;
+    let parsed = formats::load(
+        "123456789012_CloudTrail-Insight_us-east-1_20191017T1005Z_x.json",
+        ins,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parsed.evidence.events().map(|l| l.records), Some(1));
+}
+
+/// Files that look like the ones above but are not CloudTrail's.
+#[test]
+fn other_records_documents_are_not_cloudtrail() {
+    for (name, bytes) in [
+        // Alibaba ActionTrail's Insights record: `eventCategory: Insight`, but its own
+        // `eventType` and `eventId`.
+        (
+            "actiontrail.json",
+            &br#"{"Records":[{"eventId":"493C","eventCategory":"Insight","sharedEventId":"5A72","eventType":"ActionTrailInsight","eventVersion":"1","eventTime":"2023-07-24T03:27:00Z","insightDetails":{"state":"Start"}}]}"#[..],
+        ),
+        // An empty `Records` beside another key is some other document.
+        ("other.json", br#"{"Records":[],"kind":"something"}"#),
+    ] {
+        let sniffed = posture::core::sniff::sniff(bytes);
+        let accepted: Vec<&str> = formats::FORMATS
+            .iter()
+            .filter(|f| (f.detect)(&sniffed))
+            .map(|f| f.id)
+            .collect();
+        assert!(accepted.is_empty(), "{name}: {accepted:?}");
+    }
+}
+
+#[test]
 fn a_json_lines_file_with_no_readable_record_fails_with_the_first_error() {
     let message = check_error(
         "broken.jsonl",
@@ -374,6 +428,7 @@ fn exactly_one_detector_accepts_each_fixture() {
         ("cloudtrail/export.jsonl", "cloudtrail"),
         ("cloudtrail/export-array.json", "cloudtrail"),
         ("cloudtrail/digest.json", "cloudtrail"),
+        ("cloudtrail/insights.json", "cloudtrail"),
         ("containerd/ctr-events.log", "containerd-events"),
     ] {
         let bytes = read(&fixture(path));
@@ -393,6 +448,45 @@ fn s3_event_notifications_are_not_cloudtrail() {
     let notification = br#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"eu-west-1","eventTime":"2026-11-18T08:00:00.000Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"AWS:AIDAEXAMPLE"},"s3":{"bucket":{"name":"b"}}}]}"#;
     let error = formats::load("s3.json", notification).err().unwrap();
     assert_eq!(error.format, None);
+}
+
+/// A CloudTrail log file of `records`, each a JSON object's text.
+fn records(records: &[String]) -> Vec<u8> {
+    format!(r#"{{"Records":[{}]}}"#, records.join(",")).into_bytes()
+}
+
+#[test]
+fn a_role_assumed_by_an_aws_service_is_named_by_invoked_by() {
+    // Lambda assuming its execution role: the identity is `AWSService`, with no ARN, principal
+    // or user name, only `invokedBy`.
+    let assume = |i: usize| {
+        format!(
+            r#"{{"eventVersion":"1.08","userIdentity":{{"type":"AWSService","invokedBy":"lambda.amazonaws.com"}},"eventTime":"2026-11-18T10:0{i}:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","sourceIPAddress":"lambda.amazonaws.com","requestParameters":{{"roleArn":"arn:aws:iam::111122223333:role/fn-role","roleSessionName":"fn"}},"responseElements":{{}},"eventID":"id-{i}","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"111122223333"}}"#
+        )
+    };
+    let parsed = formats::load("ct.json", &records(&[assume(0), assume(1), assume(2)]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let log = parsed.evidence.events().expect("an event log");
+    // 3 records, 3 role assumptions, each by lambda.amazonaws.com (not by "").
+    let actors: Vec<&str> = log.events.iter().map(|e| &*e.actor).collect();
+    assert_eq!(actors, ["lambda.amazonaws.com"; 3]);
+    assert_eq!(log.count(EventKind::RoleAssumption), 3);
+    // And through the engine: the role-assumption table counts them under the service.
+    let mut engine = Engine::default();
+    add_one(
+        &mut engine,
+        "ct.json",
+        &records(&[assume(0), assume(1), assume(2)]),
+        None,
+    );
+    let now = Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+    let activity = engine.analyse(now).activity;
+    assert_eq!(
+        activity.role_assumptions.get("lambda.amazonaws.com"),
+        Some(&3),
+        "{:?}",
+        activity.role_assumptions
+    );
 }
 
 #[test]
@@ -425,6 +519,7 @@ fn cut_and_mutated_fixtures_never_panic() {
         ("cloudtrail/export.jsonl", true),
         ("cloudtrail/export-array.json", false),
         ("cloudtrail/digest.json", false),
+        ("cloudtrail/insights.json", false),
         ("containerd/ctr-events.log", true),
     ];
     let mut rng = crate::rng::Rng(0xc10d);

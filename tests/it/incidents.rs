@@ -132,30 +132,33 @@ fn template_json_and_the_same_incident_in_two_files() {
             "INC-6 2026-11-25T09:00:00Z 2026-11-25T09:30:00Z 2026-11-25T10:00:00Z - benign_positive open high",
         ]
     );
-    // INC-2 is in both files; the JSON's record is later (its latest time, resolved 11-11
-    // 10:00, is after the CSV's, contained 11-10 12:00), so it wins, and counts once.
-    // Either load order gives the same numbers.
-    for files in [
-        [
-            ("incidents.csv", file("template.csv")),
-            ("incidents.json", file("template.json")),
-        ],
-        [
-            ("incidents.json", file("template.json")),
-            ("incidents.csv", file("template.csv")),
-        ],
+    // INC-2 is in both files, and neither says when its record was written (no `updated`), so
+    // the later file's record wins and INC-2 counts once: CSV then JSON → resolved 11-11 10:00;
+    // JSON then CSV → still contained, open. Only time to resolve differs.
+    for (files, resolved) in [
+        (
+            [
+                ("incidents.csv", file("template.csv")),
+                ("incidents.json", file("template.json")),
+            ],
+            // INC-1 24 h, INC-2 (from the JSON) 11-11 10:00 − 11-10 10:00 = 24 h → 24 h over 2.
+            "mean 24 h over 2 incidents",
+        ),
+        (
+            [
+                ("incidents.json", file("template.json")),
+                ("incidents.csv", file("template.csv")),
+            ],
+            // INC-1 24 h; INC-2 (from the CSV) has no resolved time → 24 h over 1.
+            "mean 24 h over 1 incidents",
+        ),
     ] {
         let k = kpis(&files);
         // MTTD: INC-1 2 h, INC-2 4 h, INC-4 0 h, INC-6 0.5 h → 6.5 / 4 = 1.625 h.
         assert!(close(k["mttd"].0, 1.625), "{:?}", k["mttd"]);
         // MTTR: INC-1 4 h, INC-2 2 h, INC-6 0.5 h → 6.5 / 3 h.
         assert!(close(k["mttr"].0, 6.5 / 3.0), "{:?}", k["mttr"]);
-        // Time to resolve: INC-1 24 h, INC-2 (from the JSON) 24 h → 24 h over 2.
-        assert!(
-            k["mttr"].1.contains("mean 24 h over 2 incidents"),
-            "{}",
-            k["mttr"].1
-        );
+        assert!(k["mttr"].1.contains(resolved), "{}", k["mttr"].1);
         // Reviewed: INC-1, 2, 3, 5, 6 (benign) = 5; false: INC-3 → 20 %.
         assert!(
             close(k["false_positive_rate"].0, 20.0),
@@ -163,6 +166,71 @@ fn template_json_and_the_same_incident_in_two_files() {
             k["false_positive_rate"]
         );
     }
+}
+
+/// Template rows of INC-1: closed on 11-03, then reopened (status open, resolved time cleared).
+/// No `updated` column, so the reopening row has fewer times than the closing one.
+const CLOSED_ROW: &str = "INC-1,x,high,y,2026-11-01T00:00:00Z,2026-11-01T01:00:00Z,\
+                          2026-11-01T02:00:00Z,2026-11-03T00:00:00Z,false,closed\n";
+const REOPENED_ROW: &str =
+    "INC-1,x,high,y,2026-11-01T00:00:00Z,2026-11-01T01:00:00Z,2026-11-01T02:00:00Z,,false,open\n";
+const TEMPLATE_HEADER: &str = "id,title,severity,source,event_time,alert_time,contained_time,\
+                               resolved_time,false_positive,status\n";
+
+#[test]
+fn a_reopening_row_later_in_the_file_wins() {
+    let csv = format!("{TEMPLATE_HEADER}{CLOSED_ROW}{REOPENED_ROW}");
+    let (log, _) = load("changes.csv", csv.as_bytes());
+    // One incident, as the later row has it: open, no resolved time, `updated` unknown.
+    assert_eq!(
+        lines(&log),
+        [
+            "INC-1 2026-11-01T00:00:00Z 2026-11-01T01:00:00Z 2026-11-01T02:00:00Z - true_positive open high"
+        ]
+    );
+    assert_eq!(log.incidents[0].updated, None);
+    let mut engine = Engine::default();
+    add_one(&mut engine, "changes.csv", csv.as_bytes(), None);
+    assert_eq!(engine.analyse(now()).activity.incidents_open, 1);
+    // With `updated` on both rows, the newer record wins whatever its place: the closing row,
+    // written 11-03, beats a row written 11-02 that comes after it.
+    let csv = format!(
+        "{}updated\n{}2026-11-03T00:00:00Z\n{}2026-11-02T00:00:00Z\n",
+        TEMPLATE_HEADER.replace('\n', ","),
+        CLOSED_ROW.replace('\n', ","),
+        REOPENED_ROW.replace('\n', ","),
+    );
+    let (log, warnings) = load("changes.csv", csv.as_bytes());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(log.incidents[0].closed);
+}
+
+#[test]
+fn a_reopening_row_in_a_later_file_wins() {
+    let mut engine = Engine::default();
+    for (name, row) in [("week1.csv", CLOSED_ROW), ("week2.csv", REOPENED_ROW)] {
+        let csv = format!("{TEMPLATE_HEADER}{row}");
+        add_one(&mut engine, name, csv.as_bytes(), None);
+    }
+    // week2.csv is later and neither record has `updated`: INC-1 is open.
+    assert_eq!(engine.analyse(now()).activity.incidents_open, 1);
+}
+
+#[test]
+#[ignore = "needs src/core/incidents.rs: None updated → later file wins"]
+fn a_reopening_file_without_updated_beats_an_older_file_with_it() {
+    let mut engine = Engine::default();
+    // week1.csv says its record was written 11-03; week2.csv, later, has no `updated` column.
+    let week1 = format!(
+        "{}updated\n{}2026-11-03T00:00:00Z\n",
+        TEMPLATE_HEADER.replace('\n', ","),
+        CLOSED_ROW.replace('\n', ",")
+    );
+    let week2 = format!("{TEMPLATE_HEADER}{REOPENED_ROW}");
+    add_one(&mut engine, "week1.csv", week1.as_bytes(), None);
+    add_one(&mut engine, "week2.csv", week2.as_bytes(), None);
+    // One `updated` unknown: the later file wins, and INC-1 is open.
+    assert_eq!(engine.analyse(now()).activity.incidents_open, 1);
 }
 
 #[test]
@@ -253,6 +321,41 @@ fn jira_dates_in_other_locales() {
 }
 
 #[test]
+fn a_zone_after_the_time_is_applied_or_the_time_refused() {
+    for (value, expect) in [
+        // 10:00 at +02:00 is 08:00 UTC, with or without a fraction, a space or a colon.
+        ("2026-11-02T10:00:00.000+0200", Some("2026-11-02T08:00:00Z")),
+        (
+            "2026-11-02 10:00:00.000 +0200",
+            Some("2026-11-02T08:00:00Z"),
+        ),
+        ("2026-11-02T10:00:00+0200", Some("2026-11-02T08:00:00Z")),
+        // 10:00 at −05:00 is 15:00 UTC.
+        (
+            "2026-11-02 10:00:00.000 -05:00",
+            Some("2026-11-02T15:00:00Z"),
+        ),
+        ("2026-11-02T10:00:00.000 Europe/Paris", None),
+    ] {
+        let csv = format!("{TEMPLATE_HEADER}INC-1,x,high,y,,{value},,,,\n");
+        let (log, warnings) = load("i.csv", csv.as_bytes());
+        let alert = log.incidents[0].alert_time.map(|t| t.to_string());
+        assert_eq!(alert.as_deref(), expect, "{value}");
+        if expect.is_none() {
+            assert_eq!(
+                warnings,
+                [format!(
+                    "alert_time {value:?} is not a time Posture reads; the row loads without it \
+                     (line 2, at alert_time)"
+                )]
+            );
+        } else {
+            assert!(warnings.is_empty(), "{value}: {warnings:?}");
+        }
+    }
+}
+
+#[test]
 fn pagerduty_csv() {
     let (log, warnings) = load("pd.csv", &file("pagerduty.csv"));
     assert!(warnings.is_empty(), "{warnings:?}");
@@ -334,6 +437,42 @@ fn sentinel_csv_keeps_the_latest_row_of_each_incident() {
 }
 
 #[test]
+fn sentinel_incidents_of_two_workspaces_do_not_collide() {
+    // Each workspace numbers its incidents from 1: prod's 1 (High, untriaged) and dev's 1 (Low,
+    // a false positive) have different IncidentNames, so they are two incidents.
+    let h = "TenantId,TimeGenerated [UTC],IncidentName,Title,Severity,Status,Classification,\
+             CreatedTime [UTC],FirstActivityTime [UTC],LastModifiedTime [UTC],ClosedTime [UTC],\
+             IncidentNumber\n";
+    let prod = format!(
+        "{h}t1,2026-11-10T10:00:00Z,11111111-aaaa,Prod ransomware,High,New,,2026-11-10T10:00:00Z,\
+         2026-11-10T08:00:00Z,2026-11-10T10:00:00Z,,1\n"
+    );
+    let dev = format!(
+        "{h}t1,2026-11-12T10:00:00Z,22222222-bbbb,Dev port scan,Low,Closed,FalsePositive,\
+         2026-11-12T10:00:00Z,2026-11-12T09:00:00Z,2026-11-12T11:00:00Z,2026-11-12T11:00:00Z,1\n"
+    );
+    let k = kpis(&[
+        ("sentinel-prod.csv", prod.as_bytes().to_vec()),
+        ("sentinel-dev.csv", dev.as_bytes().to_vec()),
+    ]);
+    // MTTD over real incidents: prod's 10:00 − 08:00 = 2 h (dev's is a false positive).
+    assert!(close(k["mttd"].0, 2.0), "{:?}", k["mttd"]);
+    // Reviewed: dev's only (false); prod's is untriaged → 1 / 1 = 100 %. Before the fix prod's
+    // incident vanished under dev's, and MTTD had no incident at all.
+    assert!(
+        close(k["false_positive_rate"].0, 100.0),
+        "{:?}",
+        k["false_positive_rate"]
+    );
+    let mut engine = Engine::default();
+    for (name, text) in [("prod.csv", &prod), ("dev.csv", &dev)] {
+        add_one(&mut engine, name, text.as_bytes(), None);
+    }
+    // Both raised in the period: prod's still open.
+    assert_eq!(engine.analyse(now()).activity.incidents_open, 1);
+}
+
+#[test]
 fn sentinel_json() {
     let (log, warnings) = load("sentinel.json", &file("sentinel.json"));
     assert!(warnings.is_empty(), "{warnings:?}");
@@ -341,10 +480,12 @@ fn sentinel_json() {
     assert_eq!(
         lines(&log),
         [
-            "51 2026-11-21T07:00:00Z 2026-11-21T10:00:00Z - 2026-11-21T12:00:00Z false_positive closed low",
-            "52 2026-11-22T05:00:00Z 2026-11-22T08:00:00Z - 2026-11-22T09:00:00Z true_positive closed high",
+            "0b8f1c51-6a2e-4c0d-9d6e-51a1f0e2c3d4 2026-11-21T07:00:00Z 2026-11-21T10:00:00Z - 2026-11-21T12:00:00Z false_positive closed low",
+            "7d3e2a52-1b4f-4e8a-8c5d-52b2e1f3d4e5 2026-11-22T05:00:00Z 2026-11-22T08:00:00Z - 2026-11-22T09:00:00Z true_positive closed high",
         ]
     );
+    // Keyed by IncidentName (the GUID); the number people use leads the title.
+    assert_eq!(&*log.incidents[1].title, "#52 Malware detected on host");
     // The same rows as `az monitor log-analytics query` prints them: an array of objects.
     let rows = r#"[{"IncidentNumber":"52","Title":"x","Severity":"High","Status":"Closed","Classification":"TruePositive","CreatedTime":"2026-11-22T08:00:00Z","FirstActivityTime":"2026-11-22T05:00:00Z","LastModifiedTime":"2026-11-22T09:00:00Z","ClosedTime":"2026-11-22T09:00:00Z"}]"#;
     let (log, _) = load("rows.json", rows.as_bytes());
@@ -372,11 +513,27 @@ fn thehive_json() {
     assert_eq!(
         lines(&log),
         [
-            "7 2026-11-04T06:00:00Z 2026-11-04T10:00:00Z - 2026-11-05T10:00:00Z true_positive closed critical",
-            "8 2026-11-18T09:00:00Z 2026-11-18T09:00:00Z - - untriaged open medium",
-            "9 2026-11-19T08:00:00Z 2026-11-19T08:30:00Z - 2026-11-19T09:00:00Z false_positive closed low",
+            "~4136 2026-11-04T06:00:00Z 2026-11-04T10:00:00Z - 2026-11-05T10:00:00Z true_positive closed critical",
+            "~4200 2026-11-18T09:00:00Z 2026-11-18T09:00:00Z - - untriaged open medium",
+            "AX1 2026-11-19T08:00:00Z 2026-11-19T08:30:00Z - 2026-11-19T09:00:00Z false_positive closed low",
         ]
     );
+    // Keyed by `_id`: case numbers count per organisation. The number (TheHive 5 `number`,
+    // TheHive 4 `caseId`) leads the title.
+    let titles: Vec<&str> = log.incidents.iter().map(|i| &*i.title).collect();
+    assert_eq!(
+        titles,
+        [
+            "#7 Ransomware note on file server",
+            "#8 User reported phishing",
+            "#9 Vulnerability scanner noise",
+        ]
+    );
+    // Two organisations' case 7, each with its own `_id`, are two incidents.
+    let two_orgs = r#"[{"_id":"~1","number":7,"title":"a","startDate":1793772000000,"_createdAt":1793786400000},
+                       {"_id":"~2","number":7,"title":"b","startDate":1793772000000,"_createdAt":1793786400000}]"#;
+    let (log, _) = load("cases.json", two_orgs.as_bytes());
+    assert_eq!(log.incidents.len(), 2);
     let k = kpis(&[("cases.json", file("thehive.json"))]);
     // MTTD: case 7 10:00 − 06:00 = 4 h, case 8 equal = 0 h (case 9 false) → 2 h.
     assert!(close(k["mttd"].0, 2.0), "{:?}", k["mttd"]);

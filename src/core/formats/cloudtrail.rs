@@ -1,7 +1,9 @@
 //! AWS CloudTrail: log files (`{"Records":[…]}`, as delivered to S3, usually `.json.gz`),
 //! `aws cloudtrail lookup-events` output (each record a JSON string in `CloudTrailEvent`), SIEM
-//! exports (a bare array of records, or JSON lines), and digest files, which sit beside the logs
-//! and hold integrity data only (loaded as a log of no events, so a dropped folder loads clean).
+//! exports (a bare array of records, or JSON lines). Digest files (integrity data), Insights files
+//! (`CloudTrail-Insight/`: CloudTrail's alerts on unusual call rates, not calls) and an empty
+//! `{"Records":[]}` sit beside the logs; each loads as a log of no events, so a dropped folder
+//! loads clean.
 //!
 //! Only what a metric needs is kept, from the fields named below (the rest of a record is skipped
 //! unread):
@@ -15,14 +17,20 @@
 //! - root use, as the CIS benchmark defines it: `userIdentity.type` `Root`, no
 //!   `userIdentity.invokedBy`, `eventType` not `AwsServiceEvent`.
 //!
+//! The actor is the identity's ARN, session issuer, principal id or user name as each kind
+//! prefers; an AWS service acting for the account (`type` `AWSService`) has none of these and is
+//! named by `invokedBy` (`lambda.amazonaws.com`).
+//!
 //! An event's key is its `eventID` with the kind (without one: its time, source, name and
 //! principal), so the same record in two files counts once.
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+mod detect;
 mod loose;
 
+use detect::detect;
 use loose::Loose;
 
 use super::collect::{EventCollector, NewEvent};
@@ -32,13 +40,13 @@ use crate::core::json::{self, MaybeStr, Str, text};
 use crate::core::model::{
     Asset, AssetKind, EventKind, EventLog, Evidence, Fingerprint, Severity, SourceKind, Tool,
 };
-use crate::core::sniff::{self, Node, Shape, Sniff};
+use crate::core::sniff::{self, Shape};
 use crate::core::time::Timestamp;
 
 pub const FORMAT: Format = Format {
     id: "cloudtrail",
     label: "AWS CloudTrail JSON",
-    command: "CloudTrail log files from S3 (`.json.gz`, digests too), \
+    command: "CloudTrail log files from S3 (`.json.gz`; digest and Insights files too), \
               `aws cloudtrail lookup-events`, or records exported as a JSON array or JSON lines",
     severity_mapping: "none: events have no severity",
     feeds: "unauthorized API calls (`errorCode` AccessDenied, AccessDeniedException, \
@@ -52,37 +60,6 @@ pub const FORMAT: Format = Format {
 
 /// Keys of a document (rather than of one record) at the top level.
 const DOCUMENT_KEYS: [&str; 4] = ["Records", "Events", "digestStartTime", "logFiles"];
-
-fn detect(sniff: &Sniff) -> bool {
-    let record = |node: &Node| {
-        // S3 event notifications share `eventName`/`eventSource` but carry `s3` and no `eventID`.
-        node.has("eventName") && node.has("eventSource") && node.has("eventID") && !node.has("s3")
-    };
-    match sniff.shape {
-        Shape::Object => {
-            let top = &sniff.value;
-            let log = top.get("Records").is_some_and(|r| match r {
-                Node::Array(Some(first)) => record(first),
-                _ => false,
-            });
-            let lookup = top.get("Events").is_some_and(|e| match e {
-                Node::Array(Some(first)) => first.has("CloudTrailEvent") || first.has("EventId"),
-                // No events found: `{"Events": []}`, perhaps with a `NextToken`.
-                Node::Array(None) => match top {
-                    Node::Object(keys) => {
-                        keys.iter().all(|(k, _)| k == "Events" || k == "NextToken")
-                    }
-                    _ => false,
-                },
-                _ => false,
-            });
-            let digest = top.has("digestStartTime") && top.has("logFiles");
-            log || lookup || digest || record(top)
-        }
-        Shape::Array | Shape::JsonLines => sniff.record().is_some_and(record),
-        _ => false,
-    }
-}
 
 #[derive(Deserialize)]
 struct Document<'a> {
@@ -114,6 +91,7 @@ struct Record<'a> {
     #[serde(rename = "eventID", borrow)]
     event_id: Option<Str<'a>>,
     event_type: Option<Str<'a>>,
+    event_category: Option<Str<'a>>,
     recipient_account_id: Option<Str<'a>>,
     read_only: Option<Loose<'a>>,
 }
@@ -176,6 +154,8 @@ struct Reader {
     c: EventCollector,
     account: Option<String>,
     read_only: u64,
+    /// Insights events: CloudTrail's own alerts on unusual call rates, not API calls.
+    insights: u64,
     warnings: Vec<Warning>,
     more_warnings: usize,
 }
@@ -198,6 +178,14 @@ impl Reader {
                 .or_else(|| identity.and_then(|i| text(&i.account_id)));
             self.account = account.map(str::to_string);
         }
+        let insight = text(&r.event_type) == Some("AwsCloudTrailInsight")
+            || text(&r.event_category) == Some("Insight");
+        if insight {
+            // Counted as read, but no span: the file says nothing of which calls were logged.
+            self.c.record(None);
+            self.insights += 1;
+            return;
+        }
         let raw_time = text(&r.event_time);
         let at_time = raw_time.and_then(Timestamp::parse_rfc3339).or(time);
         self.c.record(at_time);
@@ -218,12 +206,15 @@ impl Reader {
             .and_then(|c| c.session_issuer.as_ref())
             .and_then(|s| text(&s.arn));
         let principal = identity.and_then(|i| text(&i.principal_id));
+        // An AWS service acting for the account (`type: AWSService`: Lambda, EC2, ECS assuming
+        // their roles) has no ARN or principal id, only `invokedBy`; name it rather than "".
+        let fallback = identity.and_then(|i| text(&i.invoked_by)).or(user);
         let error_code = text(&r.error_code);
         let error_message = text(&r.error_message);
         let target = format!("{source} {name}");
         let mut kept: Vec<(EventKind, &str, &str, &str)> = Vec::new();
         if let Some(code) = error_code.filter(|c| unauthorized(c)) {
-            let actor = arn.or(user).or(principal).unwrap_or("");
+            let actor = arn.or(user).or(principal).or(fallback).unwrap_or("");
             let detail = error_message.unwrap_or("");
             kept.push((EventKind::Unauthorized, actor, code, detail));
         }
@@ -235,7 +226,7 @@ impl Reader {
             && (failure == Some("Failure") || error_message == Some("Failed authentication"))
         {
             // Unknown user names stay as AWS writes them: HIDDEN_DUE_TO_SECURITY_REASONS.
-            let actor = user.or(arn).or(principal);
+            let actor = user.or(arn).or(principal).or(fallback);
             let from = text(&r.source_ip).unwrap_or("");
             kept.push((EventKind::FailedLogin, actor.unwrap_or(""), name, from));
         }
@@ -244,7 +235,7 @@ impl Reader {
             "AssumeRole" | "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity"
         );
         if assume && error_code.is_none() {
-            let actor = arn.or(issuer).or(principal).or(user).unwrap_or("");
+            let actor = arn.or(issuer).or(principal).or(fallback).unwrap_or("");
             let role = r
                 .request_parameters
                 .as_ref()
@@ -313,6 +304,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         )),
         account: None,
         read_only: 0,
+        insights: 0,
         warnings: Vec::new(),
         more_warnings: 0,
     };
@@ -328,6 +320,9 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     } else if document {
         let doc: Document = json::parse(input.text)?;
         if let Some(records) = &doc.records {
+            if records.is_empty() {
+                note = Some("no records".to_string());
+            }
             for (i, r) in records.iter().enumerate() {
                 reader.record(r, None, None, Location::path(format!("Records[{i}]")));
             }
@@ -389,8 +384,15 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             name: format!("AWS account {account}"),
         };
     }
-    log.note =
-        note.or_else(|| (reader.read_only > 0).then(|| format!("{} read-only", reader.read_only)));
+    let insights = (reader.insights > 0)
+        .then(|| "CloudTrail Insights events: not counted as API calls".to_string());
+    let read_only = (reader.read_only > 0).then(|| format!("{} read-only", reader.read_only));
+    let notes: Vec<String> = [note, insights].into_iter().flatten().collect();
+    log.note = if notes.is_empty() {
+        read_only
+    } else {
+        Some(notes.join("; "))
+    };
     Ok(Parsed {
         evidence: Evidence::Events(log),
         warnings: reader.warnings,

@@ -6,7 +6,8 @@
 //!
 //! Rows are read one at a time and cost only themselves: a row without an id, or a time Posture
 //! cannot read, is a warning naming its line and column; the rest loads. Within a file one
-//! record per incident id is kept, the latest (`updated`, then the later row).
+//! record per incident id is kept: the later row, unless both rows have `updated` and the
+//! earlier one's is newer.
 
 mod dates;
 mod jira;
@@ -119,6 +120,9 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
 #[derive(Default)]
 struct Draft<'a> {
     id: &'a str,
+    /// The number people call the incident by, when `id` is a key unique across instances
+    /// (Sentinel's GUID, TheHive's `_id`): shown before the title as `#42`.
+    number: &'a str,
     title: &'a str,
     severity: Option<Severity>,
     severity_raw: &'a str,
@@ -210,9 +214,14 @@ impl Log {
             return;
         }
         let text = |log: &mut Log, s: &str| log.interner.text(s.trim());
+        let title = match (draft.number.trim(), draft.title.trim()) {
+            ("", title) => text(self, title),
+            (number, "") => text(self, &format!("#{number}")),
+            (number, title) => text(self, &format!("#{number} {title}")),
+        };
         let incident = Incident {
             id: text(self, id),
-            title: text(self, draft.title),
+            title,
             severity: draft.severity.unwrap_or(Severity::Unknown),
             severity_raw: text(self, draft.severity_raw),
             source: text(self, draft.source),
@@ -226,11 +235,15 @@ impl Log {
             updated: draft.updated,
         };
         match self.index.get(&incident.id) {
-            // A later row of the same incident wins a tie: files list changes in order.
-            Some(&at) if incident.updated >= self.incidents[at].updated => {
-                self.incidents[at] = incident;
+            // Files list changes in order, so a later row wins, unless both rows say when they
+            // were written and the earlier one is newer. An unknown `updated` is not "oldest":
+            // a reopening row, with its resolved time cleared, must still win.
+            Some(&at) => {
+                let kept = self.incidents[at].updated;
+                if !matches!((kept, incident.updated), (Some(kept), Some(new)) if kept > new) {
+                    self.incidents[at] = incident;
+                }
             }
-            Some(_) => {}
             None => {
                 self.index.insert(incident.id.clone(), self.incidents.len());
                 self.incidents.push(incident);

@@ -1,7 +1,8 @@
 //! The date formats incident exports are written in. Trackers export in the exporting user's
 //! locale and rarely say the zone, so times without one are read as UTC (documented per export).
 //!
-//! Read: RFC 3339; `2024-05-11 15:26[:SS[.fff]]` (also with `T`, or `/`); Jira's default
+//! Read: RFC 3339; `2024-05-11 15:26[:SS[.fff]]` (also with `T`, or `/`), optionally followed
+//! by `Z`, `UTC`, `±hh:mm` or `±hhmm`, with or without a space; Jira's default
 //! `dd/MMM/yy h:mm a` (`11/May/24 03:26 PM`, also `11-May-2024 15:26`); numeric `6/21/2025 16:14`
 //! and `21/06/2025 16:14` (day or month first: see [`Order`]); `11.05.2024 15:26`; the Log
 //! Analytics portal's `11/18/2026, 8:02:47.123 AM`; epoch milliseconds (TheHive).
@@ -77,9 +78,18 @@ pub fn parse(text: &str, order: Order) -> Option<Timestamp> {
         .unwrap_or(text.len());
     let (date, rest) = text.split_at(split);
     let (year, month, day) = date_part(date, order)?;
-    let (hour, minute, second, millis) = time_part(rest.trim_start_matches([',', 'T', ' ']))?;
-    let iso =
-        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z");
+    let c = time_part(rest.trim_start_matches([',', 'T', ' ']))?;
+    let sign = if c.offset_minutes < 0 { '-' } else { '+' };
+    let offset = c.offset_minutes.unsigned_abs();
+    let iso = format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}{sign}{:02}:{:02}",
+        c.hour,
+        c.minute,
+        c.second,
+        c.millis,
+        offset / 60,
+        offset % 60
+    );
     Timestamp::parse_rfc3339(&iso)
 }
 
@@ -122,34 +132,45 @@ fn date_part(date: &str, order: Order) -> Option<(u32, u32, u32)> {
     Some((year(c)?, month, day))
 }
 
-/// `H:mm[:ss[.fff]][ AM|PM][ Z|UTC]`; an empty time is midnight.
-fn time_part(time: &str) -> Option<(u32, u32, u32, u32)> {
+/// `H:mm[:ss[.fff]][ AM|PM]`, then optionally a zone: `Z`, `UTC`, `±hh:mm` or `±hhmm` (Jira's
+/// REST API and Java write the last). An empty time is midnight. Anything else after the time
+/// makes it no time at all: a zone read past would shift the time silently.
+fn time_part(time: &str) -> Option<Clock> {
     let time = time.trim();
     if time.is_empty() {
-        return Some((0, 0, 0, 0));
+        return Some(Clock::default());
     }
     let lower = time.to_ascii_lowercase();
-    let lower = lower
-        .strip_suffix("utc")
-        .or_else(|| lower.strip_suffix('z'))
-        .unwrap_or(&lower)
-        .trim_end();
-    let (clock, meridiem) = match lower.strip_suffix("am") {
+    let (rest, offset_minutes) = zone(&lower)?;
+    let (clock, meridiem) = match rest.strip_suffix("am") {
         Some(clock) => (clock, Some(false)),
-        None => match lower.strip_suffix("pm") {
+        None => match rest.strip_suffix("pm") {
             Some(clock) => (clock, Some(true)),
-            None => (lower, None),
+            None => (rest, None),
         },
     };
     let mut parts = clock.trim().split(':');
-    let hour: u32 = parts.next()?.parse().ok()?;
-    let minute: u32 = parts.next()?.parse().ok()?;
+    let hour = number(parts.next()?, 2)?;
+    let minute = number(parts.next()?, 2)?;
     let (second, millis) = match parts.next() {
         None => (0, 0),
         Some(s) => {
-            let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
-            let digits: String = fraction.chars().chain("000".chars()).take(3).collect();
-            (whole.parse().ok()?, digits.parse().ok()?)
+            let (whole, fraction) = match s.split_once('.') {
+                Some((whole, fraction)) => (whole, Some(fraction)),
+                None => (s, None),
+            };
+            let millis = match fraction {
+                None => 0,
+                Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => return None,
+                Some(f) => f
+                    .chars()
+                    .chain("000".chars())
+                    .take(3)
+                    .collect::<String>()
+                    .parse()
+                    .ok()?,
+            };
+            (number(whole, 2)?, millis)
         }
     };
     if parts.next().is_some() {
@@ -161,7 +182,58 @@ fn time_part(time: &str) -> Option<(u32, u32, u32, u32)> {
         Some(false) => hour % 12,
         Some(true) => hour % 12 + 12,
     };
-    Some((hour, minute, second, millis))
+    Some(Clock {
+        hour,
+        minute,
+        second,
+        millis,
+        offset_minutes,
+    })
+}
+
+/// A time of day as written, and its zone's offset from UTC.
+#[derive(Default)]
+struct Clock {
+    hour: u32,
+    minute: u32,
+    second: u32,
+    millis: u32,
+    offset_minutes: i32,
+}
+
+/// The time without its zone, and the zone's offset in minutes (none written: UTC). `None`
+/// when what follows a `+` or `-` is not `hh:mm` or `hhmm`.
+fn zone(lower: &str) -> Option<(&str, i32)> {
+    if let Some(rest) = lower
+        .strip_suffix("utc")
+        .or_else(|| lower.strip_suffix('z'))
+    {
+        return Some((rest.trim_end(), 0));
+    }
+    let Some(at) = lower.rfind(['+', '-']) else {
+        return Some((lower, 0));
+    };
+    let (rest, offset) = lower.split_at(at);
+    let digits = &offset[1..];
+    let (hours, minutes) = match digits.split_once(':') {
+        Some((h, m)) if h.len() == 2 && m.len() == 2 => (h, m),
+        None if digits.len() == 4 => digits.split_at(2),
+        _ => return None,
+    };
+    let (hours, minutes) = (number(hours, 2)?, number(minutes, 2)?);
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let minutes = (hours * 60 + minutes) as i32;
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    Some((rest.trim_end(), sign * minutes))
+}
+
+/// One to `most` ASCII digits (`str::parse` alone would take a sign).
+fn number(text: &str, most: usize) -> Option<u32> {
+    (!text.is_empty() && text.len() <= most && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -191,6 +263,17 @@ mod tests {
             ("11/18/2026, 8:02:47.123 AM", "2026-11-18T08:02:47.123Z"),
             ("1715441160000", "2024-05-11T15:26:00Z"),
             ("2024-05-11", "2024-05-11T00:00:00Z"),
+            // Zones after the time, with or without a fraction: 10:00 at +02:00 is 08:00 UTC,
+            // at −05:00 it is 15:00 UTC.
+            ("2026-11-02T10:00:00.000+0200", "2026-11-02T08:00:00Z"),
+            ("2026-11-02 10:00:00.000 +0200", "2026-11-02T08:00:00Z"),
+            ("2026-11-02T10:00:00+0200", "2026-11-02T08:00:00Z"),
+            ("2026-11-02 10:00:00.000 -05:00", "2026-11-02T15:00:00Z"),
+            ("2026-11-02 10:00 +02:00", "2026-11-02T08:00:00Z"),
+            ("2026-11-02 10:00:00.25Z", "2026-11-02T10:00:00.250Z"),
+            ("2026-11-02 10:00:00 UTC", "2026-11-02T10:00:00Z"),
+            // 23:30 at −01:00 is 00:30 UTC the next day.
+            ("2026-11-02 23:30 -0100", "2026-11-03T00:30:00Z"),
         ] {
             assert_eq!(at(text, m), expect, "{text}");
         }
@@ -214,6 +297,15 @@ mod tests {
             "1234",
             "1/2",
             "11/May/24 10:00:00:00",
+            // A suffix that is not a zone Posture reads, or a fraction that is not digits.
+            "2026-11-02T10:00:00.000 CET",
+            "2026-11-02T10:00:00.000+02",
+            "2026-11-02T10:00:00.000+2500",
+            "2026-11-02T10:00:00.000+02:0",
+            "2026-11-02 10:00:00.0x0Z",
+            "2026-11-02 10:00:00.",
+            "2026-11-02 10:00:00.000 garbage",
+            "2026-11-02 10:+5",
         ] {
             assert_eq!(parse(bad, Order::MonthFirst), None, "{bad:?}");
         }

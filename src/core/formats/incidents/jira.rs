@@ -121,6 +121,7 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         let priority = get("priority").unwrap_or("");
         let draft = Draft {
             id: get("issue_key").unwrap_or(""),
+            number: "",
             title: get("summary").unwrap_or(""),
             severity: Some(severity(priority)),
             severity_raw: priority,

@@ -56,6 +56,7 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         let urgency = get("urgency").unwrap_or("");
         let draft = Draft {
             id: get("id").or_else(|| get("incident_number")).unwrap_or(""),
+            number: "",
             title: get("title").or_else(|| get("description")).unwrap_or(""),
             severity: Some(severity(priority, urgency)),
             severity_raw: if priority.is_empty() {

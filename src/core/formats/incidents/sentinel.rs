@@ -3,9 +3,11 @@
 //! a JSON array of rows (`az monitor log-analytics query`), or as the Log Analytics API's
 //! `{"tables":[{"columns":[…],"rows":[[…]]}]}`.
 //!
-//! The table holds one row per change of an incident: the latest row per `IncidentNumber` (by
+//! The table holds one row per change of an incident: the latest row per incident (by
 //! `LastModifiedTime`, else `TimeGenerated`) is the incident, so one reopened after closing is
-//! open. event = `FirstActivityTime`, alert = `CreatedTime`, resolved = `ClosedTime`.
+//! open. An incident is keyed by `IncidentName`, its GUID, when the export has it:
+//! `IncidentNumber` counts 1, 2, 3… in each workspace, so two workspaces' exports share numbers.
+//! The number then leads the title (`#42 Title`); without `IncidentName` it is the id. event = `FirstActivityTime`, alert = `CreatedTime`, resolved = `ClosedTime`.
 //! `FirstModifiedTime` is the first triage, not containment, and Sentinel has no containment
 //! time: contained is empty. Verdict from `Classification` (`Undetermined` = untriaged).
 
@@ -23,7 +25,8 @@ use crate::core::severity::severity_word;
 use crate::core::sniff::{Node, Sniff};
 
 /// The columns read, as the schema names them.
-const COLUMNS: [&str; 11] = [
+const COLUMNS: [&str; 12] = [
+    "IncidentName",
     "IncidentNumber",
     "Title",
     "Severity",
@@ -66,8 +69,14 @@ fn row(log: &mut Log, header: &Header, cells: &[Cow<str>], at: &Location, order:
     let severity = get("severity").unwrap_or("");
     let modified = log.time(get("lastmodifiedtime"), order, at, "LastModifiedTime");
     let generated = log.time(get("timegenerated"), order, at, "TimeGenerated");
+    let number = get("incidentnumber").unwrap_or("");
+    let (id, number) = match get("incidentname") {
+        Some(guid) => (guid, number),
+        None => (number, ""),
+    };
     let draft = Draft {
-        id: get("incidentnumber").unwrap_or(""),
+        id,
+        number,
         title: get("title").unwrap_or(""),
         severity: Some(severity_word(severity)),
         severity_raw: severity,
@@ -126,6 +135,8 @@ pub fn parse_csv(text: &str) -> Result<Parsed, ParseError> {
 #[allow(non_snake_case)]
 struct Object<'a> {
     #[serde(borrow, default)]
+    IncidentName: MaybeStr<'a>,
+    #[serde(borrow, default)]
     IncidentNumber: MaybeStr<'a>,
     #[serde(borrow, default)]
     Title: MaybeStr<'a>,
@@ -153,6 +164,7 @@ impl<'a> Object<'a> {
     /// The cells in [`COLUMNS`] order.
     fn cells(&self) -> Vec<Cow<'a, str>> {
         [
+            &self.IncidentName,
             &self.IncidentNumber,
             &self.Title,
             &self.Severity,

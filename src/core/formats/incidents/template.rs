@@ -6,6 +6,8 @@
 //! `YYYY-MM-DD HH:MM[:SS]` read as UTC. `false_positive` is true/false/yes/no, empty while
 //! untriaged; `verdict` (true_positive, benign_positive, false_positive, duplicate), when given,
 //! says more and wins. `status` is open/contained/resolved/closed. Only `id` is required.
+//! `updated` says when a record was written; without it the later row (or file) of an incident
+//! wins, so a row that reopens it is read as open.
 
 use serde::Deserialize;
 
@@ -89,6 +91,7 @@ fn row<'r>(log: &mut Log, get: impl Fn(&str) -> Option<&'r str>, at: &Location) 
     log.add(
         Draft {
             id: get("id").unwrap_or(""),
+            number: "",
             title: get("title").unwrap_or(""),
             severity: Some(super::p_level(severity).unwrap_or_else(|| severity_word(severity))),
             severity_raw: severity,
@@ -100,12 +103,9 @@ fn row<'r>(log: &mut Log, get: impl Fn(&str) -> Option<&'r str>, at: &Location) 
             verdict,
             closed,
             status_raw: status,
-            // Without an `updated` column, the latest time the row holds: a later export of
-            // the same incident, with more times filled in, wins.
-            updated: updated.or([event_time, alert_time, contained_time, resolved_time]
-                .into_iter()
-                .flatten()
-                .max()),
+            // No stand-in from the row's times when the column is absent: reopening clears
+            // `resolved_time`, so the newer record would look older. Unknown → the later wins.
+            updated,
         },
         at,
     );

@@ -3,7 +3,8 @@
 //! (`number`, `_createdAt`, `stage` New/InProgress/Closed, `status` = the closure:
 //! TruePositive, FalsePositive, Indeterminate, Other, Duplicated). Times are epoch milliseconds.
 //!
-//! id = the case number; event = `startDate` (when it happened, as the analyst set it); alert =
+//! id = `_id` (else `id`), unique in the instance; the case number counts per organisation, so
+//! it only leads the title (`#7 Title`), and is the id when there is no `_id`. event = `startDate` (when it happened, as the analyst set it); alert =
 //! creation; resolved = `endDate`. TheHive has no containment time (`inProgressDate` is when
 //! work began, not containment): contained is empty. Severity 1–4 = low, medium, high, critical.
 
@@ -104,14 +105,14 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
         let created = case._createdAt.non_empty().or(case.createdAt.non_empty());
         let updated = case._updatedAt.non_empty().or(case.updatedAt.non_empty());
         let raw_severity = case.severity.non_empty().unwrap_or("");
+        let number = case.number.non_empty().or(case.caseId.non_empty());
+        let (id, number) = match case._id.non_empty().or(case.id.non_empty()) {
+            Some(key) => (key, number.unwrap_or("")),
+            None => (number.unwrap_or(""), ""),
+        };
         let draft = Draft {
-            id: case
-                .number
-                .non_empty()
-                .or(case.caseId.non_empty())
-                .or(case._id.non_empty())
-                .or(case.id.non_empty())
-                .unwrap_or(""),
+            id,
+            number,
             title: case.title.non_empty().unwrap_or(""),
             severity: Some(severity(raw_severity)),
             severity_raw: raw_severity,
