@@ -217,7 +217,6 @@ fn a_reopening_row_in_a_later_file_wins() {
 }
 
 #[test]
-#[ignore = "needs src/core/incidents.rs: None updated → later file wins"]
 fn a_reopening_file_without_updated_beats_an_older_file_with_it() {
     let mut engine = Engine::default();
     // week1.csv says its record was written 11-03; week2.csv, later, has no `updated` column.

@@ -152,9 +152,7 @@ pub fn category(rule: &str, tags: &[&str], source: &str) -> ThreatCategory {
         || named(&["privilege", "sudo", "setuid", "setgid", "escalat"])
     {
         ThreatCategory::PrivilegeEscalation
-    } else if tagged(&["shell", "T1059"])
-        || named(&["shell", "attach/exec", "terminal"])
-    {
+    } else if tagged(&["shell", "T1059"]) || named(&["shell", "attach/exec", "terminal"]) {
         ThreatCategory::ShellInContainer
     } else if tagged(&["mitre_credential_access", "T1552", "T1555", "T1003"])
         || named(&[

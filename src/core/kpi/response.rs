@@ -144,10 +144,11 @@ pub(super) fn mttr(cx: &Context) -> Measure {
 }
 
 pub(super) fn false_positive_rate(cx: &Context) -> Measure {
-    let formula = "false positives ÷ reviewed incidents × 100, over the incident records raised in \
+    let formula =
+        "false positives ÷ reviewed incidents × 100, over the incident records raised in \
                    the period (true, benign or false positive); untriaged and duplicate ones are \
                    not in the denominator"
-        .to_string();
+            .to_string();
     let incidents = cx.incidents;
     let (inputs, window) = match loaded(cx, &formula) {
         Ok(found) => found,

@@ -41,7 +41,8 @@ impl Verdict {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Incident {
-    /// The tracker's id: `SEC-12`, PagerDuty's `Q1ABCD`, Sentinel's incident number.
+    /// The tracker's unique id: `SEC-12`, PagerDuty's `Q1ABCD`, Sentinel's IncidentName (a GUID;
+    /// its number, unique only in one workspace, leads the title), TheHive's `_id`.
     pub id: Text,
     pub title: Text,
     pub severity: Severity,
