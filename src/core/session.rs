@@ -3,7 +3,7 @@
 //! The page keeps one [`Session`] in a signal and calls [`Session::apply`] for every response;
 //! components only read it. Kept here, away from Leptos, so it is tested natively.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::protocol::{Response, SourceRow, SourceState, View};
 
@@ -79,8 +79,9 @@ pub struct Session {
     pub view: Option<View>,
     /// Requests sent (or being prepared) and not yet answered with `Idle`.
     pub pending: u32,
-    /// Rows of the current batch, for its progress and its summary.
-    batch: Vec<u32>,
+    /// Rows of the current batch, for its progress and its summary. A set: the progress bar
+    /// looks up every row at every message, and a folder can bring thousands.
+    batch: BTreeSet<u32>,
     /// Set when the worker could not start or broke: nothing can load.
     pub broken: Option<String>,
 }

@@ -1,6 +1,6 @@
 //! A deterministic generator (xorshift64*): the same sequence on every machine, so a robustness
 //! failure reproduces and the benchmark report is the same bytes everywhere. Shared with
-//! `tests/bench/throughput.rs`.
+//! `tests/bench/throughput.rs` and `tests/bench/logs.rs`.
 
 pub struct Rng(pub u64);
 
