@@ -320,10 +320,8 @@ fn incidents_row(row: &mut SourceRow, log: &IncidentLog) {
         if n == 1 { "incident" } else { "incidents" }
     );
     if log.records > n as u64 {
-        records.push_str(&format!(
-            ", from {} records (the latest record of each incident counts)",
-            log.records
-        ));
+        // Rows of a change log (several per incident: the latest counts), or rows skipped.
+        records.push_str(&format!(", from {} rows", log.records));
     }
     if let Some(note) = &log.note {
         records.push_str(&format!(" · {note}"));
