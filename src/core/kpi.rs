@@ -494,6 +494,9 @@ impl KpiDef {
             (None, _) => "≤ previous period".into(),
             (Some(t), _) if previous => format!("≤ previous period ({})", self.unit.format(t)),
             (Some(t), Direction::AtMost) if t == 0.0 && self.unit == Unit::Count => "0".into(),
+            (Some(t), Direction::AtMost) if t == 0.0 && self.unit == Unit::PerWeek => {
+                "none (0 / week)".into()
+            }
             (Some(t), Direction::AtMost) => format!("≤ {}", self.unit.format(t)),
             (Some(t), Direction::AtLeast) => format!("≥ {}", self.unit.format(t)),
         }
@@ -506,7 +509,16 @@ impl KpiDef {
             .filter(|f| f.kinds.iter().any(|k| self.kinds.contains(k)))
             .map(|f| f.label)
             .collect();
-        if self.kinds.is_empty() {
+        // Formats the words already name ("incident records", "a Kubernetes audit log") are
+        // not listed again.
+        let needs = self.needs.to_lowercase();
+        let named = readable.iter().all(|label| {
+            label
+                .split_whitespace()
+                .next()
+                .is_some_and(|word| needs.contains(&word.to_lowercase()))
+        });
+        if self.kinds.is_empty() || (named && !readable.is_empty()) {
             format!("no data — drop {} to measure this", self.needs)
         } else if readable.is_empty() {
             format!(

@@ -25,7 +25,7 @@ use crate::core::time::Timestamp;
 
 pub const FORMAT: Format = Format {
     id: "containerd-events",
-    label: "containerd events (`ctr events`)",
+    label: "containerd events (ctr events)",
     command: "`ctr events > events.log` (or `ctr -n k8s.io events`)",
     severity_mapping: "none: events have no severity",
     feeds: "container drift: exec sessions (`/tasks/exec-added`, `/tasks/exec-started`), task \
