@@ -279,6 +279,81 @@ pub fn each_record<'a, T: Deserialize<'a>>(
     }
 }
 
+/// Reads the records of one big document a record at a time, without building the list: the
+/// elements of a top-level array, or of the array under `key` in a top-level object (a
+/// Kubernetes `EventList`'s `items`). Records before an error have been given to `each`; the
+/// error says where the document broke.
+pub fn each_element<'a, T: Deserialize<'a>>(
+    text: &'a str,
+    key: Option<&'static str>,
+    mut each: impl FnMut(T),
+) -> Result<(), JsonError> {
+    use std::marker::PhantomData;
+
+    struct Elements<'f, T, F> {
+        each: &'f mut F,
+        key: Option<&'static str>,
+        record: PhantomData<T>,
+    }
+
+    impl<'de, T: Deserialize<'de>, F: FnMut(T)> de::DeserializeSeed<'de> for Elements<'_, T, F> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>, F: FnMut(T)> Visitor<'de> for Elements<'_, T, F> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            match self.key {
+                Some(key) => write!(f, "an object with an array `{key}`"),
+                None => f.write_str("an array"),
+            }
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            if self.key.is_some() {
+                return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
+            }
+            while let Some(record) = seq.next_element::<T>()? {
+                (self.each)(record);
+            }
+            Ok(())
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let Some(wanted) = self.key else {
+                return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
+            };
+            while let Some(key) = map.next_key::<Str>()? {
+                if key.as_str() == wanted {
+                    map.next_value_seed(Elements {
+                        each: &mut *self.each,
+                        key: None,
+                        record: PhantomData::<T>,
+                    })?;
+                } else {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let seed = Elements {
+        each: &mut each,
+        key,
+        record: PhantomData::<T>,
+    };
+    de::DeserializeSeed::deserialize(seed, &mut deserializer)
+        .and_then(|()| deserializer.end())
+        .map_err(|error| {
+            let path =
+                offset_of(text, error.line(), error.column()).and_then(|at| path_at(text, at));
+            json_error(&error, path)
+        })
+}
+
 /// Records of a log that could not be read: the first few with their line and what is wrong,
 /// the rest counted, so a file of a million bad lines does not make a million warnings.
 #[derive(Debug, Default)]

@@ -808,3 +808,40 @@ fn runtime_threats_are_per_week_of_the_alert_logs_not_of_other_evidence() {
         t.notes
     );
 }
+
+#[test]
+fn an_event_list_is_read_an_event_at_a_time_and_a_cut_one_keeps_what_came_before() {
+    // The 37 events of audit2rbac-demo-v1.jsonl as one EventList (kubectl's shape), and as a
+    // bare JSON array: the same 11 refusals.
+    let lines = String::from_utf8(read(
+        &real_dir("k8s-audit").join("audit2rbac-demo-v1.jsonl"),
+    ))
+    .unwrap();
+    let events: Vec<&str> = lines.lines().filter(|l| !l.trim().is_empty()).collect();
+    let list = format!(
+        r#"{{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{{}},"items":[{}]}}"#,
+        events.join(",\n")
+    );
+    let array = format!("[{}]", events.join(",\n"));
+    for (name, text) in [("list.json", &list), ("array.json", &array)] {
+        let parsed = formats::load(name, text.as_bytes()).unwrap();
+        let log = parsed.evidence.events().unwrap();
+        assert_eq!((log.records, log.count(Unauthorized)), (37, 11), "{name}");
+        assert!(parsed.warnings.is_empty(), "{name}: {:?}", parsed.warnings);
+    }
+    // Cut inside the 21st event: the 20 before it load (lines 1–20 of the original, 7 refusals
+    // among them: `head -20 audit2rbac-demo-v1.jsonl | grep -c '"code":403'`), and the cut is a
+    // warning.
+    let cut_at = list.match_indices("\n{").nth(19).unwrap().0 + 40;
+    let parsed = formats::load("list.json", &list.as_bytes()[..cut_at]).unwrap();
+    let log = parsed.evidence.events().unwrap();
+    assert_eq!((log.records, log.count(Unauthorized)), (20, 7));
+    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with(
+            "the file ends early; the events before it are loaded, none after (line 21"
+        ),
+        "{warnings:?}"
+    );
+}

@@ -178,6 +178,12 @@ impl EventCollector {
         self.warnings.push(Warning::new(message, location));
     }
 
+    /// A warning with a full location (line, column, JSON path), kept whatever the count: a
+    /// document breaks once.
+    pub fn warn_at(&mut self, message: impl Into<String>, location: Location) {
+        self.warnings.push(Warning::new(message, location));
+    }
+
     /// The warnings, with one that counts those not kept.
     pub fn take_warnings(&mut self) -> Vec<Warning> {
         let mut warnings = std::mem::take(&mut self.warnings);

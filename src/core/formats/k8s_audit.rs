@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::collect::{EventCollector, NewEvent};
 use super::{Format, Input, ParseError, Parsed};
+use crate::core::diagnostics::ErrorKind;
 use crate::core::json::{self, Str, text};
 use crate::core::model::{
     Asset, AssetKind, EventKind, EventLog, Evidence, Fingerprint, Severity, SourceKind, Tool,
@@ -50,12 +51,6 @@ fn is_event(r: &Node) -> bool {
 fn detect(sniff: &Sniff) -> bool {
     matches!(sniff.shape, Shape::Object | Shape::JsonLines | Shape::Array)
         && sniff.record().is_some_and(is_event)
-}
-
-#[derive(Deserialize)]
-struct List<'a> {
-    #[serde(borrow)]
-    items: Vec<AuditEvent<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -412,13 +407,29 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         == Some("EventList");
     let array = input.text.trim_start().starts_with('[');
     if list || array {
-        let events: Vec<AuditEvent> = if list {
-            json::parse::<List>(input.text)?.items
-        } else {
-            json::parse(input.text)?
-        };
-        for event in events {
+        // One document, read an event at a time: a 500 MB `EventList` is never a list in memory.
+        let key = list.then_some("items");
+        let mut read_any = false;
+        let done = json::each_element(input.text, key, |event: AuditEvent| {
+            read_any = true;
             read(0, event);
+        });
+        match done {
+            Ok(()) => {}
+            // Broken after some events: those load, and the break is a warning saying where.
+            Err(error) if read_any => {
+                let why = match &error.kind {
+                    ErrorKind::Truncated => "the file ends early".to_string(),
+                    ErrorKind::Syntax { detail } => format!("invalid JSON: {detail}"),
+                    ErrorKind::Shape { detail } => format!("unexpected content: {detail}"),
+                    other => format!("{other:?}"),
+                };
+                c.warn_at(
+                    format!("{why}; the events before it are loaded, none after"),
+                    error.location,
+                );
+            }
+            Err(error) => return Err(error),
         }
     } else {
         json::each_record(input.text, &mut bad, read);
