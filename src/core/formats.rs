@@ -134,7 +134,17 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, Box<FileError>> {
             location,
         })
     };
-    let text = decode_text(bytes);
+    let decoded = decode_text(bytes);
+    // YAML (kubectl's `-o yaml`) is read as the JSON it stands for.
+    let converted = match yaml_document(&decoded) {
+        Some(Ok(json)) => Some(json),
+        Some(Err(e)) => return Err(fail(None, e.kind, e.location)),
+        None => None,
+    };
+    let text: Cow<'_, [u8]> = match &converted {
+        Some(json) => Cow::Borrowed(json.as_bytes()),
+        None => decoded,
+    };
     let sniffed = sniff::sniff(&text);
     match sniffed.shape {
         Shape::Empty => return Err(fail(None, ErrorKind::Empty, Location::default())),
@@ -206,6 +216,17 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, Box<FileError>> {
         },
     };
     Err(fail(None, unknown, Location::default()))
+}
+
+/// A YAML document as JSON text, when the content looks like YAML and not like JSON or any
+/// line format.
+fn yaml_document(bytes: &[u8]) -> Option<Result<String, json::JsonError>> {
+    let sniffed = sniff::sniff(bytes);
+    if sniffed.shape != Shape::Text || !super::yaml::looks_like_yaml(sniffed.head) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    Some(super::yaml::to_json(&text))
 }
 
 /// Strips a UTF-8 byte-order mark and turns UTF-16 with a BOM (what Windows PowerShell's `>`

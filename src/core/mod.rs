@@ -28,3 +28,4 @@ pub mod severity;
 pub mod sniff;
 pub mod time;
 pub mod unpack;
+pub mod yaml;

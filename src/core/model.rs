@@ -517,6 +517,25 @@ impl AddAssign for PassFail {
     }
 }
 
+/// Checks of one framework or engine: passed and failed, and the outcomes that are neither
+/// (kube-bench's WARN and INFO, Kyverno's warn, error and skip) kept as such, outside the score.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checks {
+    /// "CIS Kubernetes Benchmark 1.6", "Kyverno", "Gatekeeper", "AWS Config".
+    pub framework: String,
+    pub passed: u64,
+    pub failed: u64,
+    pub warned: u64,
+    pub errored: u64,
+    pub skipped: u64,
+}
+
+impl Checks {
+    pub fn evaluated(&self) -> u64 {
+        self.passed + self.failed
+    }
+}
+
 /// The categories a snapshot looked for. A category it covers and reports nothing in is clean;
 /// one it does not cover says nothing, so an older snapshot still speaks for it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -552,6 +571,11 @@ pub struct Snapshot {
     pub findings: Vec<Finding>,
     /// IaC checks (passed and failed), when the tool reports them.
     pub iac_checks: Option<PassFail>,
+    /// Compliance checks by framework or engine (kube-bench's CIS benchmark, Kyverno, AWS
+    /// Config…), when the tool reports them: what `compliance_score` pools.
+    pub compliance: Vec<Checks>,
+    /// Cloud resources compliant and not (AWS Config, Security Hub): `cloud_misconfig_rate`.
+    pub cloud_resources: Option<PassFail>,
     /// What else the file says about its records, for the Sources view ("15 vulnerable packages").
     pub note: Option<String>,
 }

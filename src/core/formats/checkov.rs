@@ -169,6 +169,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         covers: Coverage::default().with(Category::Misconfiguration),
         findings: c.findings,
         iac_checks: Some(checks),
+        compliance: Vec::new(),
+        cloud_resources: None,
         note: None,
     };
     Ok(Parsed {

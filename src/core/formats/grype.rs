@@ -205,6 +205,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         covers: Coverage::default().with(Category::Vulnerability),
         findings: c.findings,
         iac_checks: None,
+        compliance: Vec::new(),
+        cloud_resources: None,
         note: None,
     };
     Ok(Parsed {

@@ -316,6 +316,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         covers,
         findings: c.findings,
         iac_checks: None,
+        compliance: Vec::new(),
+        cloud_resources: None,
         note: (not_problems > 0).then(|| {
             format!("{not_problems} results of kind pass, notApplicable or informational are not findings")
         }),

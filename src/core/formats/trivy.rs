@@ -312,6 +312,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         covers: out.covers,
         findings: out.c.findings,
         iac_checks: out.iac.then_some(out.checks),
+        compliance: Vec::new(),
+        cloud_resources: None,
         note: None,
     };
     Ok(Parsed {

@@ -171,6 +171,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         covers: Coverage::default().with(Category::Secret),
         findings: c.findings,
         iac_checks: None,
+        compliance: Vec::new(),
+        cloud_resources: None,
         note: (logs > 0).then(|| format!("{logs} log lines skipped")),
     };
     Ok(Parsed {
