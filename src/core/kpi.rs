@@ -4,6 +4,7 @@
 //! numerator, denominator, formula, the files that fed it and what was left out. With no input a
 //! KPI has no value — never a made-up zero — and says what to drop to measure it.
 
+mod compliance;
 mod detection;
 mod remediation;
 mod response;
@@ -346,11 +347,7 @@ pub static KPIS: &[KpiDef] = &[
             SourceKind::ClusterBenchmark,
             SourceKind::CloudPosture,
         ],
-        compute: |_| {
-            Measure::none(
-                "compliant ÷ evaluated × 100 over kube-bench, Gatekeeper, Kyverno, AWS Config and Security Hub results",
-            )
-        },
+        compute: compliance::compliance_score,
     },
     KpiDef {
         id: "iac_policy_pass_rate",
@@ -370,7 +367,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(5.0),
         needs: "AWS Config or Security Hub results",
         kinds: &[SourceKind::CloudPosture],
-        compute: |_| Measure::none("non-compliant ÷ evaluated cloud resources × 100"),
+        compute: compliance::cloud_misconfig_rate,
     },
     KpiDef {
         id: "deployment_block_rate",

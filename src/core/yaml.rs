@@ -5,6 +5,8 @@
 //! little, and the formats stay one module each with one set of input structs.
 
 use super::diagnostics::{ErrorKind, Location};
+use saphyr::{LoadableYamlNode, Scalar, Yaml};
+
 use super::json::JsonError;
 
 /// Whether text that is not JSON looks like a YAML document: its first line that is not blank, a
@@ -29,37 +31,80 @@ pub fn looks_like_yaml(head: &str) -> bool {
 
 /// The document as JSON text. Several documents (`---`) become one JSON array of them.
 pub fn to_json(text: &str) -> Result<String, JsonError> {
-    let documents: Vec<serde_json::Value> =
-        serde_saphyr::from_multiple(text).map_err(|e| yaml_error(&e.to_string()))?;
-    let value = match documents.len() {
-        1 => documents.into_iter().next().unwrap_or_default(),
-        _ => serde_json::Value::Array(documents),
+    let documents = Yaml::load_from_str(text).map_err(|e| {
+        let at = e.marker();
+        syntax(e.info(), Location::at(at.line(), at.col() + 1))
+    })?;
+    let mut values = Vec::with_capacity(documents.len());
+    for document in &documents {
+        values.push(value(document, 0)?);
+    }
+    let value = match values.len() {
+        1 => values.pop().unwrap_or_default(),
+        _ => serde_json::Value::Array(values),
     };
-    serde_json::to_string(&value).map_err(|e| yaml_error(&e.to_string()))
+    serde_json::to_string(&value).map_err(|e| syntax(&e.to_string(), Location::default()))
 }
 
-/// serde-saphyr's message ("… at line 3, column 5"), with the place kept apart as a location.
-fn yaml_error(message: &str) -> JsonError {
-    let number_after = |word: &str| -> Option<usize> {
-        let at = message.rfind(word)? + word.len();
-        let digits: String = message[at..]
-            .trim_start()
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        digits.parse().ok()
-    };
-    let location = Location {
-        line: number_after("line"),
-        column: number_after("column"),
-        path: None,
-    };
+/// How deep YAML may nest: deeper than any report, shallow enough for the stack.
+const MAX_DEPTH: usize = 128;
+
+fn value(yaml: &Yaml, depth: usize) -> Result<serde_json::Value, JsonError> {
+    use serde_json::Value;
+    if depth > MAX_DEPTH {
+        return Err(syntax("nested too deep", Location::default()));
+    }
+    Ok(match yaml {
+        Yaml::Value(scalar) => scalar_value(scalar),
+        Yaml::Representation(text, _, _) => Value::String(text.to_string()),
+        Yaml::Sequence(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| value(item, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Yaml::Mapping(entries) => {
+            let mut object = serde_json::Map::new();
+            for (key, item) in entries {
+                object.insert(key_text(key), value(item, depth + 1)?);
+            }
+            Value::Object(object)
+        }
+        Yaml::Tagged(_, inner) => value(inner, depth + 1)?,
+        Yaml::Alias(_) | Yaml::BadValue => Value::Null,
+    })
+}
+
+fn scalar_value(scalar: &Scalar) -> serde_json::Value {
+    use serde_json::Value;
+    match scalar {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::from(*i),
+        Scalar::FloatingPoint(f) => {
+            serde_json::Number::from_f64(f.into_inner()).map_or(Value::Null, Value::Number)
+        }
+        Scalar::String(s) => Value::String(s.to_string()),
+    }
+}
+
+/// A mapping key as JSON's object keys are: text.
+fn key_text(key: &Yaml) -> String {
+    match key {
+        Yaml::Value(Scalar::String(s)) | Yaml::Representation(s, _, _) => s.to_string(),
+        Yaml::Value(scalar) => match scalar_value(scalar) {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        },
+        Yaml::Tagged(_, inner) => key_text(inner),
+        _ => String::new(),
+    }
+}
+
+fn syntax(message: &str, location: Location) -> JsonError {
     JsonError {
         kind: ErrorKind::Syntax {
-            detail: format!(
-                "invalid YAML: {}",
-                message.lines().next().unwrap_or(message)
-            ),
+            detail: format!("invalid YAML: {message}"),
         },
         location,
     }
@@ -87,6 +132,22 @@ mod tests {
     fn broken_yaml_says_where() {
         let error = to_json("a: 1\nb: [1, 2\n").unwrap_err();
         assert!(matches!(error.kind, ErrorKind::Syntax { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn anchors_documents_and_scalars_read_as_kubectl_means_them() {
+        assert_eq!(to_json("a: &x 1\nb: *x\n").unwrap(), r#"{"a":1,"b":1}"#);
+        assert_eq!(
+            to_json("kind: A\n---\nkind: B\n").unwrap(),
+            r#"[{"kind":"A"},{"kind":"B"}]"#
+        );
+        assert_eq!(
+            to_json("n: 3\nf: 0.5\nt: true\ns: \"3\"\nz: null\nd: 2026-11-18\n").unwrap(),
+            r#"{"n":3,"f":0.5,"t":true,"s":"3","z":null,"d":"2026-11-18"}"#
+        );
+        // Deeper than any report: an error, not a stack overflow.
+        let deep = "[".repeat(100_000);
+        assert!(to_json(&deep).is_err());
     }
 
     #[test]
