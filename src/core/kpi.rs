@@ -455,13 +455,9 @@ pub static KPIS: &[KpiDef] = &[
         unit: Unit::Count,
         direction: Direction::AtMost,
         default_target: DefaultTarget::Value(0.0),
-        needs: "Gatekeeper or Kyverno policy results from two consecutive weeks",
-        kinds: &[SourceKind::ClusterPolicy],
-        compute: |_| {
-            Measure::none(
-                "policy failures in the latest week − the week before (Gatekeeper, Kyverno, Checkov)",
-            )
-        },
+        needs: "policy or IaC check results of one cluster or repository from two consecutive weeks",
+        kinds: &[SourceKind::ClusterPolicy, SourceKind::IacScan],
+        compute: compliance::policy_drift,
     },
 ];
 

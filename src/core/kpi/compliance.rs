@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::{Context, Measure, Unit};
-use crate::core::model::{Category, Checks, PassFail};
+use crate::core::evidence::Window;
+use crate::core::model::{Category, Checks, PassFail, Status};
+use crate::core::time::{MS_PER_DAY, Timestamp};
 
 /// The snapshots that speak for compliance and policy at the end of the period.
 fn audits(cx: &Context) -> Vec<usize> {
@@ -119,4 +121,109 @@ pub(super) fn cloud_misconfig_rate(cx: &Context) -> Measure {
         "{} compliant, {} non-compliant",
         resources.passed, resources.failed
     )))
+}
+
+/// Policy failures a snapshot reports: its compliance checks that failed (Kyverno), else its
+/// open policy violations (Gatekeeper), plus its failed IaC checks (Checkov, Trivy).
+fn policy_failures(snapshot: &crate::core::model::Snapshot) -> u64 {
+    let checks: u64 = snapshot.compliance.iter().map(|c| c.failed).sum();
+    let violations = if snapshot.compliance.is_empty() {
+        snapshot
+            .findings
+            .iter()
+            .filter(|f| f.category == Category::Policy && f.status == Status::Open)
+            .count() as u64
+    } else {
+        checks
+    };
+    violations + snapshot.iac_checks.map_or(0, |c| c.failed)
+}
+
+pub(super) fn policy_drift(cx: &Context) -> Measure {
+    let formula = "policy failures in the latest week − in the week before (Gatekeeper, Kyverno; \
+                   Checkov and Trivy IaC checks): for each cluster and repository audited in both \
+                   weeks, its last audit of each week"
+        .to_string();
+    // Admission policy audits, and IaC scans that count their checks (Checkov, `trivy config`).
+    let is_policy = |s: &crate::core::model::Snapshot| {
+        s.covers.covers(Category::Policy) || s.iac_checks.is_some()
+    };
+    let policy: Vec<usize> = (0..cx.items.len())
+        .filter(|&i| is_policy(cx.items[i].snapshot))
+        .collect();
+    if policy.is_empty() {
+        return Measure::none(formula);
+    }
+    let Some(end) = cx.window.map(|w| w.to) else {
+        return Measure::empty(formula, Vec::new(), "no audit has a time");
+    };
+    let week = 7 * MS_PER_DAY;
+    let latest = Window {
+        from: Timestamp(end.0 - week + 1),
+        to: end,
+    };
+    let before = Window {
+        from: Timestamp(end.0 - 2 * week + 1),
+        to: Timestamp(end.0 - week),
+    };
+    // (asset, series) → the last audit in each week.
+    let mut last: BTreeMap<(u32, (&str, &str)), [Option<usize>; 2]> = BTreeMap::new();
+    for &i in &policy {
+        let item = &cx.items[i];
+        let Some(at) = item.taken_at else { continue };
+        let slot = if latest.contains(at) {
+            0
+        } else if before.contains(at) {
+            1
+        } else {
+            continue;
+        };
+        let key = (cx.current.asset_of[i], item.snapshot.series());
+        let entry = last.entry(key).or_default();
+        if entry[slot].is_none_or(|j| cx.items[j].taken_at <= item.taken_at) {
+            entry[slot] = Some(i);
+        }
+    }
+    let pairs: Vec<(usize, usize)> = last
+        .values()
+        .filter_map(|[now, then]| Some(((*now)?, (*then)?)))
+        .collect();
+    let inputs: Vec<String> = policy
+        .iter()
+        .map(|&i| cx.items[i].name.to_string())
+        .collect();
+    if pairs.is_empty() {
+        return Measure::empty(
+            formula,
+            inputs,
+            format!(
+                "it waits for two audits of one cluster or repository, one in the latest week \
+                 ({}) and one in the week before ({})",
+                latest.text(),
+                before.text()
+            ),
+        );
+    }
+    let now: u64 = pairs
+        .iter()
+        .map(|&(i, _)| policy_failures(cx.items[i].snapshot))
+        .sum();
+    let then: u64 = pairs
+        .iter()
+        .map(|&(_, j)| policy_failures(cx.items[j].snapshot))
+        .sum();
+    let used: Vec<String> = pairs
+        .iter()
+        .flat_map(|&(i, j)| [j, i])
+        .map(|i| cx.items[i].name.to_string())
+        .collect();
+    Measure {
+        value: Some(now as f64 - then as f64),
+        numerator: Some(now as f64),
+        denominator: Some(then as f64),
+        ratio_text: Some(format!("{now} failures this week, {then} the week before")),
+        formula,
+        inputs: used,
+        ..Measure::default()
+    }
 }
