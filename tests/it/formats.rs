@@ -463,3 +463,32 @@ fn kube_bench_counts_warn_and_info_without_listing_them() {
     );
     assert_eq!(&*snapshot.findings[1].location, "node 4.2 Kubelet");
 }
+
+#[test]
+fn checkov_quiet_counts_passed_checks_from_the_summary() {
+    // The dockerfile report of the real checkov-2.0.209-terraform-dockerfile.json, printed alone
+    // (one framework: an object) and without `results.passed_checks`, as `--quiet` prints it.
+    // 2 failed checks listed (CKV_DOCKER_3, CKV_DOCKER_2, no severity); summary passed 1,
+    // failed 2. The pass rate is 1 / 3, not 0 / 2.
+    let expect = |iac, warnings| Expect {
+        format: "checkov",
+        asset: "quiet.json".into(),
+        listed: [0, 2, 0, 0],
+        open: [0, 0, 0, 0, 0, 2],
+        iac: Some(iac),
+        covers: vec![Misconfiguration],
+        warnings,
+        ..Expect::default()
+    };
+    let bytes = read(&fixture("checkov/quiet.json"));
+    let snapshot = check("quiet.json", &bytes, expect((1, 2), 0));
+    assert_eq!(
+        snapshot.note.as_deref(),
+        Some("passed checks counted from the summary (run with --quiet)")
+    );
+    // An empty list is a list: nothing passed was listed, and the summary disagrees (a warning).
+    let text = String::from_utf8(bytes).unwrap();
+    let listed_empty = text.replace(r#""results": {"#, r#""results": {"passed_checks": [],"#);
+    let snapshot = check("quiet.json", listed_empty.as_bytes(), expect((0, 2), 1));
+    assert_eq!(snapshot.note, None);
+}
