@@ -15,6 +15,7 @@ mod gitleaks;
 mod grype;
 mod incidents;
 mod k8s_audit;
+mod kube_bench;
 mod npm_audit;
 mod osv;
 mod sarif;
@@ -90,6 +91,7 @@ pub static FORMATS: &[Format] = &[
     cloudtrail::FORMAT,
     containerd::FORMAT,
     incidents::FORMAT,
+    kube_bench::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

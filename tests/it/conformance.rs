@@ -18,7 +18,9 @@ use std::collections::BTreeSet;
 
 use posture::core::formats;
 
-use posture::core::model::Category::{self, Code, Misconfiguration, Secret, Vulnerability};
+use posture::core::model::Category::{
+    self, Code, Compliance, Misconfiguration, Secret, Vulnerability,
+};
 
 use crate::support::{Expect, check, read, real_dir};
 
@@ -33,6 +35,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     all.extend(code());
     all.extend(checkov().into_iter().map(|(f, e)| ("checkov", f, e)));
     all.extend(secrets());
+    all.extend(kube_bench().into_iter().map(|(f, e)| ("kube-bench", f, e)));
     all
 }
 
@@ -468,6 +471,78 @@ fn checkov() -> Vec<(&'static str, Expect)> {
     ]
 }
 
+/// kube-bench, counted with Python from the files (`ctl` is `d["Controls"]`, or `d` itself for
+/// the bare array):
+///
+/// ```text
+/// listed:   Counter((r["status"], r["scored"]) for c in ctl for t in c["tests"] for r in t["results"])
+/// counters: [t.get(k) for k in ("pass","fail","warn","info")] per section,
+///           [c.get("total_" + k) ...] per control, d["Totals"]
+/// ```
+///
+/// Counts are PASS, FAIL, WARN, (errored 0), INFO by benchmark version. Findings are the PASS and
+/// FAIL results; a scored FAIL is high, an unscored one medium.
+fn kube_bench() -> Vec<(&'static str, Expect)> {
+    let run =
+        |file: &str, open: [usize; 6], passed: usize, compliance: &[(&str, [u64; 5])]| Expect {
+            format: "kube-bench",
+            asset: file.into(),
+            listed_checks: [0, open.iter().sum::<usize>() + passed],
+            open,
+            passed,
+            compliance: compliance
+                .iter()
+                .map(|(f, c)| (format!("CIS Kubernetes Benchmark {f}"), *c))
+                .collect(),
+            covers: vec![Compliance],
+            ..Expect::default()
+        };
+    vec![
+        // 122 results, all counters agree: PASS 37 (33 scored), FAIL 36 (all scored), WARN 49.
+        (
+            "kube-bench-cis-1.6-full-run.json",
+            run(
+                "kube-bench-cis-1.6-full-run.json",
+                [0, 36, 0, 0, 0, 0],
+                37,
+                &[("1.6", [37, 36, 49, 0, 0])],
+            ),
+        ),
+        // Results trimmed by kube-bench's authors: 3 listed (PASS 1.1.1 master, PASS 2.1 etcd,
+        // WARN 3.1.1). Counters claim more of every status, so they count, each level with a
+        // warning: section 1.1 (15/1/5), section 2 (7), the master control (42/12/11) and the
+        // controlplane control (0/0/3). The etcd control says version 1.15; the others 1.5.
+        // Totals 49/12/14 agree with the controls.
+        (
+            "kube-bench-controls-totals.json",
+            Expect {
+                warnings: 4,
+                ..run(
+                    "kube-bench-controls-totals.json",
+                    [0; 6],
+                    2,
+                    &[("1.5", [42, 12, 14, 0, 0]), ("1.15", [7, 0, 0, 0, 0])],
+                )
+            },
+        ),
+        // Bare array of two node controls. FAIL 4 (3 scored, 1 unscored 3.1.1), PASS 20. The
+        // second control's total_pass 22 / total_fail 1 contradict its results (20 / 3): the
+        // results count, with a warning. The first control has no total_* at all.
+        (
+            "kube-bench-node-legacy-array.json",
+            Expect {
+                warnings: 1,
+                ..run(
+                    "kube-bench-node-legacy-array.json",
+                    [0, 3, 1, 0, 0, 0],
+                    20,
+                    &[("1.5", [20, 4, 0, 0, 0])],
+                )
+            },
+        ),
+    ]
+}
+
 /// Secret scanners, counted with jq (`length`; `[.Verified]`; `[.results[][]]`): a secret is
 /// high, a verified one critical.
 fn secrets() -> Vec<(&'static str, &'static str, Expect)> {
@@ -584,6 +659,83 @@ fn npm_audit_says_how_its_count_reconciles_with_npm() {
     assert_eq!(
         parsed.snapshot().unwrap().note.as_deref(),
         Some("npm counts 15 vulnerable packages, 7 only through dependencies")
+    );
+}
+
+#[test]
+fn kube_bench_lists_pass_and_fail_and_says_which_counts_win() {
+    use posture::core::model::{AssetKind, Fingerprint, Severity, Status};
+    let load = |file: &str| {
+        let bytes = read(&real_dir("kube-bench").join(file));
+        formats::load(file, &bytes).unwrap()
+    };
+    let warned = |parsed: &formats::Parsed| -> Vec<(String, String)> {
+        let path = |w: &posture::core::diagnostics::Warning| w.location.path.clone().unwrap();
+        parsed
+            .warnings
+            .iter()
+            .map(|w| (path(w), w.message.clone()))
+            .collect()
+    };
+
+    let legacy = load("kube-bench-node-legacy-array.json");
+    let snapshot = legacy.snapshot().unwrap();
+    assert_eq!(snapshot.asset.kind, AssetKind::Cluster);
+    assert_eq!(snapshot.note.as_deref(), Some("node types: node"));
+    let first = &snapshot.findings[0];
+    assert_eq!(
+        (
+            &*first.rule_id,
+            &*first.location,
+            first.status,
+            first.severity
+        ),
+        (
+            "3.1.1",
+            "node 3.1 Authentication and Authorization",
+            Status::Open,
+            Severity::Medium
+        ),
+        "an unscored FAIL is medium"
+    );
+    assert!(first.title.starts_with("Client certificate authentication"));
+    // Pinned: the identity of a check on a kind of node, the same in every run.
+    assert_eq!(
+        first.fingerprint,
+        Fingerprint::of(&["kube-bench", "node", "3.1.1"])
+    );
+    assert_eq!(
+        warned(&legacy),
+        [(
+            "[1]".to_string(),
+            "the node control counts 22 PASS, 1 FAIL, 0 WARN, 0 INFO but lists 20 PASS, 3 FAIL, \
+             0 WARN, 0 INFO; the listed results are used"
+                .to_string()
+        )]
+    );
+
+    let trimmed = load("kube-bench-controls-totals.json");
+    let paths: Vec<String> = warned(&trimmed).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        paths,
+        [
+            "Controls[0].tests[0]",
+            "Controls[0]",
+            "Controls[1].tests[0]",
+            "Controls[2]"
+        ]
+    );
+    assert!(
+        trimmed
+            .warnings
+            .iter()
+            .all(|w| w.message.contains("left out"))
+    );
+
+    let full = load("kube-bench-cis-1.6-full-run.json");
+    assert_eq!(
+        full.snapshot().unwrap().note.as_deref(),
+        Some("node types: master, etcd, controlplane, node, policies")
     );
 }
 

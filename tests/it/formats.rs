@@ -72,6 +72,7 @@ fn trivy_config_counts_listed_checks_without_a_summary() {
             iac: Some((1, 3)),
             covers: vec![Misconfiguration],
             warnings: 1,
+            ..Expect::default()
         },
     );
     let [a, b] = [&snapshot.findings[0], &snapshot.findings[1]];
@@ -430,4 +431,64 @@ fn sarif_fingerprints_of_the_same_line_text_in_two_files_stay_apart() {
         both.snapshot().unwrap().findings[1].fingerprint,
         only_b.snapshot().unwrap().findings[0].fingerprint
     );
+}
+
+#[test]
+fn kube_bench_counts_warn_and_info_without_listing_them() {
+    // One control, no version, no counters: PASS (scored), FAIL (unscored), WARN, INFO, and a
+    // status kube-bench never writes. Totals claim one more PASS than the control holds.
+    let doc = br#"{"Controls":[{"id":"4","node_type":"node","tests":[{"section":"4.2","desc":"Kubelet","results":[
+        {"test_number":"4.2.1","test_desc":"a","status":"PASS","scored":true},
+        {"test_number":"4.2.2","test_desc":"b","status":"FAIL","scored":false},
+        {"test_number":"4.2.3","test_desc":"c","status":"WARN","scored":false},
+        {"test_number":"4.2.4","test_desc":"d","status":"INFO","scored":false},
+        {"test_number":"4.2.5","test_desc":"e","status":"SKIP"}]}]}],
+        "Totals":{"total_pass":2,"total_fail":1,"total_warn":1,"total_info":1}}"#;
+    let snapshot = check(
+        "kube-bench.json",
+        doc,
+        Expect {
+            format: "kube-bench",
+            asset: "kube-bench.json".into(),
+            listed_checks: [0, 2],
+            open: [0, 0, 1, 0, 0, 0],
+            passed: 1,
+            // Passed, failed, warned, errored, skipped (INFO).
+            compliance: vec![("CIS Kubernetes Benchmark".into(), [1, 1, 1, 0, 1])],
+            covers: vec![posture::core::model::Category::Compliance],
+            // The unknown status; Totals that disagree with the controls.
+            warnings: 2,
+            ..Expect::default()
+        },
+    );
+    assert_eq!(&*snapshot.findings[1].location, "node 4.2 Kubelet");
+}
+
+#[test]
+fn checkov_quiet_counts_passed_checks_from_the_summary() {
+    // The dockerfile report of the real checkov-2.0.209-terraform-dockerfile.json, printed alone
+    // (one framework: an object) and without `results.passed_checks`, as `--quiet` prints it.
+    // 2 failed checks listed (CKV_DOCKER_3, CKV_DOCKER_2, no severity); summary passed 1,
+    // failed 2. The pass rate is 1 / 3, not 0 / 2.
+    let expect = |iac, warnings| Expect {
+        format: "checkov",
+        asset: "quiet.json".into(),
+        listed: [0, 2, 0, 0],
+        open: [0, 0, 0, 0, 0, 2],
+        iac: Some(iac),
+        covers: vec![Misconfiguration],
+        warnings,
+        ..Expect::default()
+    };
+    let bytes = read(&fixture("checkov/quiet.json"));
+    let snapshot = check("quiet.json", &bytes, expect((1, 2), 0));
+    assert_eq!(
+        snapshot.note.as_deref(),
+        Some("passed checks counted from the summary (run with --quiet)")
+    );
+    // An empty list is a list: nothing passed was listed, and the summary disagrees (a warning).
+    let text = String::from_utf8(bytes).unwrap();
+    let listed_empty = text.replace(r#""results": {"#, r#""results": {"passed_checks": [],"#);
+    let snapshot = check("quiet.json", listed_empty.as_bytes(), expect((0, 2), 1));
+    assert_eq!(snapshot.note, None);
 }

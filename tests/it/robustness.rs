@@ -421,6 +421,12 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"{"incidents":[{"id":"a","alert_time":5}]}"#,
         "incidents[0].alert_time",
     ),
+    (
+        "kube-bench",
+        r#"{"Controls":{"id":"1"},"Totals":{}}"#,
+        r#"{"Controls":[{"id":"1","node_type":"master","tests":[{"results":[{"test_number":1}]}]}],"Totals":{}}"#,
+        "Controls[0].tests[0].results[0].test_number",
+    ),
 ];
 
 #[test]

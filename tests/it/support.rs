@@ -33,12 +33,16 @@ pub struct Expect {
     pub taken_at: Option<String>,
     /// Findings listed in the file, by category: vulnerability, misconfiguration, secret, code.
     pub listed: [usize; 4],
+    /// Findings listed in the categories after those: policy, compliance.
+    pub listed_checks: [usize; 2],
     /// Open findings by severity: critical, high, medium, low, info, unknown.
     pub open: [usize; 6],
     pub suppressed: usize,
     pub passed: usize,
     /// IaC checks (passed, failed), when reported.
     pub iac: Option<(u64, u64)>,
+    /// Compliance checks by framework: passed, failed, warned, errored, skipped.
+    pub compliance: Vec<(String, [u64; 5])>,
     pub covers: Vec<Category>,
     pub warnings: usize,
 }
@@ -49,6 +53,14 @@ pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
         asset: snapshot.asset.name.clone(),
         taken_at: snapshot.taken_at.map(|t| t.to_string()),
         iac: snapshot.iac_checks.map(|c| (c.passed, c.failed)),
+        compliance: snapshot
+            .compliance
+            .iter()
+            .map(|c| {
+                let counts = [c.passed, c.failed, c.warned, c.errored, c.skipped];
+                (c.framework.clone(), counts)
+            })
+            .collect(),
         covers: snapshot.covers.categories().collect(),
         warnings,
         ..Expect::default()
@@ -59,7 +71,8 @@ pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
             Category::Misconfiguration => e.listed[1] += 1,
             Category::Secret => e.listed[2] += 1,
             Category::Code => e.listed[3] += 1,
-            other => panic!("unexpected category {other:?}"),
+            Category::Policy => e.listed_checks[0] += 1,
+            Category::Compliance => e.listed_checks[1] += 1,
         }
         match f.status {
             Status::Open => {

@@ -3,7 +3,8 @@
 //!
 //! Every check is a record: failed checks are open misconfigurations, passed checks passed,
 //! skipped checks suppressed. The IaC pass rate counts the listed checks (the summary can
-//! disagree in curated files; a warning says so).
+//! disagree in curated files; a warning says so), except for passed checks in a `--quiet` run:
+//! Checkov then leaves `passed_checks` out and only its summary counts them.
 
 use serde::Deserialize;
 
@@ -94,6 +95,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     let mut c = Collector::default();
     let mut checks = PassFail::default();
     let mut version = None;
+    let mut quiet = false;
     for (r, report) in reports.iter().enumerate() {
         let framework = text(&report.check_type).unwrap_or("checkov");
         version = version
@@ -140,6 +142,15 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 add_check(&mut c, check, id, status, framework);
             }
         }
+        // `--quiet` drops the passed checks from the results (the key, not just its entries) but
+        // not from the summary: without this the pass rate of such a run would be 0 %.
+        let summary_passed = report.summary.as_ref().and_then(|s| s.passed);
+        if let Some(passed) = summary_passed.filter(|p| *p > 0)
+            && results.passed_checks.is_none()
+        {
+            listed.passed = passed;
+            quiet = true;
+        }
         if let Some(summary) = &report.summary
             && (summary.passed, summary.failed) != (Some(listed.passed), Some(listed.failed))
         {
@@ -171,7 +182,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         iac_checks: Some(checks),
         compliance: Vec::new(),
         cloud_resources: None,
-        note: None,
+        note: quiet.then(|| "passed checks counted from the summary (run with --quiet)".into()),
     };
     Ok(Parsed {
         evidence: crate::core::model::Evidence::Findings(snapshot),
