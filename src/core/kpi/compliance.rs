@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Measure, Unit};
 use crate::core::evidence::Window;
-use crate::core::model::{Category, Checks, PassFail, Status};
+use crate::core::model::{Category, Checks, PassFail, SeriesKey, Status};
 use crate::core::time::{MS_PER_DAY, Timestamp};
 
 /// The snapshots that speak for compliance and policy at the end of the period.
@@ -166,8 +166,9 @@ pub(super) fn policy_drift(cx: &Context) -> Measure {
         from: Timestamp(end.0 - 2 * week + 1),
         to: Timestamp(end.0 - week),
     };
-    // (asset, series) → the last audit in each week.
-    let mut last: BTreeMap<(u32, (&str, &str)), [Option<usize>; 2]> = BTreeMap::new();
+    // (asset, series) → the last audit in each week: this one, then the one before.
+    type Weeks = [Option<usize>; 2];
+    let mut last: BTreeMap<(u32, SeriesKey), Weeks> = BTreeMap::new();
     for &i in &policy {
         let item = &cx.items[i];
         let Some(at) = item.taken_at else { continue };
