@@ -531,3 +531,84 @@ fn kpis_read_only_the_kinds_they_declare() {
     }
     assert!(checked >= 70, "{checked} files"); // 76 today
 }
+
+#[test]
+fn compliance_score_pools_the_checks_of_the_latest_audits() {
+    // kube-bench-cis-1.6-full-run.json: 122 results, PASS 37, FAIL 36, WARN 49
+    // (`python3 -c "…[r['status'] for c in d['Controls'] for t in c['tests'] for r in t['results']]…"`):
+    // 37 ÷ (37 + 36) = 50.68 %; the 49 WARN are not evaluated.
+    let mut engine = Engine::default();
+    let name = "kube-bench-cis-1.6-full-run.json";
+    add_one(
+        &mut engine,
+        name,
+        &read(&real_dir("kube-bench").join(name)),
+        None,
+    );
+    let view = engine.view(at(NOW));
+    let t = tile(&view, "compliance_score");
+    assert_eq!((t.numerator, t.denominator), (Some(37.0), Some(73.0)));
+    assert_eq!(t.status, "off_track");
+    assert!(
+        t.notes
+            .contains(&"CIS Kubernetes Benchmark 1.6: 37 of 73 (50.7 %)".to_string()),
+        "{:?}",
+        t.notes
+    );
+    assert!(
+        t.notes
+            .contains(&"49 warn, error, skip or info results are not in the score".to_string())
+    );
+}
+
+#[test]
+fn policy_drift_compares_the_last_audit_of_each_week() {
+    // One Checkov report (checkov-2.2.34-severity.json: 4 failed checks) on 11-10, and the same
+    // repository a week later with one failed check fixed: 3 − 4 = −1, on track (target ≤ 0).
+    let path = real_dir("checkov").join("checkov-2.2.34-severity.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&read(&path)).unwrap();
+    let mut engine = Engine::default();
+    let week_one = serde_json::to_vec(&doc).unwrap();
+    add_one(
+        &mut engine,
+        "infra-checkov-2026-11-10.json",
+        &week_one,
+        Some(at("2026-11-10T09:00:00Z")),
+    );
+    doc["results"]["failed_checks"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    doc["summary"]["failed"] = serde_json::json!(3);
+    add_one(
+        &mut engine,
+        "infra-checkov-2026-11-17.json",
+        &serde_json::to_vec(&doc).unwrap(),
+        Some(at("2026-11-17T09:00:00Z")),
+    );
+    let view = engine.view(at(NOW));
+    let t = tile(&view, "policy_drift");
+    assert_eq!(
+        (t.value, t.numerator, t.denominator, t.status.as_str()),
+        (Some(-1.0), Some(3.0), Some(4.0), "on_track")
+    );
+    // One week of audits only: the tile says what it waits for.
+    let mut engine = Engine::default();
+    add_one(
+        &mut engine,
+        "infra-checkov.json",
+        &week_one,
+        Some(at("2026-11-17T09:00:00Z")),
+    );
+    let view = engine.view(at(NOW));
+    let t = tile(&view, "policy_drift");
+    assert_eq!(t.value, None);
+    assert!(
+        t.missing
+            .as_deref()
+            .unwrap()
+            .contains("it waits for two audits"),
+        "{:?}",
+        t.missing
+    );
+}
