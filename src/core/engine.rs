@@ -55,6 +55,7 @@ impl Source {
                     .filter_map(|i| i.updated.or(i.alert_time))
                     .max()
                     .or(self.modified),
+                Evidence::Measurements(m) => m.points.iter().map(|p| p.at).max().or(self.modified),
             },
             _ => None,
         }

@@ -16,6 +16,7 @@ mod grype;
 mod incidents;
 mod k8s_audit;
 mod kube_bench;
+mod metrics_csv;
 mod npm_audit;
 mod osv;
 mod sarif;
@@ -92,6 +93,7 @@ pub static FORMATS: &[Format] = &[
     containerd::FORMAT,
     incidents::FORMAT,
     kube_bench::FORMAT,
+    metrics_csv::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

@@ -15,10 +15,12 @@ use super::time::Timestamp;
 mod event;
 mod incident;
 mod kind;
+mod measure;
 
 pub use event::{Event, EventKind, EventLog, ThreatCategory};
 pub use incident::{Incident, IncidentLog, Verdict};
 pub use kind::SourceKind;
+pub use measure::{Measurements, Point};
 
 /// What one file holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +28,8 @@ pub enum Evidence {
     Findings(Snapshot),
     Events(EventLog),
     Incidents(IncidentLog),
+    /// Values of metrics without a parser of their own: shown, never made into a KPI.
+    Measurements(Measurements),
 }
 
 impl Evidence {
@@ -34,6 +38,7 @@ impl Evidence {
             Evidence::Findings(s) => s.format,
             Evidence::Events(l) => l.format,
             Evidence::Incidents(l) => l.format,
+            Evidence::Measurements(m) => m.format,
         }
     }
 
@@ -42,6 +47,7 @@ impl Evidence {
             Evidence::Findings(s) => &s.tool,
             Evidence::Events(l) => &l.tool,
             Evidence::Incidents(l) => &l.tool,
+            Evidence::Measurements(m) => &m.tool,
         }
     }
 
@@ -66,6 +72,13 @@ impl Evidence {
         }
     }
 
+    pub fn measurements(&self) -> Option<&Measurements> {
+        match self {
+            Evidence::Measurements(m) => Some(m),
+            _ => None,
+        }
+    }
+
     pub fn incidents(&self) -> Option<&IncidentLog> {
         match self {
             Evidence::Incidents(l) => Some(l),
@@ -79,6 +92,8 @@ impl Evidence {
             Evidence::Findings(s) => Evidence::kinds_of(s),
             Evidence::Events(l) => vec![l.kind],
             Evidence::Incidents(_) => vec![SourceKind::Incidents],
+            // A number of anything: no kind of evidence a KPI expects.
+            Evidence::Measurements(_) => Vec::new(),
         }
     }
 
@@ -104,6 +119,7 @@ impl Evidence {
             Evidence::Findings(s) => s.findings.len() as u64,
             Evidence::Events(l) => l.records,
             Evidence::Incidents(l) => l.records,
+            Evidence::Measurements(m) => m.records,
         }
     }
 }

@@ -10,7 +10,7 @@ use super::formats;
 use super::kpi::{KpiResult, KpiStatus};
 use super::metrics::{Metrics, RuleCount};
 use super::model::{
-    Category, EventKind, EventLog, Evidence, IncidentLog, Severity, Snapshot, Text,
+    Category, EventKind, EventLog, Evidence, IncidentLog, Measurements, Severity, Snapshot, Text,
 };
 use super::protocol::{
     AssetRow, Chart, Count, LegendEntry, MetricsView, RuleRow, SourceRow, SourceState, Tile, View,
@@ -270,6 +270,7 @@ pub fn source_row(source: &Source) -> SourceRow {
                 Evidence::Findings(snapshot) => snapshot_row(&mut row, snapshot, source),
                 Evidence::Events(log) => log_row(&mut row, log),
                 Evidence::Incidents(log) => incidents_row(&mut row, log),
+                Evidence::Measurements(m) => measurements_row(&mut row, m),
             }
         }
     }
@@ -304,6 +305,24 @@ fn log_row(row: &mut SourceRow, log: &EventLog) {
         records.push_str(&format!(" ({note})"));
     }
     row.records = Some(records);
+}
+
+/// What a file of measurements says: how many values of which metrics, over what span.
+fn measurements_row(row: &mut SourceRow, m: &Measurements) {
+    let mut metrics: Vec<&str> = m.points.iter().map(|p| &*p.metric).collect();
+    metrics.sort_unstable();
+    metrics.dedup();
+    let times = m.points.iter().map(|p| p.at);
+    if let (Some(first), Some(last)) = (times.clone().min(), times.max()) {
+        row.taken_at = Some(format!("{} to {}", human_time(first), human_time(last)));
+        row.taken_at_source = Some("the dates of its values".into());
+    }
+    row.records = Some(format!(
+        "{} values of {} metrics: {}",
+        m.points.len(),
+        metrics.len(),
+        metrics.join(", ")
+    ));
 }
 
 /// What an incident file's row says.

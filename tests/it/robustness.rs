@@ -427,6 +427,12 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"{"Controls":[{"id":"1","node_type":"master","tests":[{"results":[{"test_number":1}]}]}],"Totals":{}}"#,
         "Controls[0].tests[0].results[0].test_number",
     ),
+    (
+        "metrics-csv",
+        "date,metric,value\n2026-11-18,phishing blocked,many\n",
+        "date,metric,value\nyesterday,phishing blocked,12\n",
+        "line 2, column 1",
+    ),
 ];
 
 #[test]
@@ -450,6 +456,8 @@ fn every_format_says_what_is_wrong_and_where() {
                 // JSON lines carry line and column; documents, the path too.
                 let expected = if path.is_empty() {
                     "(line 1, column".to_string()
+                } else if path.starts_with("line ") {
+                    format!("({path}")
                 } else {
                     format!("at {path})")
                 };
