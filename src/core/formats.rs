@@ -11,10 +11,13 @@ mod collect;
 mod containerd;
 mod detect_secrets;
 mod falco;
+mod gatekeeper;
 mod gitleaks;
 mod grype;
 mod incidents;
 mod k8s_audit;
+mod kube;
+mod kyverno;
 mod npm_audit;
 mod osv;
 mod sarif;
@@ -90,6 +93,8 @@ pub static FORMATS: &[Format] = &[
     cloudtrail::FORMAT,
     containerd::FORMAT,
     incidents::FORMAT,
+    kyverno::FORMAT,
+    gatekeeper::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.
