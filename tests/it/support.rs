@@ -33,6 +33,8 @@ pub struct Expect {
     pub taken_at: Option<String>,
     /// Findings listed in the file, by category: vulnerability, misconfiguration, secret, code.
     pub listed: [usize; 4],
+    /// Policy findings listed (Gatekeeper, Kyverno).
+    pub listed_policy: usize,
     /// Open findings by severity: critical, high, medium, low, info, unknown.
     pub open: [usize; 6],
     pub suppressed: usize,
@@ -59,6 +61,7 @@ pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
             Category::Misconfiguration => e.listed[1] += 1,
             Category::Secret => e.listed[2] += 1,
             Category::Code => e.listed[3] += 1,
+            Category::Policy => e.listed_policy += 1,
             other => panic!("unexpected category {other:?}"),
         }
         match f.status {

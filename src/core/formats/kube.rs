@@ -28,10 +28,11 @@ pub fn first_object(sniff: &Sniff, accepts: impl Fn(&str, &str) -> bool) -> bool
     {
         return true;
     }
+    // kubectl sorts keys, so a List's `kind` comes after its `items` and may lie past the skim.
     let is_list = record
         .get("kind")
         .and_then(Node::as_str)
-        .is_some_and(|k| k.ends_with("List"))
+        .is_none_or(|k| k.ends_with("List"))
         && record
             .get("items")
             .and_then(Node::first)
