@@ -210,3 +210,28 @@ fn a_list_longer_than_the_skim_is_still_recognised() {
         vec![checks("Kyverno", [0, 6000, 0, 0, 0])]
     );
 }
+
+#[test]
+fn many_capped_constraints_are_named_five_at_a_time() {
+    let constraint = |i: usize| {
+        format!(
+            r#"{{"apiVersion":"constraints.gatekeeper.sh/v1beta1","kind":"K8sRequiredLabels","metadata":{{"name":"c{i}"}},"status":{{"totalViolations":30,"violations":[{{"enforcementAction":"deny","kind":"Pod","name":"p","namespace":"n","message":"m"}}]}}}}"#
+        )
+    };
+    let items: Vec<String> = (0..7).map(constraint).collect();
+    let text = format!(
+        r#"{{"apiVersion":"v1","items":[{}],"kind":"List"}}"#,
+        items.join(",")
+    );
+    let parsed = formats::load("capped.json", text.as_bytes()).unwrap();
+    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 6, "{warnings:?}");
+    assert!(
+        warnings[5].starts_with("2 more constraints"),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        parsed.snapshot().unwrap().note.as_deref(),
+        Some("7 listed of 210 violations (deny 210) in 7 constraints")
+    );
+}

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::kube::{self, resource};
 use super::{Format, Input, ParseError, Parsed};
+use crate::core::diagnostics::{Location, Warning};
 use crate::core::json::{Str, text};
 use crate::core::model::{
     Asset, AssetKind, Category, Coverage, Evidence, Severity, Snapshot, SourceKind, Status, Tool,
@@ -112,7 +113,12 @@ struct State {
     /// Violations per enforcement action, in the order actions first appear.
     by_action: Vec<(String, u64)>,
     latest: Option<Timestamp>,
+    /// Constraints listing fewer violations than their total.
+    capped: usize,
 }
+
+/// Warnings about capped constraints kept one by one; the rest are counted in one more.
+const NAMED: usize = 5;
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
     let documents: Vec<Constraint> = kube::documents(input.text)?;
@@ -142,9 +148,19 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         compliance: Vec::new(),
         cloud_resources: None,
     };
+    let mut warnings = s.c.warnings;
+    if s.capped > NAMED {
+        warnings.push(Warning::new(
+            format!(
+                "{} more constraints list fewer violations than their totalViolations; the totals count",
+                s.capped - NAMED
+            ),
+            Location::default(),
+        ));
+    }
     Ok(Parsed {
         evidence: Evidence::Findings(snapshot),
-        warnings: s.c.warnings,
+        warnings,
     })
 }
 
@@ -239,6 +255,9 @@ fn walk(s: &mut State, constraint: &Constraint, path: &str) {
             .and_then(|v| text(&v.action))
             .unwrap_or(spec_action);
         count(s, action, total - listed);
+        s.capped += 1;
+    }
+    if total > listed && s.capped <= NAMED {
         s.c.warn(
             format!(
                 "constraint {rule_id}: {listed} listed of {total} violations (the audit keeps at \

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::collect::{Collector, NewFinding};
 use super::kube::{self, resource};
 use super::{Format, Input, ParseError, Parsed};
+use crate::core::diagnostics::{Location, Warning};
 use crate::core::json::{Str, text};
 use crate::core::model::{
     Asset, AssetKind, Category, Checks, Coverage, Evidence, Severity, Snapshot, SourceKind, Status,
@@ -129,7 +130,12 @@ struct State {
     namespaces: BTreeSet<String>,
     reports: usize,
     latest: Option<Timestamp>,
+    /// Reports whose summary disagrees with their results.
+    disagreeing: usize,
 }
+
+/// Warnings about disagreeing reports kept one by one; the rest are counted in one more.
+const NAMED: usize = 5;
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
     let documents: Vec<Report> = kube::documents(input.text)?;
@@ -186,9 +192,19 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         cloud_resources: None,
         note: Some(note),
     };
+    let mut warnings = s.c.warnings;
+    if s.disagreeing > NAMED {
+        let more = s.disagreeing - NAMED;
+        warnings.push(Warning::new(
+            format!(
+                "{more} more reports' summaries disagree with their results; the summaries count"
+            ),
+            Location::default(),
+        ));
+    }
     Ok(Parsed {
         evidence: Evidence::Findings(snapshot),
-        warnings: s.c.warnings,
+        warnings,
     })
 }
 
@@ -240,20 +256,11 @@ fn walk(s: &mut State, report: &Report, path: &str) {
             }
         }
         let engine = framework(text(&outcome.source));
-        bump(&mut listed, engine, index, locations.len() as u64);
+        bump(&mut listed, &engine, index, locations.len() as u64);
     }
-    let counted = reconcile(s, report, &listed, path);
-    for (engine, counts) in counted {
-        let total = match s.engines.iter_mut().find(|(e, _)| *e == engine) {
-            Some((_, total)) => total,
-            None => {
-                s.engines.push((engine, [0; 5]));
-                let last = s.engines.len() - 1;
-                &mut s.engines[last].1
-            }
-        };
-        for (t, n) in total.iter_mut().zip(counts) {
-            *t += n;
+    for (engine, counts) in reconcile(s, report, &listed, path) {
+        for (k, n) in counts.into_iter().enumerate() {
+            bump(&mut s.engines, &engine, k, n);
         }
     }
 }
@@ -304,14 +311,17 @@ fn reconcile(
         meta.and_then(|m| text(&m.namespace)),
         meta.and_then(|m| text(&m.name)),
     );
-    s.c.warn(
-        format!(
-            "report {name}: its summary counts {}, its listed results {}; the summary counts",
-            show(&|k| said[k].unwrap_or(0)),
-            show(&|k| sums[k]),
-        ),
-        &format!("{path}summary"),
-    );
+    s.disagreeing += 1;
+    if s.disagreeing <= NAMED {
+        s.c.warn(
+            format!(
+                "report {name}: its summary counts {}, its listed results {}; the summary counts",
+                show(&|k| said[k].unwrap_or(0)),
+                show(&|k| sums[k]),
+            ),
+            &format!("{path}summary"),
+        );
+    }
     if counted.is_empty() {
         counted.push((framework(None), [0; 5]));
     }
@@ -324,13 +334,13 @@ fn reconcile(
     counted
 }
 
-fn bump(counts: &mut Vec<(String, Counts)>, engine: String, index: usize, by: u64) {
-    match counts.iter_mut().find(|(e, _)| *e == engine) {
+fn bump(counts: &mut Vec<(String, Counts)>, engine: &str, index: usize, by: u64) {
+    match counts.iter_mut().find(|(e, _)| e == engine) {
         Some((_, n)) => n[index] += by,
         None => {
             let mut n = [0; 5];
             n[index] = by;
-            counts.push((engine, n));
+            counts.push((engine.to_string(), n));
         }
     }
 }
