@@ -11,11 +11,14 @@ mod collect;
 mod containerd;
 mod detect_secrets;
 mod falco;
+mod gatekeeper;
 mod gitleaks;
 mod grype;
 mod incidents;
 mod k8s_audit;
+mod kube;
 mod kube_bench;
+mod kyverno;
 mod metrics_csv;
 mod npm_audit;
 mod osv;
@@ -93,6 +96,8 @@ pub static FORMATS: &[Format] = &[
     containerd::FORMAT,
     incidents::FORMAT,
     kube_bench::FORMAT,
+    kyverno::FORMAT,
+    gatekeeper::FORMAT,
     metrics_csv::FORMAT,
 ];
 

@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use posture::core::formats;
 
 use posture::core::model::Category::{
-    self, Code, Compliance, Misconfiguration, Secret, Vulnerability,
+    self, Code, Compliance, Misconfiguration, Policy, Secret, Vulnerability,
 };
 
 use crate::support::{Expect, check, read, real_dir};
@@ -36,6 +36,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     all.extend(checkov().into_iter().map(|(f, e)| ("checkov", f, e)));
     all.extend(secrets());
     all.extend(kube_bench().into_iter().map(|(f, e)| ("kube-bench", f, e)));
+    all.extend(policy());
     all
 }
 
@@ -636,6 +637,148 @@ fn secrets() -> Vec<(&'static str, &'static str, Expect)> {
     ]
 }
 
+/// Kyverno reports and Gatekeeper constraints, counted with Python (PyYAML reads the JSON files
+/// too; a List's `items` are walked; a result counts once per resource in its `resources[]`):
+///
+/// ```text
+/// docs = list(yaml.safe_load_all(open(path)))
+/// reports = [r for d in docs for r in (d.get("items") or [d])]
+/// results = [x for r in reports for x in r.get("results", []) for _ in (x.get("resources") or [1])]
+/// failed by severity: Counter(x.get("severity") for x in results if x["result"] == "fail")
+/// passed:             sum(x["result"] == "pass" for x in results)
+/// taken_at:           max(x["timestamp"]["seconds"] for x in results if "timestamp" in x)
+/// violations:         [len(c["status"]["violations"]) for c in reports], and totalViolations
+/// ```
+/// An expectation with the compliance checks its file reports, by engine: passed, failed, warned,
+/// errored, skipped (from the Python counts above; a summary that disagrees counts instead).
+fn with_checks(
+    (format, file, expect): (&'static str, &'static str, Expect),
+    compliance: Vec<(String, [u64; 5])>,
+) -> (&'static str, &'static str, Expect) {
+    (
+        format,
+        file,
+        Expect {
+            compliance,
+            ..expect
+        },
+    )
+}
+
+fn policy() -> Vec<(&'static str, &'static str, Expect)> {
+    let expect =
+        |format, asset: &str, taken_at: Option<&str>, listed, open, passed, warnings| Expect {
+            format,
+            asset: asset.into(),
+            taken_at: taken_at.map(Into::into),
+            listed_checks: [listed, 0],
+            open,
+            passed,
+            covers: vec![Policy],
+            warnings,
+            ..Expect::default()
+        };
+    let kyverno = |file: &'static str, taken_at, listed, open, passed, warnings| {
+        (
+            "kyverno",
+            file,
+            expect("kyverno", file, taken_at, listed, open, passed, warnings),
+        )
+    };
+    // Every violation is open: listed = open.
+    let gatekeeper = |file: &'static str, taken_at, open: [usize; 6]| {
+        let listed = open.iter().sum();
+        (
+            "gatekeeper",
+            file,
+            expect("gatekeeper", file, Some(taken_at), listed, open, 0, 0),
+        )
+    };
+    vec![
+        // CLI shape: 1 fail without severity (→ medium) on resources[0]; seconds 1707394871.
+        with_checks(
+            kyverno(
+                "clusterpolicyreport-cli-apply-docs.yaml",
+                Some("2024-02-08T12:21:11Z"),
+                1,
+                [0, 0, 1, 0, 0, 0],
+                0,
+                0,
+            ),
+            vec![("Kyverno".to_string(), [0, 1, 0, 0, 0])],
+        ),
+        // image-scanner: fail/high 1, warn 2 (not findings), no timestamps.
+        with_checks(
+            kyverno(
+                "openreports-list-image-scanner.json",
+                None,
+                1,
+                [0, 1, 0, 0, 0, 0],
+                0,
+                0,
+            ),
+            vec![
+                ("image-scanner".to_string(), [0, 1, 1, 0, 0]),
+                ("policy-scanner".to_string(), [0, 0, 1, 0, 0]),
+            ],
+        ),
+        // 1 fail without severity; seconds 1849050397.
+        with_checks(
+            kyverno(
+                "openreports-list-kyverno-docs.yaml",
+                Some("2028-08-05T01:06:37Z"),
+                1,
+                [0, 0, 1, 0, 0, 0],
+                0,
+                0,
+            ),
+            vec![("Kyverno".to_string(), [0, 1, 0, 0, 0])],
+        ),
+        // fail/medium 1, pass 1 listed; the summary says pass 10 / fail 2: one warning.
+        with_checks(
+            kyverno(
+                "policyreport-kube-apiserver-pod-docs.yaml",
+                Some("2023-12-06T13:19:22Z"),
+                2,
+                [0, 0, 1, 0, 0, 0],
+                1,
+                1,
+            ),
+            vec![("Kyverno".to_string(), [10, 2, 0, 0, 0])],
+        ),
+        // Two reports: fail 1 (no severity), pass 1; seconds 1706183723.
+        with_checks(
+            kyverno(
+                "policyreport-list-vap-staging-docs.yaml",
+                Some("2024-01-25T11:55:23Z"),
+                2,
+                [0, 0, 1, 0, 0, 0],
+                1,
+                0,
+            ),
+            vec![("ValidatingAdmissionPolicy".to_string(), [1, 1, 0, 0, 0])],
+        ),
+        // 4 deny violations, no severity label (→ medium), no totalViolations.
+        gatekeeper(
+            "constraint-k8srequiredlabels-docs.yaml",
+            "2019-05-11T01:46:13Z",
+            [0, 0, 4, 0, 0, 0],
+        ),
+        // 4 dryrun violations of 4, label severity=info.
+        gatekeeper(
+            "constraints-list-gkoutdatedimagebases.json",
+            "2023-08-01T09:25:53Z",
+            [0, 0, 0, 0, 4, 0],
+        ),
+        // 2 deny violations of 2, label severity=error (→ high).
+        gatekeeper(
+            "constraints-list-gkownerinfoonhelmreleases.json",
+            "2023-08-01T11:35:53Z",
+            [0, 2, 0, 0, 0, 0],
+        ),
+    ]
+}
+
 #[test]
 fn the_same_secret_in_several_commits_counts_once() {
     // gitleaks-v7.5.0-legacy.json: 8 leaks, 4 distinct (rule, file, secret) with jq:
@@ -830,7 +973,15 @@ fn exactly_one_detector_accepts_each_real_file() {
         let supported = formats::FORMATS.iter().any(|f| f.id == folder);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            let bytes = read(&path);
+            let mut bytes = read(&path);
+            // YAML is read as the JSON it stands for, as `formats::load` does.
+            let raw = posture::core::sniff::sniff(&bytes);
+            if raw.shape == posture::core::sniff::Shape::Text
+                && posture::core::yaml::looks_like_yaml(raw.head)
+                && let Ok(json) = posture::core::yaml::to_json(&String::from_utf8_lossy(&bytes))
+            {
+                bytes = json.into_bytes();
+            }
             let sniffed = posture::core::sniff::sniff(&bytes);
             let accepted: Vec<&str> = formats::FORMATS
                 .iter()

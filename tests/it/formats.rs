@@ -203,7 +203,7 @@ fn trivy_errors_say_what_and_where() {
         (
             "not-json.csv",
             None,
-            "not JSON: it starts with \"date,metric,value\"",
+            "not JSON: it starts with \"host,cpu,memory\"",
         ),
         (
             "broken-syntax.json",

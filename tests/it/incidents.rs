@@ -598,7 +598,7 @@ fn unreadable_exports_say_why() {
         ["this Jira export has no rows: it records no incident"]
     );
     // Other CSV is not an incident export.
-    assert!(formats::load("x.csv", b"date,metric,value\n2026-01-01,x,1\n").is_err());
+    assert!(formats::load("x.csv", b"when,what,how much\n2026-01-01,x,1\n").is_err());
 }
 
 #[test]

@@ -6,6 +6,8 @@
 //! - `crosstool`: one problem reported by several tools counts once.
 //! - `events`: event logs (CloudTrail, `ctr events`), merged and deduplicated.
 //! - `incidents`: incident exports (template, Jira, PagerDuty, Sentinel, TheHive) and their KPIs.
+//! - `policy`: cluster policy results (Kyverno reports, Gatekeeper constraints) on hand-written
+//!   fixtures: lists, YAML documents, summaries and totals beyond what is listed.
 //! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
 //! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
 //! - `robustness`: random and mutated input never panics.
@@ -23,6 +25,7 @@ mod formats;
 mod incidents;
 mod kpi;
 mod logs;
+mod policy;
 mod readme;
 mod robustness;
 mod scorecard;
