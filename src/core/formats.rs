@@ -4,6 +4,7 @@
 //! formats table in README.md (checked by a test) and the scorecard's "drop X" hints. Adding a
 //! format is adding a module under `formats/` and one line here.
 
+mod aws_config;
 mod bandit;
 mod checkov;
 mod cloudtrail;
@@ -18,6 +19,7 @@ mod k8s_audit;
 mod npm_audit;
 mod osv;
 mod sarif;
+mod securityhub;
 mod semgrep;
 mod trivy;
 mod trufflehog;
@@ -90,6 +92,8 @@ pub static FORMATS: &[Format] = &[
     cloudtrail::FORMAT,
     containerd::FORMAT,
     incidents::FORMAT,
+    aws_config::FORMAT,
+    securityhub::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

@@ -72,6 +72,7 @@ fn trivy_config_counts_listed_checks_without_a_summary() {
             iac: Some((1, 3)),
             covers: vec![Misconfiguration],
             warnings: 1,
+            ..Expect::default()
         },
     );
     let [a, b] = [&snapshot.findings[0], &snapshot.findings[1]];

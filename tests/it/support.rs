@@ -39,6 +39,8 @@ pub struct Expect {
     pub passed: usize,
     /// IaC checks (passed, failed), when reported.
     pub iac: Option<(u64, u64)>,
+    /// Compliance findings listed (checks passed, failed, suppressed or fixed).
+    pub listed_compliance: usize,
     pub covers: Vec<Category>,
     pub warnings: usize,
 }
@@ -59,6 +61,7 @@ pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
             Category::Misconfiguration => e.listed[1] += 1,
             Category::Secret => e.listed[2] += 1,
             Category::Code => e.listed[3] += 1,
+            Category::Compliance => e.listed_compliance += 1,
             other => panic!("unexpected category {other:?}"),
         }
         match f.status {
