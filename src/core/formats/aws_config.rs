@@ -10,18 +10,19 @@
 //!
 //! AWS Config has no severity: a non-compliant rule or resource is medium.
 
-use serde::Deserialize;
+mod doc;
 
 use super::collect::{Collector, NewFinding};
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::hash::FxHashMap;
-use crate::core::json::{self, MaybeStr, Str, text};
+use crate::core::json::{self, MaybeStr, text};
 use crate::core::model::{
     Asset, Category, Checks, Coverage, Evidence, PassFail, Severity, Snapshot, SourceKind, Status,
     Tool,
 };
 use crate::core::sniff::{Node, Shape, Sniff};
 use crate::core::time::Timestamp;
+use doc::{Count, Doc, Evaluation, Summary};
 
 pub const FORMAT: Format = Format {
     id: "aws-config",
@@ -49,102 +50,6 @@ fn detect(sniff: &Sniff) -> bool {
     };
     KEYS.iter()
         .any(|k| matches!(root.get(k), Some(Node::Array(_) | Node::Cut)))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Doc<'a> {
-    #[serde(borrow)]
-    compliance_summaries_by_resource_type: Option<Vec<Summary<'a>>>,
-    #[serde(borrow)]
-    compliance_by_config_rules: Option<Vec<ByRule<'a>>>,
-    #[serde(borrow)]
-    compliance_by_resources: Option<Vec<ByResource<'a>>>,
-    #[serde(borrow)]
-    evaluation_results: Option<Vec<Evaluation<'a>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Summary<'a> {
-    #[serde(borrow)]
-    resource_type: Option<Str<'a>>,
-    #[serde(borrow)]
-    compliance_summary: Option<ComplianceSummary<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ComplianceSummary<'a> {
-    compliant_resource_count: Option<Count>,
-    non_compliant_resource_count: Option<Count>,
-    /// Epoch seconds (AWS CLI v1) or an ISO 8601 string (v2).
-    #[serde(borrow)]
-    compliance_summary_timestamp: Option<MaybeStr<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Count {
-    capped_count: Option<u64>,
-    cap_exceeded: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Compliance<'a> {
-    #[serde(borrow)]
-    compliance_type: Option<Str<'a>>,
-    compliance_contributor_count: Option<Count>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ByRule<'a> {
-    #[serde(borrow)]
-    config_rule_name: Option<Str<'a>>,
-    #[serde(borrow)]
-    compliance: Option<Compliance<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ByResource<'a> {
-    #[serde(borrow)]
-    resource_type: Option<Str<'a>>,
-    #[serde(borrow)]
-    resource_id: Option<Str<'a>>,
-    #[serde(borrow)]
-    compliance: Option<Compliance<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Evaluation<'a> {
-    #[serde(borrow)]
-    evaluation_result_identifier: Option<Identifier<'a>>,
-    #[serde(borrow)]
-    compliance_type: Option<Str<'a>>,
-    #[serde(borrow)]
-    result_recorded_time: Option<MaybeStr<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Identifier<'a> {
-    #[serde(borrow)]
-    evaluation_result_qualifier: Option<Qualifier<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Qualifier<'a> {
-    #[serde(borrow)]
-    config_rule_name: Option<Str<'a>>,
-    #[serde(borrow)]
-    resource_type: Option<Str<'a>>,
-    #[serde(borrow)]
-    resource_id: Option<Str<'a>>,
 }
 
 /// One outcome of a rule, resource or evaluation, as AWS Config names it.
