@@ -33,6 +33,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     all.extend(code());
     all.extend(checkov().into_iter().map(|(f, e)| ("checkov", f, e)));
     all.extend(secrets());
+    all.extend(crate::cloud::real());
     all
 }
 

@@ -421,6 +421,18 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         r#"{"incidents":[{"id":"a","alert_time":5}]}"#,
         "incidents[0].alert_time",
     ),
+    (
+        "aws-config",
+        r#"{"ComplianceByConfigRules":[{"ConfigRuleName":"a","Compliance":[]}]}"#,
+        r#"{"ComplianceByConfigRules":[{"ConfigRuleName":5}]}"#,
+        "ComplianceByConfigRules[0].ConfigRuleName",
+    ),
+    (
+        "securityhub",
+        r#"{"Findings":[{"SchemaVersion":"2018-10-08","ProductArn":"p","AwsAccountId":"1","GeneratorId":"g","Resources":{}}]}"#,
+        r#"[{"SchemaVersion":"2018-10-08","ProductArn":"p","AwsAccountId":"1","Severity":{"Label":4}}]"#,
+        "[0].Severity.Label",
+    ),
 ];
 
 #[test]
