@@ -35,6 +35,10 @@ fn securityhub_counts_checks_by_standard_and_resources() {
         .find(|c| c.framework == "Prowler")
         .unwrap();
     assert_eq!((own.passed, own.failed, own.skipped), (301, 51, 1));
+    assert_eq!(
+        posture::core::model::Evidence::kinds_of(&prowler),
+        [posture::core::model::SourceKind::CloudPosture]
+    );
     assert_eq!(prowler.compliance.len(), 21); // 20 StandardsIds and Prowler
     assert!(
         prowler
@@ -151,4 +155,12 @@ fn a_finding_archived_between_two_exports_is_fixed_in_history() {
     assert_eq!(value("resolved_vulns_pct"), Some(50.0));
     assert_eq!(value("vuln_mttr"), Some(10.0));
     assert_eq!(view.metrics.vulnerabilities, 1);
+}
+
+#[test]
+fn an_empty_page_of_findings_is_read() {
+    let parsed = formats::load("hub.json", br#"{"Findings": [], "NextToken": null}"#).unwrap();
+    let s = parsed.snapshot().unwrap();
+    assert_eq!((s.format, s.findings.len()), ("securityhub", 0));
+    assert_eq!(s.cloud_resources, None);
 }

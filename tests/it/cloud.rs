@@ -5,14 +5,18 @@
 //! # aws-config: rules and evaluations by ComplianceType; summaries' capped counts
 //! jq '[.ComplianceByConfigRules[]?.Compliance.ComplianceType, .EvaluationResults[]?.ComplianceType] | group_by(.) | map({(.[0]): length}) | add'
 //! jq '.ComplianceSummariesByResourceType[] | [.ResourceType, .ComplianceSummary.CompliantResourceCount.CappedCount, .ComplianceSummary.NonCompliantResourceCount.CappedCount]'
-//! # securityhub: vulnerabilities, one per finding, id and distinct package name+version
-//! jq '[(.Findings // .)[] | .Vulnerabilities[]? | (.VulnerablePackages | unique_by([.Name, .Version]) | length)] | add'
-//! jq '[(.Findings // .)[] | select(.Vulnerabilities) | .Severity.Label] | group_by(.) | map({(.[0]): length}) | add'
-//! # securityhub: compliance statuses; open = ACTIVE FAILED, by Severity.Label
-//! jq '[(.Findings // .)[] | .Compliance.Status] | group_by(.) | map({(.[0]): length}) | add'
-//! jq '[(.Findings // .)[] | select(.Compliance.Status == "FAILED" and .RecordState != "ARCHIVED") | .Severity.Label] | group_by(.) | map({(.[0]): length}) | add'
+//! # securityhub: F = (if type == "array" then .[] else .Findings[] end)
+//! # vulnerabilities: one per id and distinct package name and version (Inspector), or per
+//! # Details.Other.PkgName (Trivy), by the finding's Severity.Label
+//! jq '[F | .Severity.Label as $l | .Vulnerabilities[]? | (.VulnerablePackages | unique_by([.Name, .Version]))[] | $l] | group_by(.) | map({(.[0]): length}) | add'
+//! jq '[F | .Severity.Label as $l | .Resources[].Details.Other.PkgName // empty | $l] | group_by(.) | map({(.[0]): length}) | add'
+//! # compliance statuses; open = current FAILED, by Severity.Label
+//! jq '[F | .Compliance.Status // empty] | group_by(.) | map({(.[0]): length}) | add'
+//! jq '[F | select(.Compliance.Status == "FAILED" and .RecordState != "ARCHIVED") | .Severity.Label] | group_by(.) | map({(.[0]): length}) | add'
 //! # resources named by current PASSED/FAILED checks; failed when any FAILED names them
-//! jq '[(.Findings // .)[] | select(.RecordState != "ARCHIVED" and (.Compliance.Status == "PASSED" or .Compliance.Status == "FAILED")) | .Compliance.Status as $s | .Resources[] | {id: .Id, failed: ($s == "FAILED")}] | group_by(.id) | map(any(.failed)) | group_by(.) | map({(.[0] | tostring): length}) | add'
+//! jq '[F | select(.RecordState != "ARCHIVED" and (.Compliance.Status == "PASSED" or .Compliance.Status == "FAILED")) | .Compliance.Status as $s | .Resources[] | {id: .Id, failed: ($s == "FAILED")}] | group_by(.id) | map(any(.failed)) | group_by(.) | map({(.[0] | tostring): length}) | add'
+//! # frameworks: per StandardsId (or none) and status
+//! jq '[F | select(.RecordState != "ARCHIVED") | .Compliance.Status as $s | ((.Compliance.AssociatedStandards // []) | if length == 0 then ["none"] else map(.StandardsId) end)[] | [., $s]] | group_by(.) | map({(.[0] | join(" ")): length}) | add'
 //! ```
 
 use posture::core::formats;

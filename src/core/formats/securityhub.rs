@@ -22,7 +22,7 @@ use crate::core::model::{
     Asset, AssetKind, Category, Checks, Coverage, Evidence, Fingerprint, PassFail, Snapshot,
     SourceKind, Status, Tool,
 };
-use crate::core::sniff::{Shape, Sniff};
+use crate::core::sniff::{Node, Shape, Sniff};
 use crate::core::time::Timestamp;
 use record::Finding;
 
@@ -51,15 +51,19 @@ fn detect(sniff: &Sniff) -> bool {
                 && root.has("ProductArn")
                 && root.has("AwsAccountId")
         }
-        // Under `Findings`, only the keys of the first finding are recorded.
-        Shape::Object => root
-            .get("Findings")
-            .and_then(|f| f.first())
-            .is_some_and(|f| {
+        // Under `Findings`, only the keys of the first finding are recorded; an empty page is
+        // known by having nothing but `Findings` and `NextToken`.
+        Shape::Object => match (root, root.get("Findings")) {
+            (_, Some(Node::Array(Some(first)))) => {
                 ["SchemaVersion", "ProductArn", "AwsAccountId", "GeneratorId"]
                     .iter()
-                    .all(|k| f.has(k))
-            }),
+                    .all(|k| first.has(k))
+            }
+            (Node::Object(keys), Some(Node::Array(None))) => keys
+                .iter()
+                .all(|(k, _)| k == "Findings" || k == "NextToken"),
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -117,7 +121,11 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     r.images.dedup();
     r.accounts.sort_unstable();
     r.accounts.dedup();
-    let single_image = (!r.has_checks && r.images.len() == 1).then(|| r.images[0].clone());
+    let single_image = r
+        .images
+        .first()
+        .filter(|_| !r.has_checks && r.images.len() == 1)
+        .cloned();
     for (i, f) in all.iter().enumerate() {
         let path = match key {
             Some(k) => format!("{k}[{i}]"),
