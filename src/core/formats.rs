@@ -4,6 +4,7 @@
 //! formats table in README.md (checked by a test) and the scorecard's "drop X" hints. Adding a
 //! format is adding a module under `formats/` and one line here.
 
+mod aws_config;
 mod bandit;
 mod checkov;
 mod cloudtrail;
@@ -23,6 +24,7 @@ mod metrics_csv;
 mod npm_audit;
 mod osv;
 mod sarif;
+mod securityhub;
 mod semgrep;
 mod trivy;
 mod trufflehog;
@@ -98,6 +100,8 @@ pub static FORMATS: &[Format] = &[
     kube_bench::FORMAT,
     kyverno::FORMAT,
     gatekeeper::FORMAT,
+    aws_config::FORMAT,
+    securityhub::FORMAT,
     metrics_csv::FORMAT,
 ];
 

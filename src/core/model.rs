@@ -108,6 +108,10 @@ impl Evidence {
                 Category::Secret => SourceKind::SecretScan,
                 Category::Code => SourceKind::CodeScan,
                 Category::Policy => SourceKind::ClusterPolicy,
+                // Cloud posture formats check accounts, not clusters.
+                Category::Compliance if matches!(snapshot.format, "aws-config" | "securityhub") => {
+                    SourceKind::CloudPosture
+                }
                 Category::Compliance => SourceKind::ClusterBenchmark,
             })
             .collect()

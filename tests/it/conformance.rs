@@ -37,6 +37,7 @@ fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
     all.extend(secrets());
     all.extend(kube_bench().into_iter().map(|(f, e)| ("kube-bench", f, e)));
     all.extend(policy());
+    all.extend(crate::cloud::real());
     all
 }
 
@@ -491,10 +492,12 @@ fn kube_bench() -> Vec<(&'static str, Expect)> {
             listed_checks: [0, open.iter().sum::<usize>() + passed],
             open,
             passed,
-            compliance: compliance
-                .iter()
-                .map(|(f, c)| (format!("CIS Kubernetes Benchmark {f}"), *c))
-                .collect(),
+            compliance: Some(
+                compliance
+                    .iter()
+                    .map(|(f, c)| (format!("CIS Kubernetes Benchmark {f}"), *c))
+                    .collect(),
+            ),
             covers: vec![Compliance],
             ..Expect::default()
         };
@@ -659,7 +662,7 @@ fn with_checks(
         format,
         file,
         Expect {
-            compliance,
+            compliance: Some(compliance),
             ..expect
         },
     )

@@ -128,3 +128,39 @@ fn two_tools_in_sarif_on_one_repository_are_two_scans() {
         .unwrap();
     assert_eq!(gate.denominator, Some(2.0));
 }
+
+#[test]
+fn the_same_cve_from_security_hub_and_a_scanner_counts_once() {
+    // Trivy's ASFF template and Trivy's JSON of the same image: 4 vulnerabilities, not 8.
+    let real = |format: &str, file: &str| {
+        crate::support::read(&crate::support::real_dir(format).join(file))
+    };
+    let mut engine = Engine::default();
+    let asff = real("securityhub", "trivy-alpine-3.10-asff.json");
+    let json = real("trivy", "trivy-image-alpine-3.10-vulns.json");
+    add_one(&mut engine, "trivy.asff.json", &asff, None);
+    add_one(&mut engine, "trivy.json", &json, None);
+    let view = engine.view(Timestamp(0));
+    assert_eq!(view.metrics.vulnerabilities, 4);
+
+    // Inspector names an ECR image by its ARN; Grype by the address it pulled, with a tag.
+    let inspector = r#"{"Findings":[{"SchemaVersion":"2018-10-08","Id":"arn:aws:inspector2:eu-central-1:123456789012:finding/f1",
+      "ProductArn":"arn:aws:securityhub:eu-central-1::product/aws/inspector","ProductName":"Inspector",
+      "GeneratorId":"AWSInspector","AwsAccountId":"123456789012","UpdatedAt":"2026-01-01T00:00:00Z",
+      "Severity":{"Label":"MEDIUM","Normalized":40},"Title":"CVE-2023-2650 - openssl",
+      "Resources":[{"Type":"AwsEcrContainerImage","Id":"arn:aws:ecr:eu-central-1:123456789012:repository/repo-os/sha256:af96"}],
+      "RecordState":"ACTIVE","Vulnerabilities":[{"Id":"CVE-2023-2650","VulnerablePackages":[{"Name":"openssl","Version":"1.1.1n"}]}]}]}"#;
+    let grype = r#"{"matches":[{"vulnerability":{"id":"CVE-2023-2650","severity":"Medium"},
+        "artifact":{"name":"openssl","version":"1.1.1n"}}],
+      "source":{"type":"image","target":{"userInput":"123456789012.dkr.ecr.eu-central-1.amazonaws.com/repo-os:2023-08-23"}},
+      "descriptor":{"name":"grype","timestamp":"2026-01-01T00:00:00Z"}}"#;
+    let mut engine = Engine::default();
+    add_one(&mut engine, "inspector.json", inspector.as_bytes(), None);
+    add_one(&mut engine, "grype.json", grype.as_bytes(), None);
+    let view = engine.view(Timestamp::parse_rfc3339("2026-01-02T00:00:00Z").unwrap());
+    assert_eq!(view.metrics.vulnerabilities, 1);
+    assert_eq!(
+        view.metrics.top_vulnerabilities[0].tools,
+        "Grype, Inspector"
+    );
+}

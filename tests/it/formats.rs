@@ -454,7 +454,7 @@ fn kube_bench_counts_warn_and_info_without_listing_them() {
             open: [0, 0, 1, 0, 0, 0],
             passed: 1,
             // Passed, failed, warned, errored, skipped (INFO).
-            compliance: vec![("CIS Kubernetes Benchmark".into(), [1, 1, 1, 0, 1])],
+            compliance: Some(vec![("CIS Kubernetes Benchmark".into(), [1, 1, 1, 0, 1])]),
             covers: vec![posture::core::model::Category::Compliance],
             // The unknown status; Totals that disagree with the controls.
             warnings: 2,

@@ -612,3 +612,25 @@ fn policy_drift_compares_the_last_audit_of_each_week() {
         t.missing
     );
 }
+
+#[test]
+fn cloud_misconfig_rate_counts_resources_of_the_latest_account_audit() {
+    // get-compliance-summary-by-resource-type-all.json: one entry for all types,
+    // NonCompliantResourceCount 16, CompliantResourceCount 10 (`jq '.ComplianceSummariesByResourceType[0]
+    // .ComplianceSummary | [.NonCompliantResourceCount.CappedCount, .CompliantResourceCount.CappedCount]'`):
+    // 16 ÷ 26 = 61.5 %, target ≤ 5 % → off track.
+    let mut engine = Engine::default();
+    let name = "get-compliance-summary-by-resource-type-all.json";
+    add_one(
+        &mut engine,
+        name,
+        &read(&real_dir("aws-config").join(name)),
+        None,
+    );
+    let view = engine.view(at(NOW));
+    let t = tile(&view, "cloud_misconfig_rate");
+    assert_eq!(
+        (t.numerator, t.denominator, t.status.as_str()),
+        (Some(16.0), Some(26.0), "off_track")
+    );
+}

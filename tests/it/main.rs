@@ -18,6 +18,8 @@ mod rng;
 mod support;
 
 mod archives;
+mod asff;
+mod cloud;
 mod conformance;
 mod crosstool;
 mod events;

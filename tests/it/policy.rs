@@ -28,7 +28,7 @@ fn load(path: &str, expect: Expect) -> (Snapshot, Vec<String>) {
             name,
             &bytes,
             Expect {
-                compliance,
+                compliance: Some(compliance),
                 ..expect
             },
         ),

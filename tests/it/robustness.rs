@@ -444,6 +444,18 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         "items[0].status.totalViolations",
     ),
     (
+        "aws-config",
+        r#"{"ComplianceByConfigRules":[{"ConfigRuleName":"a","Compliance":[]}]}"#,
+        r#"{"ComplianceByConfigRules":[{"ConfigRuleName":5}]}"#,
+        "ComplianceByConfigRules[0].ConfigRuleName",
+    ),
+    (
+        "securityhub",
+        r#"{"Findings":[{"SchemaVersion":"2018-10-08","ProductArn":"p","AwsAccountId":"1","GeneratorId":"g","Resources":{}}]}"#,
+        r#"[{"SchemaVersion":"2018-10-08","ProductArn":"p","AwsAccountId":"1","Severity":{"Label":4}}]"#,
+        "[0].Severity.Label",
+    ),
+    (
         "metrics-csv",
         "date,metric,value\n2026-11-18,phishing blocked,many\n",
         "date,metric,value\nyesterday,phishing blocked,12\n",
