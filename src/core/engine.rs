@@ -73,6 +73,9 @@ pub struct Analysis {
     pub activity: Activity,
     /// Role assumptions in one day above which a principal is flagged (a setting).
     pub role_threshold: u64,
+    /// The metrics view's compliance section, and its metrics CSV section, when loaded.
+    pub compliance: Option<super::protocol::Section>,
+    pub measurements: Option<super::protocol::Section>,
 }
 
 #[derive(Default)]
@@ -399,6 +402,10 @@ impl Engine {
         let overall = kpi::overall(&kpis, &self.settings);
         let metrics = Metrics::of(&current);
         let activity = Activity::of(&events, &incidents, window);
+        let measured: Vec<&super::model::Measurements> = self
+            .loaded()
+            .filter_map(|(_, e)| e.measurements())
+            .collect();
         Analysis {
             // "All data" is reported as the span of the data it covers.
             period: match (self.period, span) {
@@ -413,6 +420,8 @@ impl Engine {
             metrics,
             activity,
             role_threshold: self.settings.role_assumptions_per_day,
+            compliance: present::compliance::compliance(&items, &current),
+            measurements: present::compliance::measurements(&measured),
         }
     }
 

@@ -2,6 +2,7 @@
 //! numbers, chart SVG. The page renders these as they are.
 
 mod activity;
+pub mod compliance;
 
 use super::charts::{self, Bar};
 use super::engine::{Analysis, Outcome, Source};
@@ -49,7 +50,16 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
         overall_formula: analysis.overall.formula.clone(),
         tiles: analysis.kpis.iter().map(tile).collect(),
         metrics: MetricsView {
-            sections: activity::sections(&analysis.activity, analysis.role_threshold),
+            sections: analysis
+                .compliance
+                .iter()
+                .cloned()
+                .chain(activity::sections(
+                    &analysis.activity,
+                    analysis.role_threshold,
+                ))
+                .chain(analysis.measurements.iter().cloned())
+                .collect(),
             ..metrics_view(&analysis.metrics)
         },
         compute_ms: None,

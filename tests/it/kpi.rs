@@ -634,3 +634,81 @@ fn cloud_misconfig_rate_counts_resources_of_the_latest_account_audit() {
         (Some(16.0), Some(26.0), "off_track")
     );
 }
+
+#[test]
+fn a_metrics_csv_is_shown_with_its_trend_and_feeds_no_kpi() {
+    // tests/fixtures/metrics-csv/security-metrics.csv: phishing blocked 412, 388, 1,204, 530
+    // (latest 530 on 11-16, before 1,204: −56.0 %); failed logins 120 then 97 (−19.2 %); patch
+    // compliance 96.5 once; one row with no date (a warning).
+    let mut engine = Engine::default();
+    let name = "metrics-csv/security-metrics.csv";
+    let row = add_one(&mut engine, name, &read(&fixture(name)), None);
+    assert_eq!(row.format.as_deref(), Some("metrics-csv"));
+    assert_eq!(row.warnings.len(), 1, "{:?}", row.warnings);
+    let view = engine.view(at(NOW));
+    assert!(
+        view.tiles.iter().all(|t| t.value.is_none()),
+        "no KPI from a metrics CSV"
+    );
+    let section = view
+        .metrics
+        .sections
+        .iter()
+        .find(|s| s.id == "other-metrics")
+        .unwrap();
+    let rows = &section.tables[0].rows;
+    // By name: failed logins, patch compliance, phishing emails blocked.
+    assert_eq!(
+        rows[2],
+        [
+            "phishing emails blocked (Microsoft Defender for Office 365)",
+            "530",
+            "2026-11-16",
+            "1204",
+            "-56.0 %",
+            "4"
+        ]
+    );
+    assert_eq!(rows[0][4], "-19.2 %");
+    assert_eq!(rows[1][1], "96.50");
+    // Whole numbers over two dates or more are charted: phishing and failed logins.
+    assert_eq!(section.charts.len(), 2);
+}
+
+#[test]
+fn the_compliance_section_sums_frameworks_and_violations() {
+    let mut engine = Engine::default();
+    for (format, name) in [
+        ("kube-bench", "kube-bench-cis-1.6-full-run.json"),
+        ("kyverno", "policyreport-list-vap-staging-docs.yaml"),
+        ("gatekeeper", "constraints-list-gkoutdatedimagebases.json"),
+    ] {
+        add_one(&mut engine, name, &read(&real_dir(format).join(name)), None);
+    }
+    let view = engine.view(at(NOW));
+    let section = view
+        .metrics
+        .sections
+        .iter()
+        .find(|s| s.id == "compliance")
+        .unwrap();
+    // Pooled over the latest audits — kube-bench-cis-1.6: 37 passed / 36 failed; the
+    // ValidatingAdmissionPolicy reports: 1 / 1 — 38 of 75; open policy violations: the VAP's 1
+    // failed result and Gatekeeper's 4 listed violations. kube-bench 37 passed / 36 failed; the VAP reports 1 / 1; Gatekeeper lists 4 violations.
+    let figures: Vec<(&str, u64)> = section
+        .figures
+        .iter()
+        .map(|f| (f.key.as_str(), f.count))
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            ("checks-passed", 38),
+            ("checks-failed", 37),
+            ("policy-violations", 5),
+            ("cloud-noncompliant", 0)
+        ]
+    );
+    let t = tile(&view, "compliance_score");
+    assert_eq!((t.numerator, t.denominator), (Some(38.0), Some(75.0)));
+}
