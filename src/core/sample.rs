@@ -3,7 +3,9 @@
 //! (Semgrep) a month apart show history at work; a Grype scan of the same image shows
 //! cross-tool identity; Trivy and Checkov IaC scans feed the IaC pass rate. A cluster's audit
 //! log, its Falco alerts, the AWS account's CloudTrail and a Jira export of security incidents
-//! (made by `sample/generate_logs.py`) feed the detection and response KPIs.
+//! (made by `sample/generate_logs.py`) feed the detection and response KPIs; kube-bench, two
+//! weekly Kyverno audits, Gatekeeper, AWS Config, Security Hub, containerd events and a metrics
+//! CSV (`sample/generate_compliance.py`) the compliance KPIs, so every tile has a value.
 
 /// A sample file: its name, when it was last modified (what a dropped file's `lastModified`
 /// says, the snapshot time of a format with none of its own), and its bytes.
@@ -59,4 +61,27 @@ pub static FILES: &[SampleFile] = &[
         "security-incidents-jira-2026-11-18.csv",
         "2026-11-18T23:59:00Z"
     ),
+    sample!(
+        "payments-node-ctr-events-2026-11-18.log",
+        "2026-11-18T23:59:00Z"
+    ),
+    sample!(
+        "payments-cluster-kube-bench-2026-11-18.json",
+        "2026-11-18T06:20:00Z"
+    ),
+    sample!(
+        "payments-cluster-kyverno-2026-11-11.yaml",
+        "2026-11-11T06:05:00Z"
+    ),
+    sample!(
+        "payments-cluster-kyverno-2026-11-18.yaml",
+        "2026-11-18T06:05:00Z"
+    ),
+    sample!(
+        "payments-cluster-gatekeeper-2026-11-18.json",
+        "2026-11-18T06:12:00Z"
+    ),
+    sample!("aws-config-summary-2026-11-18.json", "2026-11-18T05:01:00Z"),
+    sample!("aws-securityhub-2026-11-18.json", "2026-11-18T03:13:00Z"),
+    sample!("security-metrics-2026-11-18.csv", "2026-11-18T08:00:00Z"),
 ];

@@ -512,7 +512,25 @@ fn the_sample_gives_every_detection_and_response_tile_a_value() {
         .iter()
         .map(|s| s.id.as_str())
         .collect();
-    assert_eq!(sections, ["identity", "admission", "runtime", "incidents"]);
+    assert_eq!(
+        sections,
+        [
+            "compliance",
+            "identity",
+            "admission",
+            "runtime",
+            "incidents",
+            "other-metrics"
+        ]
+    );
+    // And every one of the 19 tiles has a value.
+    let empty: Vec<(&str, Option<&str>)> = view
+        .tiles
+        .iter()
+        .filter(|t| t.value.is_none())
+        .map(|t| (t.id.as_str(), t.missing.as_deref()))
+        .collect();
+    assert!(empty.is_empty(), "{empty:#?}");
 }
 
 #[test]
