@@ -256,7 +256,7 @@ describe("Posture in Chromium", () => {
     // Vulnerability, code, secret and IaC scans, an audit log and runtime alerts are present;
     // container events, CloudTrail and incident records (no real file of theirs here) are not.
     const coverage = json.kpis.find((k) => k.id === "log_coverage");
-    assert.deepEqual([coverage.numerator, coverage.denominator], [6, 9]);
+    assert.deepEqual([coverage.numerator, coverage.denominator], [6, 12]);
     await p.page.screenshot({ path: join(artifacts, "all-formats-scorecard.png"), fullPage: true });
 
     await p.goto("sources");
@@ -449,6 +449,69 @@ describe("Posture in Chromium", () => {
     assert.deepEqual(p.errors, []);
   });
 
+  test("one real file of each compliance source, dropped at once, gives the compliance tiles", async () => {
+    const files = {
+      "kube-bench": join(real, "kube-bench/kube-bench-cis-1.6-full-run.json"),
+      kyverno: join(real, "kyverno/openreports-list-image-scanner.json"),
+      gatekeeper: join(real, "gatekeeper/constraints-list-gkoutdatedimagebases.json"),
+      "aws-config": join(real, "aws-config/get-compliance-summary-by-resource-type-all.json"),
+      securityhub: join(real, "securityhub/get-findings-cli-pci-dss-example.json"),
+    };
+    const json = async (k) => JSON.parse(await readFile(files[k], "utf8"));
+    // Checks: kube-bench PASS and FAIL results; the reports' pass and fail results; Security Hub
+    // PASSED and FAILED controls. Gatekeeper lists violations only, AWS Config's summary counts
+    // resources only.
+    let passed = 0;
+    let failed = 0;
+    for (const c of (await json("kube-bench")).Controls) {
+      for (const t of c.tests) for (const r of t.results) {
+        if (r.status === "PASS") passed += 1;
+        if (r.status === "FAIL") failed += 1;
+      }
+    }
+    for (const report of (await json("kyverno")).items) for (const r of report.results) {
+      if (r.result === "pass") passed += 1;
+      if (r.result === "fail") failed += 1;
+    }
+    // An archived finding is no longer current: not counted (the CLI example is archived).
+    const hub = (await json("securityhub")).Findings.filter((f) => f.RecordState !== "ARCHIVED");
+    passed += hub.filter((f) => f.Compliance?.Status === "PASSED").length;
+    failed += hub.filter((f) => f.Compliance?.Status === "FAILED").length;
+    // Cloud resources: AWS Config's compliant and non-compliant counts, Security Hub's resources.
+    const summary = (await json("aws-config")).ComplianceSummariesByResourceType[0].ComplianceSummary;
+    let compliant = summary.CompliantResourceCount.CappedCount;
+    let noncompliant = summary.NonCompliantResourceCount.CappedCount;
+    const resources = new Map();
+    for (const f of hub.filter((f) => f.Compliance)) for (const r of f.Resources) {
+      resources.set(r.Id, (resources.get(r.Id) ?? false) || f.Compliance.Status === "FAILED");
+    }
+    for (const bad of resources.values()) bad ? (noncompliant += 1) : (compliant += 1);
+
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(Object.values(files));
+    const { json: card } = await p.exportScorecard();
+    const kpi = (id) => card.kpis.find((k) => k.id === id);
+    assert.deepEqual([kpi("compliance_score").numerator, kpi("compliance_score").denominator], [passed, passed + failed]);
+    assert.deepEqual(
+      [kpi("cloud_misconfig_rate").numerator, kpi("cloud_misconfig_rate").denominator],
+      [noncompliant, compliant + noncompliant],
+    );
+    for (const id of ["compliance_score", "cloud_misconfig_rate"]) {
+      const tile = await p.kpi(id);
+      assert.ok(Math.abs(Number(tile.value) - kpi(id).value) < 1e-9, id);
+      assert.match(kpi(id).formula, /compliant|non-compliant/, id);
+    }
+    await p.goto("sources");
+    const rows = await p.sources();
+    assert.deepEqual(rows.map((r) => r.format).sort(), ["aws-config", "gatekeeper", "kube-bench", "kyverno", "securityhub"]);
+    assert.ok(rows.every((r) => r.error === null));
+    await p.goto("metrics");
+    assert.ok(await p.page.locator('[data-section="compliance"]').isVisible());
+    await p.page.screenshot({ path: join(artifacts, "compliance-metrics.png"), fullPage: true });
+    assert.deepEqual(p.outbound, []);
+    assert.deepEqual(p.errors, []);
+  });
+
   test("compressed and archived reports open, each member on its own", async () => {
     const p = await PosturePage.open(browser, server.url);
     const archives = join(repo, "tests/fixtures/archives");
@@ -569,7 +632,9 @@ describe("Posture in Chromium", () => {
   test("the sample set lights up history, metrics and charts", async () => {
     const p = await PosturePage.open(browser, server.url);
     await p.page.getByRole("button", { name: "Try with sample data" }).click();
-    await p.settled(14);
+    await p.settled(22);
+    // Every one of the 19 tiles has a value.
+    for (const id of KPI_IDS) assert.notEqual((await p.kpi(id)).value, "", id);
     // Counted here from the sample files: the latest Trivy scan of each image (repository without
     // tag) and of each repository speaks; Grype's scan of the same image adds what Trivy did not
     // list, a GHSA counting as its CVE.
@@ -617,11 +682,14 @@ describe("Posture in Chromium", () => {
     await p.page.screenshot({ path: join(artifacts, "metrics.png"), fullPage: true });
     await p.goto("sources");
     const rows = await p.sources();
-    assert.equal(rows.length, 14);
+    assert.equal(rows.length, 22);
     assert.ok(rows.every((r) => r.error === null));
     assert.deepEqual(
       [...new Set(rows.map((r) => r.format))].sort(),
-      ["checkov", "cloudtrail", "falco", "grype", "incidents", "k8s-audit", "semgrep", "trivy"],
+      [
+        "aws-config", "checkov", "cloudtrail", "containerd-events", "falco", "gatekeeper", "grype", "incidents", "k8s-audit",
+        "kube-bench", "kyverno", "metrics-csv", "securityhub", "semgrep", "trivy",
+      ],
     );
     // Removing the newer secret scan lets the older one speak again: its 3 secrets (aws-access-key-id
     // and slack-web-hook in deploy/ci.env, github-pat in release.yml) instead of 1.
