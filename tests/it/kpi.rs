@@ -712,3 +712,46 @@ fn the_compliance_section_sums_frameworks_and_violations() {
     let t = tile(&view, "compliance_score");
     assert_eq!((t.numerator, t.denominator), (Some(38.0), Some(75.0)));
 }
+
+#[test]
+fn dated_aws_config_summaries_make_a_compliance_trend() {
+    // The EC2 summary (7 compliant, 3 not: 70 %) on 11-10 and the all-types summary (10
+    // compliant, 16 not: 38 %, rounded) on 11-17, as two dated files of one account.
+    let mut engine = Engine::default();
+    for (name, file, day) in [
+        (
+            "aws-config-2026-11-10.json",
+            "get-compliance-summary-by-resource-type-ec2.json",
+            "2026-11-10T08:00:00Z",
+        ),
+        (
+            "aws-config-2026-11-17.json",
+            "get-compliance-summary-by-resource-type-all.json",
+            "2026-11-17T08:00:00Z",
+        ),
+    ] {
+        let mut doc: serde_json::Value =
+            serde_json::from_slice(&read(&real_dir("aws-config").join(file))).unwrap();
+        for entry in doc["ComplianceSummariesByResourceType"]
+            .as_array_mut()
+            .unwrap()
+        {
+            entry["ComplianceSummary"]["ComplianceSummaryTimestamp"] = serde_json::json!(day);
+        }
+        add_one(&mut engine, name, &serde_json::to_vec(&doc).unwrap(), None);
+    }
+    let view = engine.view(at(NOW));
+    let section = view
+        .metrics
+        .sections
+        .iter()
+        .find(|s| s.id == "compliance")
+        .unwrap();
+    let chart = &section.charts[0];
+    assert_eq!(chart.id, "compliance-over-time");
+    assert!(
+        chart.svg.contains(">\n11-10\n</text>") && chart.svg.contains(">\n11-17\n</text>"),
+        "{}",
+        chart.svg
+    );
+}

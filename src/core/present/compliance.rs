@@ -185,17 +185,24 @@ pub fn compliance(items: &[Item], current: &Current) -> Option<Section> {
     })
 }
 
-/// The pooled score of every dated audit with checks, per day, when there are two days or more.
+/// The pooled score of every dated audit, per day — its checks, and its cloud resources (AWS
+/// Config's summaries have no checks) — when there are two days or more.
 fn over_time(items: &[Item]) -> Option<Chart> {
     let mut days: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for item in items {
-        let (Some(at), false) = (item.taken_at, item.snapshot.compliance.is_empty()) else {
+        let snapshot = item.snapshot;
+        let Some(at) = item.taken_at else { continue };
+        if snapshot.compliance.is_empty() && snapshot.cloud_resources.is_none() {
             continue;
-        };
+        }
         let day = days.entry(at.day()).or_default();
-        for c in &item.snapshot.compliance {
+        for c in &snapshot.compliance {
             day.0 += c.passed;
             day.1 += c.evaluated();
+        }
+        if let Some(r) = snapshot.cloud_resources {
+            day.0 += r.passed;
+            day.1 += r.evaluated();
         }
     }
     let points: Vec<(String, u64)> = days
@@ -210,7 +217,7 @@ fn over_time(items: &[Item]) -> Option<Chart> {
         .collect();
     (points.len() >= 2).then(|| Chart {
         id: "compliance-over-time".into(),
-        title: "Compliance score by audit day (%)".into(),
+        title: "Compliant checks and cloud resources by audit day (%)".into(),
         svg: charts::columns(&points, charts::category_color(Category::Compliance)),
         legend: Vec::new(),
         empty_text: String::new(),
