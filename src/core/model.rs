@@ -596,6 +596,9 @@ pub struct Snapshot {
     pub compliance: Vec<Checks>,
     /// Cloud resources compliant and not (AWS Config, Security Hub): `cloud_misconfig_rate`.
     pub cloud_resources: Option<PassFail>,
+    /// Policy violations in all, when the file lists fewer than it counts (Gatekeeper's
+    /// `totalViolations`): what policy drift counts.
+    pub policy_violations: Option<u64>,
     /// What else the file says about its records, for the Sources view ("15 vulnerable packages").
     pub note: Option<String>,
 }

@@ -15,7 +15,11 @@ pub fn looks_like_yaml(head: &str) -> bool {
     let Some(line) = head
         .lines()
         .map(str::trim_end)
-        .find(|l| !l.trim().is_empty() && !l.starts_with('#') && *l != "---")
+        .map(str::trim_start)
+        // Comments, directives (`%YAML 1.2`) and document markers (`--- # first`) say nothing.
+        .find(|l| {
+            !l.is_empty() && !l.starts_with('#') && !l.starts_with('%') && !l.starts_with("---")
+        })
     else {
         return false;
     };
@@ -123,6 +127,9 @@ mod tests {
             r#"{"apiVersion":"v1","kind":"List","items":[{"kind":"Pod","metadata":{"name":"web"}}]}"#
         );
         assert!(!looks_like_yaml("date,metric,value\n"));
+        assert!(looks_like_yaml(
+            "%YAML 1.2\n--- # reports\n  # indented comment\nkind: List\n"
+        ));
         assert!(!looks_like_yaml(
             "2026-11-18 08:02:47 +0000 UTC k8s.io /tasks/start {}"
         ));

@@ -21,13 +21,16 @@ fn securityhub_counts_checks_by_standard_and_resources() {
             failed: 58
         })
     );
-    let cis = prowler
-        .compliance
-        .iter()
-        .find(|c| c.framework == "CIS AWS Foundations 1.5")
-        .unwrap();
-    // CIS-1.5: FAILED 184, PASSED 92, INFOED 3.
-    assert_eq!((cis.passed, cis.failed, cis.skipped), (92, 184, 3));
+    // Each check counts once, under its first standard, so the frameworks add up to the file:
+    // PASSED 441, FAILED 286, INFOED 4 (SOURCES.md; `jq '[.[].Compliance.Status] | group_by(.)
+    // | map({(.[0]): length}) | add'`).
+    let sum = |pick: fn(&posture::core::model::Checks) -> u64| -> u64 {
+        prowler.compliance.iter().map(pick).sum()
+    };
+    assert_eq!(
+        (sum(|c| c.passed), sum(|c| c.failed), sum(|c| c.skipped)),
+        (441, 286, 4)
+    );
     // Checks with no standard count under the tool that ran them: FAILED 51, PASSED 301, INFOED 1.
     let own = prowler
         .compliance
@@ -38,13 +41,6 @@ fn securityhub_counts_checks_by_standard_and_resources() {
     assert_eq!(
         posture::core::model::Evidence::kinds_of(&prowler),
         [posture::core::model::SourceKind::CloudPosture]
-    );
-    assert_eq!(prowler.compliance.len(), 21); // 20 StandardsIds and Prowler
-    assert!(
-        prowler
-            .compliance
-            .iter()
-            .any(|c| c.framework == "PCI DSS 3.2.1")
     );
     assert!(
         prowler

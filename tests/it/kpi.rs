@@ -755,3 +755,67 @@ fn dated_aws_config_summaries_make_a_compliance_trend() {
         chart.svg
     );
 }
+
+#[test]
+fn review_regressions_for_compliance() {
+    // Gatekeeper's totals, not its 20 listed violations, make policy drift: 31 then 80 → +49.
+    let constraint = |total: u64, day: &str| {
+        let violations: Vec<String> = (0..20)
+            .map(|i| format!(r#"{{"enforcementAction":"deny","kind":"Pod","name":"p{i}","namespace":"a","message":"m"}}"#))
+            .collect();
+        format!(
+            r#"{{"apiVersion":"v1","kind":"List","items":[{{"apiVersion":"constraints.gatekeeper.sh/v1beta1","kind":"K8sRequiredLabels","metadata":{{"name":"owner"}},"spec":{{"enforcementAction":"deny"}},"status":{{"auditTimestamp":"{day}","totalViolations":{total},"violations":[{}]}}}}]}}"#,
+            violations.join(",")
+        )
+    };
+    let mut engine = Engine::default();
+    add_one(
+        &mut engine,
+        "gk-2026-11-10.json",
+        constraint(31, "2026-11-10T06:00:00Z").as_bytes(),
+        None,
+    );
+    add_one(
+        &mut engine,
+        "gk-2026-11-17.json",
+        constraint(80, "2026-11-17T06:00:00Z").as_bytes(),
+        None,
+    );
+    let view = engine.view(at(NOW));
+    let drift = tile(&view, "policy_drift");
+    assert_eq!(
+        (drift.value, drift.numerator, drift.denominator),
+        (Some(49.0), Some(80.0), Some(31.0))
+    );
+
+    // A metrics CSV row with an unquoted thousands separator is skipped with a warning, not read
+    // as 1.
+    let csv = "date,metric,value,source\n2026-11-16,phishing blocked,1,204,Defender\n2026-11-16,failed logins,97,Okta\n";
+    let parsed = posture::core::formats::load("m.csv", csv.as_bytes()).unwrap();
+    let points = &parsed.evidence.measurements().unwrap().points;
+    assert_eq!(points.len(), 1);
+    assert!(
+        parsed.warnings[0]
+            .message
+            .contains("more cells than the header")
+    );
+}
+
+#[test]
+fn a_kube_bench_control_alone_or_one_per_target_loads() {
+    // The first control of the full CIS 1.6 run (master: PASS 27, FAIL 26, WARN 12 by its
+    // counters; `jq '.Controls[0] | [.total_pass, .total_fail, .total_warn]'`) alone, then the
+    // first two controls one after another (as older releases print one per target).
+    let path = real_dir("kube-bench").join("kube-bench-cis-1.6-full-run.json");
+    let doc: serde_json::Value = serde_json::from_slice(&read(&path)).unwrap();
+    let one = serde_json::to_string(&doc["Controls"][0]).unwrap();
+    let parsed = posture::core::formats::load("master.json", one.as_bytes()).unwrap();
+    let checks = &parsed.snapshot().unwrap().compliance[0];
+    assert_eq!((checks.passed, checks.failed, checks.warned), (27, 26, 12));
+    let two = format!(
+        "{one}\n{}\n",
+        serde_json::to_string(&doc["Controls"][1]).unwrap()
+    );
+    let parsed = posture::core::formats::load("targets.json", two.as_bytes()).unwrap();
+    assert_eq!(parsed.evidence.format(), "kube-bench");
+}

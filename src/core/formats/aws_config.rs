@@ -236,6 +236,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             .into_iter()
             .collect(),
         cloud_resources: r.resources,
+        policy_violations: None,
         note: None,
     };
     Ok(Parsed {

@@ -182,6 +182,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         iac_checks: Some(checks),
         compliance: Vec::new(),
         cloud_resources: None,
+        policy_violations: None,
         note: quiet.then(|| "passed checks counted from the summary (run with --quiet)".into()),
     };
     Ok(Parsed {

@@ -147,6 +147,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         // Violations only: "compliant ÷ evaluated" needs an inventory (a later change).
         compliance: Vec::new(),
         cloud_resources: None,
+        // The totals, not the listed violations: the audit lists at most 20 per constraint.
+        policy_violations: Some(s.total),
     };
     let mut warnings = s.c.warnings;
     if s.capped > NAMED {

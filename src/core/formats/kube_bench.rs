@@ -48,9 +48,13 @@ fn detect(sniff: &Sniff) -> bool {
         Shape::Object => {
             let root = &sniff.value;
             let first = root.get("Controls").and_then(Node::first);
-            root.has("Controls") && (root.has("Totals") || first.is_some_and(is_control))
+            (root.has("Controls") && (root.has("Totals") || first.is_some_and(is_control)))
+                || is_control(root)
         }
         Shape::Array => sniff.record().is_some_and(is_control),
+        // Older releases print one control per target, one after another (`jq '.Controls[0]'`
+        // gives one too).
+        Shape::JsonLines => sniff.record().is_some_and(is_control),
         _ => false,
     }
 }
@@ -61,6 +65,13 @@ struct Report<'a> {
     controls: Vec<Control<'a>>,
     #[serde(rename = "Totals")]
     totals: Option<Totals>,
+}
+
+/// Whether a document is a report (with `Controls`) or a control of its own.
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(rename = "Controls")]
+    controls: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -116,8 +127,17 @@ const STATUSES: [&str; 4] = ["PASS", "FAIL", "WARN", "INFO"];
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
     // The older output is a bare array of controls; its paths have no `Controls` in front.
+    let single = serde_json::from_str::<Probe>(input.text).is_ok_and(|p| p.controls.is_none());
     let (controls, totals, prefix) = if input.text.trim_start().starts_with('[') {
         (json::parse::<Vec<Control>>(input.text)?, None, "")
+    } else if single || !input.text.contains("\"Controls\"") {
+        // One control, or several one after another.
+        let mut controls = Vec::new();
+        let mut stream = serde_json::Deserializer::from_str(input.text).into_iter::<Control>();
+        for control in &mut stream {
+            controls.push(control.map_err(|e| json::json_error(&e, None))?);
+        }
+        (controls, None, "")
     } else {
         let report: Report = json::parse(input.text)?;
         (report.controls, report.totals, "Controls")
@@ -207,6 +227,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         iac_checks: None,
         compliance,
         cloud_resources: None,
+        policy_violations: None,
         note: (!node_types.is_empty()).then(|| format!("node types: {}", node_types.join(", "))),
     };
     Ok(Parsed {

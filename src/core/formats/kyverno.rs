@@ -190,6 +190,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         iac_checks: None,
         compliance,
         cloud_resources: None,
+        policy_violations: None,
         note: Some(note),
     };
     let mut warnings = s.c.warnings;

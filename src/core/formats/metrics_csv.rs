@@ -105,6 +105,14 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             }
         };
         measurements.records += 1;
+        // `1,204` unquoted splits into two cells: the row cannot be read as its header says.
+        if record.cells.len() > header.names().len() {
+            let message = "row skipped: it has more cells than the header (quote a number with \
+                           a thousands separator: \"1,204\")"
+                .into();
+            warn(&mut warnings, message, record.line);
+            continue;
+        }
         let cell = |name: &str| header.get(&record.cells, name).unwrap_or("");
         let (raw_date, metric, raw_value) = (cell("date"), cell("metric").trim(), cell("value"));
         let Some(at) = date(raw_date) else {

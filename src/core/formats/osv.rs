@@ -241,6 +241,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         iac_checks: None,
         compliance: Vec::new(),
         cloud_resources: None,
+        policy_violations: None,
         note: None,
     };
     Ok(Parsed {

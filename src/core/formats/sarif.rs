@@ -318,6 +318,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         iac_checks: None,
         compliance: Vec::new(),
         cloud_resources: None,
+        policy_violations: None,
         note: (not_problems > 0).then(|| {
             format!("{not_problems} results of kind pass, notApplicable or informational are not findings")
         }),

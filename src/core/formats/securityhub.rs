@@ -174,6 +174,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             passed: r.resources.len() as u64 - failed,
             failed,
         }),
+        policy_violations: None,
         note: note(r.infoed, r.unknown, r.left_out),
     };
     Ok(Parsed {
@@ -284,9 +285,11 @@ impl<'a> Reading<'a> {
         });
     }
 
-    /// Counts an outcome in each framework the finding belongs to.
+    /// Counts an outcome once, in the first framework the finding belongs to: a control that
+    /// maps to several standards (Prowler lists CIS, PCI and NIST for one check) is one check,
+    /// and the frameworks' counts add up to the file's.
     fn count(&mut self, f: &Finding, outcome: Outcome) {
-        for framework in f.frameworks() {
+        if let Some(framework) = f.frameworks().into_iter().next() {
             let i = match self.checks.iter().position(|c| c.framework == framework) {
                 Some(i) => i,
                 None => {

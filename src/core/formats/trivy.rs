@@ -314,6 +314,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         iac_checks: out.iac.then_some(out.checks),
         compliance: Vec::new(),
         cloud_resources: None,
+        policy_violations: None,
         note: None,
     };
     Ok(Parsed {

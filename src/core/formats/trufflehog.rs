@@ -173,6 +173,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         iac_checks: None,
         compliance: Vec::new(),
         cloud_resources: None,
+        policy_violations: None,
         note: (logs > 0).then(|| format!("{logs} log lines skipped")),
     };
     Ok(Parsed {

@@ -60,8 +60,8 @@ pub(super) fn compliance_score(cx: &Context) -> Measure {
         .sum();
     let without_note = (!without.is_empty()).then(|| {
         format!(
-            "violations only, no passed checks to score against (Gatekeeper lists what fails, not \
-             what passes): {}",
+            "no passed checks to score against (Gatekeeper lists what fails, not what passes; an \
+             AWS Config summary counts resources, not checks): {}",
             without.join(", ")
         )
     });
@@ -99,12 +99,15 @@ pub(super) fn cloud_misconfig_rate(cx: &Context) -> Measure {
         .to_string();
     let mut resources = PassFail::default();
     let mut inputs = Vec::new();
+    let mut formats = Vec::new();
     for i in audits(cx) {
         if let Some(counted) = cx.items[i].snapshot.cloud_resources {
             resources += counted;
             inputs.push(cx.items[i].name.to_string());
+            formats.push(cx.items[i].snapshot.format);
         }
     }
+    let both = formats.contains(&"aws-config") && formats.contains(&"securityhub");
     if inputs.is_empty() {
         return Measure::none(formula);
     }
@@ -121,13 +124,21 @@ pub(super) fn cloud_misconfig_rate(cx: &Context) -> Measure {
         "{} compliant, {} non-compliant",
         resources.passed, resources.failed
     )))
+    .note(both.then(|| {
+        "AWS Config and Security Hub both counted: Security Hub's controls run as AWS Config \
+         rules, so a resource of one account may be counted by each"
+            .to_string()
+    }))
 }
 
-/// Policy failures a snapshot reports: its compliance checks that failed (Kyverno), else its
-/// open policy violations (Gatekeeper), plus its failed IaC checks (Checkov, Trivy).
+/// Policy failures a snapshot reports: its violations in all (Gatekeeper's totals), else its
+/// compliance checks that failed (Kyverno), else its open policy violations, plus its failed IaC
+/// checks (Checkov, Trivy).
 fn policy_failures(snapshot: &crate::core::model::Snapshot) -> u64 {
     let checks: u64 = snapshot.compliance.iter().map(|c| c.failed).sum();
-    let violations = if snapshot.compliance.is_empty() {
+    let violations = if let Some(total) = snapshot.policy_violations {
+        total
+    } else if snapshot.compliance.is_empty() {
         snapshot
             .findings
             .iter()
