@@ -121,12 +121,10 @@ struct State {
 const NAMED: usize = 5;
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
-    let documents: Vec<Constraint> = kube::documents(input.text)?;
-    let several = documents.len() > 1 || input.text.trim_start().starts_with('[');
     let mut s = State::default();
-    for (d, document) in documents.iter().enumerate() {
-        walk(&mut s, document, &kube::prefix(several, d));
-    }
+    kube::each_document(input.text, |document: &Constraint, prefix| {
+        walk(&mut s, document, prefix)
+    })?;
     let snapshot = Snapshot {
         format: FORMAT.id,
         tool: Tool {

@@ -109,6 +109,20 @@ pub fn documents<'a, T: serde::Deserialize<'a>>(
     }
 }
 
+/// Calls `each` with every document of the file (one, or each of several YAML documents) and the
+/// path prefix its warnings take.
+pub fn each_document<'a, T: serde::Deserialize<'a>>(
+    text: &'a str,
+    mut each: impl FnMut(&T, &str),
+) -> Result<(), crate::core::json::JsonError> {
+    let documents: Vec<T> = documents(text)?;
+    let several = documents.len() > 1 || text.trim_start().starts_with('[');
+    for (d, document) in documents.iter().enumerate() {
+        each(document, &prefix(several, d));
+    }
+    Ok(())
+}
+
 /// A path prefix for warnings: `` for a single document, `[d].` for one of several.
 pub fn prefix(several: bool, d: usize) -> Cow<'static, str> {
     if several {

@@ -138,12 +138,10 @@ struct State {
 const NAMED: usize = 5;
 
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
-    let documents: Vec<Report> = kube::documents(input.text)?;
-    let several = documents.len() > 1 || input.text.trim_start().starts_with('[');
     let mut s = State::default();
-    for (d, document) in documents.iter().enumerate() {
-        walk(&mut s, document, &kube::prefix(several, d));
-    }
+    kube::each_document(input.text, |document: &Report, prefix| {
+        walk(&mut s, document, prefix)
+    })?;
     let namespaces: Vec<&str> = s.namespaces.iter().map(String::as_str).collect();
     let note = format!(
         "{} report{}{}",

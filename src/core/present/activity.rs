@@ -33,7 +33,7 @@ pub fn sections(a: &Activity, role_threshold: u64) -> Vec<Section> {
     sections
 }
 
-fn figure(key: &str, label: &str, count: u64) -> Count {
+pub(super) fn figure(key: &str, label: &str, count: u64) -> Count {
     Count {
         key: key.into(),
         label: label.into(),
@@ -42,7 +42,13 @@ fn figure(key: &str, label: &str, count: u64) -> Count {
 }
 
 /// A two-column table of the largest counts.
-fn ranked(id: &str, title: &str, what: &str, counts: &BTreeMap<String, u64>, empty: &str) -> Table {
+pub(super) fn ranked(
+    id: &str,
+    title: &str,
+    what: &str,
+    counts: &BTreeMap<String, u64>,
+    empty: &str,
+) -> Table {
     let mut rows: Vec<(&String, &u64)> = counts.iter().collect();
     rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let more = rows.len().saturating_sub(TOP_ROWS);

@@ -4,41 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use super::activity::{figure, ranked};
 use super::capitalise;
 use crate::core::charts;
 use crate::core::evidence::{Current, Item};
 use crate::core::kpi::Unit;
 use crate::core::model::{Category, Checks, Measurements};
-use crate::core::protocol::{Chart, Count, Section, Table};
+use crate::core::protocol::{Chart, Section, Table};
 use crate::core::time::Timestamp;
-
-const TOP_ROWS: usize = 10;
-
-fn figure(key: &str, label: &str, count: u64) -> Count {
-    Count {
-        key: key.into(),
-        label: label.into(),
-        count,
-    }
-}
-
-fn ranked(id: &str, title: &str, what: &str, counts: BTreeMap<String, u64>, empty: &str) -> Table {
-    let mut rows: Vec<(String, u64)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let more = rows.len().saturating_sub(TOP_ROWS);
-    Table {
-        id: id.into(),
-        title: title.into(),
-        columns: vec![what.into(), "Count".into()],
-        rows: rows
-            .into_iter()
-            .take(TOP_ROWS)
-            .map(|(k, n)| vec![k, n.to_string()])
-            .collect(),
-        empty_text: empty.into(),
-        note: (more > 0).then(|| format!("{more} more not shown")),
-    }
-}
 
 fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
@@ -157,28 +130,28 @@ pub fn compliance(items: &[Item], current: &Current) -> Option<Section> {
                 "violations-by-policy",
                 "Policy violations by constraint or policy",
                 "Policy",
-                by_policy,
+                &by_policy,
                 "No open policy violation.",
             ),
             ranked(
                 "violations-by-namespace",
                 "Policy violations by namespace",
                 "Namespace",
-                by_namespace,
+                &by_namespace,
                 "No open policy violation.",
             ),
             ranked(
                 "failing-sections",
                 "Failed CIS benchmark checks by section (kube-bench)",
                 "Section",
-                by_section,
+                &by_section,
                 "No failed compliance check.",
             ),
             ranked(
                 "failing-rules",
                 "Failed cloud and other controls by rule",
                 "Rule",
-                by_rule,
+                &by_rule,
                 "No failed compliance check.",
             ),
         ],
