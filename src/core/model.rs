@@ -556,6 +556,32 @@ impl Checks {
     }
 }
 
+/// What a Gatekeeper constraint matches (`spec.match`) and how many objects violate it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyScope {
+    /// `K8sRequiredLabels/must-have-owner`.
+    pub constraint: String,
+    /// Kinds matched; empty matches every kind.
+    pub kinds: Vec<String>,
+    /// Namespaces matched; empty matches every namespace.
+    pub namespaces: Vec<String>,
+    pub excluded_namespaces: Vec<String>,
+    /// `totalViolations`, else the violations listed.
+    pub violations: u64,
+}
+
+impl PolicyScope {
+    /// Whether an object of this kind in this namespace ("" for cluster-scoped) is matched.
+    pub fn matches(&self, kind: &str, namespace: &str) -> bool {
+        let kind_ok = self.kinds.is_empty() || self.kinds.iter().any(|k| k == kind || k == "*");
+        let namespaced = !namespace.is_empty();
+        let in_namespaces = self.namespaces.is_empty()
+            || (namespaced && self.namespaces.iter().any(|n| n == namespace));
+        let excluded = namespaced && self.excluded_namespaces.iter().any(|n| n == namespace);
+        kind_ok && in_namespaces && !excluded
+    }
+}
+
 /// The categories a snapshot looked for. A category it covers and reports nothing in is clean;
 /// one it does not cover says nothing, so an older snapshot still speaks for it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -599,6 +625,9 @@ pub struct Snapshot {
     /// Policy violations in all, when the file lists fewer than it counts (Gatekeeper's
     /// `totalViolations`): what policy drift counts.
     pub policy_violations: Option<u64>,
+    /// What each Gatekeeper constraint applies to, and how many objects violate it: with an
+    /// inventory of the cluster's objects, the constraint's compliant share.
+    pub policy_scopes: Vec<PolicyScope>,
     /// What else the file says about its records, for the Sources view ("15 vulnerable packages").
     pub note: Option<String>,
 }

@@ -237,6 +237,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             .collect(),
         cloud_resources: r.resources,
         policy_violations: None,
+        policy_scopes: Vec::new(),
         note: None,
     };
     Ok(Parsed {

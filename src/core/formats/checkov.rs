@@ -183,6 +183,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         compliance: Vec::new(),
         cloud_resources: None,
         policy_violations: None,
+        policy_scopes: Vec::new(),
         note: quiet.then(|| "passed checks counted from the summary (run with --quiet)".into()),
     };
     Ok(Parsed {

@@ -16,7 +16,8 @@ use super::{Format, Input, ParseError, Parsed};
 use crate::core::diagnostics::{Location, Warning};
 use crate::core::json::{Str, text};
 use crate::core::model::{
-    Asset, AssetKind, Category, Coverage, Evidence, Severity, Snapshot, SourceKind, Status, Tool,
+    Asset, AssetKind, Category, Coverage, Evidence, PolicyScope, Severity, Snapshot, SourceKind,
+    Status, Tool,
 };
 use crate::core::severity::severity_word;
 use crate::core::sniff::Sniff;
@@ -75,6 +76,33 @@ struct Labels<'a> {
 struct Spec<'a> {
     #[serde(rename = "enforcementAction", borrow)]
     action: Option<Str<'a>>,
+    #[serde(rename = "match", borrow)]
+    matching: Option<Match<'a>>,
+}
+
+/// `spec.match`: what the constraint applies to (kinds, namespaces).
+#[derive(Deserialize)]
+struct Match<'a> {
+    #[serde(borrow)]
+    kinds: Option<Vec<KindGroup<'a>>>,
+    #[serde(borrow)]
+    namespaces: Option<Vec<Str<'a>>>,
+    #[serde(rename = "excludedNamespaces", borrow)]
+    excluded: Option<Vec<Str<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct KindGroup<'a> {
+    #[serde(borrow)]
+    kinds: Option<Vec<Str<'a>>>,
+}
+
+fn words(list: &Option<Vec<Str>>) -> Vec<String> {
+    list.iter()
+        .flatten()
+        .filter_map(Str::non_empty)
+        .map(str::to_string)
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -115,6 +143,7 @@ struct State {
     latest: Option<Timestamp>,
     /// Constraints listing fewer violations than their total.
     capped: usize,
+    scopes: Vec<PolicyScope>,
 }
 
 /// Warnings about capped constraints kept one by one; the rest are counted in one more.
@@ -147,6 +176,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         cloud_resources: None,
         // The totals, not the listed violations: the audit lists at most 20 per constraint.
         policy_violations: Some(s.total),
+        policy_scopes: s.scopes,
     };
     let mut warnings = s.c.warnings;
     if s.capped > NAMED {
@@ -219,6 +249,19 @@ fn walk(s: &mut State, constraint: &Constraint, path: &str) {
         s.latest = s.latest.max(Some(at));
     }
     let violations = status.violations.as_deref().unwrap_or_default();
+    let matching = constraint.spec.as_ref().and_then(|s| s.matching.as_ref());
+    s.scopes.push(PolicyScope {
+        constraint: rule_id.clone(),
+        kinds: matching
+            .and_then(|m| m.kinds.as_ref())
+            .into_iter()
+            .flatten()
+            .flat_map(|g| words(&g.kinds))
+            .collect(),
+        namespaces: matching.map(|m| words(&m.namespaces)).unwrap_or_default(),
+        excluded_namespaces: matching.map(|m| words(&m.excluded)).unwrap_or_default(),
+        violations: status.total.unwrap_or(violations.len() as u64),
+    });
     for v in violations {
         let action = text(&v.action).unwrap_or(spec_action);
         count(s, action, 1);

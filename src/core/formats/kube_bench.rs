@@ -228,6 +228,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         compliance,
         cloud_resources: None,
         policy_violations: None,
+        policy_scopes: Vec::new(),
         note: (!node_types.is_empty()).then(|| format!("node types: {}", node_types.join(", "))),
     };
     Ok(Parsed {

@@ -189,6 +189,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         compliance,
         cloud_resources: None,
         policy_violations: None,
+        policy_scopes: Vec::new(),
         note: Some(note),
     };
     let mut warnings = s.c.warnings;

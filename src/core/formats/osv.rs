@@ -242,6 +242,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         compliance: Vec::new(),
         cloud_resources: None,
         policy_violations: None,
+        policy_scopes: Vec::new(),
         note: None,
     };
     Ok(Parsed {

@@ -319,6 +319,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         compliance: Vec::new(),
         cloud_resources: None,
         policy_violations: None,
+        policy_scopes: Vec::new(),
         note: (not_problems > 0).then(|| {
             format!("{not_problems} results of kind pass, notApplicable or informational are not findings")
         }),

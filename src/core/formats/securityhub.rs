@@ -175,6 +175,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             failed,
         }),
         policy_violations: None,
+        policy_scopes: Vec::new(),
         note: note(r.infoed, r.unknown, r.left_out),
     };
     Ok(Parsed {

@@ -174,6 +174,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         compliance: Vec::new(),
         cloud_resources: None,
         policy_violations: None,
+        policy_scopes: Vec::new(),
         note: (logs > 0).then(|| format!("{logs} log lines skipped")),
     };
     Ok(Parsed {
