@@ -56,6 +56,8 @@ impl Source {
                     .max()
                     .or(self.modified),
                 Evidence::Measurements(m) => m.points.iter().map(|p| p.at).max().or(self.modified),
+                // A List printed by kubectl says nothing of when.
+                Evidence::Inventory(_) => self.modified,
             },
             _ => None,
         }
@@ -365,6 +367,7 @@ impl Engine {
                 })
             })
             .collect();
+        let inventory = self.loaded().filter_map(|(_, e)| e.inventory()).last();
         let events = Events::new(&logs);
         let incidents = Incidents::new(&incident_files);
         // The span of all the evidence: snapshot times, log records, incident times.
@@ -394,6 +397,7 @@ impl Engine {
             choice: self.period,
             events: &events,
             incidents: &incidents,
+            inventory,
             settings: &self.settings,
             vulnerabilities: &vulnerabilities,
             secrets: &secrets,
@@ -420,7 +424,7 @@ impl Engine {
             metrics,
             activity,
             role_threshold: self.settings.role_assumptions_per_day,
-            compliance: present::compliance::compliance(&items, &current),
+            compliance: present::compliance::compliance(&items, &current, inventory),
             measurements: present::compliance::measurements(&measured),
         }
     }

@@ -17,6 +17,7 @@ mod gitleaks;
 mod grype;
 mod incidents;
 mod k8s_audit;
+mod k8s_inventory;
 mod kube;
 mod kube_bench;
 mod kyverno;
@@ -102,6 +103,7 @@ pub static FORMATS: &[Format] = &[
     gatekeeper::FORMAT,
     aws_config::FORMAT,
     securityhub::FORMAT,
+    k8s_inventory::FORMAT,
     metrics_csv::FORMAT,
 ];
 

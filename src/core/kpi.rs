@@ -4,7 +4,7 @@
 //! numerator, denominator, formula, the files that fed it and what was left out. With no input a
 //! KPI has no value — never a made-up zero — and says what to drop to measure it.
 
-mod compliance;
+pub mod compliance;
 mod detection;
 mod remediation;
 mod response;
@@ -150,6 +150,9 @@ pub struct Context<'a> {
     pub choice: PeriodChoice,
     pub events: &'a Events<'a>,
     pub incidents: &'a Incidents<'a>,
+    /// The cluster's objects, when an inventory is loaded (the last one): Gatekeeper's
+    /// evaluated objects.
+    pub inventory: Option<&'a super::model::Inventory>,
     pub settings: &'a Settings,
     pub vulnerabilities: &'a History<'a>,
     pub secrets: &'a History<'a>,

@@ -20,7 +20,7 @@ mod measure;
 pub use event::{Event, EventKind, EventLog, ThreatCategory};
 pub use incident::{Incident, IncidentLog, Verdict};
 pub use kind::SourceKind;
-pub use measure::{Measurements, Point};
+pub use measure::{Inventory, Measurements, Point};
 
 /// What one file holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +30,8 @@ pub enum Evidence {
     Incidents(IncidentLog),
     /// Values of metrics without a parser of their own: shown, never made into a KPI.
     Measurements(Measurements),
+    /// A cluster's objects: what Gatekeeper's constraints evaluate.
+    Inventory(Inventory),
 }
 
 impl Evidence {
@@ -39,6 +41,7 @@ impl Evidence {
             Evidence::Events(l) => l.format,
             Evidence::Incidents(l) => l.format,
             Evidence::Measurements(m) => m.format,
+            Evidence::Inventory(i) => i.format,
         }
     }
 
@@ -48,6 +51,7 @@ impl Evidence {
             Evidence::Events(l) => &l.tool,
             Evidence::Incidents(l) => &l.tool,
             Evidence::Measurements(m) => &m.tool,
+            Evidence::Inventory(i) => &i.tool,
         }
     }
 
@@ -79,6 +83,13 @@ impl Evidence {
         }
     }
 
+    pub fn inventory(&self) -> Option<&Inventory> {
+        match self {
+            Evidence::Inventory(i) => Some(i),
+            _ => None,
+        }
+    }
+
     pub fn incidents(&self) -> Option<&IncidentLog> {
         match self {
             Evidence::Incidents(l) => Some(l),
@@ -94,6 +105,7 @@ impl Evidence {
             Evidence::Incidents(_) => vec![SourceKind::Incidents],
             // A number of anything: no kind of evidence a KPI expects.
             Evidence::Measurements(_) => Vec::new(),
+            Evidence::Inventory(_) => vec![SourceKind::ClusterPolicy],
         }
     }
 
@@ -124,6 +136,7 @@ impl Evidence {
             Evidence::Events(l) => l.records,
             Evidence::Incidents(l) => l.records,
             Evidence::Measurements(m) => m.records,
+            Evidence::Inventory(i) => i.records,
         }
     }
 }

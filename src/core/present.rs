@@ -281,6 +281,15 @@ pub fn source_row(source: &Source) -> SourceRow {
                 Evidence::Events(log) => log_row(&mut row, log),
                 Evidence::Incidents(log) => incidents_row(&mut row, log),
                 Evidence::Measurements(m) => measurements_row(&mut row, m),
+                Evidence::Inventory(i) => {
+                    let kinds: std::collections::BTreeSet<&str> =
+                        i.objects.keys().map(|(k, _)| k.as_str()).collect();
+                    row.records = Some(format!(
+                        "{} objects ({}): what Gatekeeper's constraints evaluate",
+                        i.records,
+                        kinds.into_iter().collect::<Vec<_>>().join(", ")
+                    ));
+                }
             }
         }
     }

@@ -819,3 +819,42 @@ fn a_kube_bench_control_alone_or_one_per_target_loads() {
     let parsed = posture::core::formats::load("targets.json", two.as_bytes()).unwrap();
     assert_eq!(parsed.evidence.format(), "kube-bench");
 }
+
+#[test]
+fn an_inventory_gives_gatekeeper_its_compliant_share() {
+    // constraint-k8srequiredlabels-docs.yaml: ns-must-have-gk matches kind Namespace and lists 4
+    // violating namespaces (no totalViolations). tests/fixtures/gatekeeper/inventory.json holds 6
+    // Namespaces (and 3 Pods and a Deployment, which it does not match): 6 evaluated, 4 failed,
+    // 2 passed → 2 ÷ 6 = 33.3 %.
+    let mut engine = Engine::default();
+    let name = "constraint-k8srequiredlabels-docs.yaml";
+    add_one(
+        &mut engine,
+        name,
+        &read(&real_dir("gatekeeper").join(name)),
+        None,
+    );
+    let view = engine.view(at(NOW));
+    let t = tile(&view, "compliance_score");
+    assert_eq!(t.value, None, "violations alone are no score");
+    assert!(
+        t.missing.as_deref().unwrap().contains("drop an inventory"),
+        "{:?}",
+        t.missing
+    );
+    let row = add_one(
+        &mut engine,
+        "inventory.json",
+        &read(&fixture("gatekeeper/inventory.json")),
+        None,
+    );
+    assert_eq!(row.format.as_deref(), Some("k8s-inventory"));
+    let view = engine.view(at(NOW));
+    let t = tile(&view, "compliance_score");
+    assert_eq!((t.numerator, t.denominator), (Some(2.0), Some(6.0)));
+    assert!(
+        t.notes.contains(&"Gatekeeper: 2 of 6 (33.3 %)".to_string()),
+        "{:?}",
+        t.notes
+    );
+}

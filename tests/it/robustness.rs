@@ -456,6 +456,12 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         "[0].Severity.Label",
     ),
     (
+        "k8s-inventory",
+        r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":[]}]}"#,
+        r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"namespace":5}}]}"#,
+        "items[0].metadata.namespace",
+    ),
+    (
         "metrics-csv",
         "date,metric,value\n2026-11-18,phishing blocked,many\n",
         "date,metric,value\nyesterday,phishing blocked,12\n",

@@ -5,8 +5,35 @@ use std::collections::BTreeMap;
 
 use super::{Context, Measure, Unit};
 use crate::core::evidence::Window;
-use crate::core::model::{Category, Checks, PassFail, SeriesKey, Status};
+use crate::core::model::{Category, Checks, Inventory, PassFail, SeriesKey, Snapshot, Status};
 use crate::core::time::{MS_PER_DAY, Timestamp};
+
+/// A Gatekeeper audit's checks, given the cluster's objects: each constraint's matched objects,
+/// the violating ones failed (its total, at most the matched), the rest passed.
+pub fn gatekeeper_checks(snapshot: &Snapshot, inventory: Option<&Inventory>) -> Option<Checks> {
+    let inventory = inventory?;
+    if snapshot.policy_scopes.is_empty() {
+        return None;
+    }
+    let mut checks = Checks {
+        framework: "Gatekeeper".into(),
+        ..Checks::default()
+    };
+    for scope in &snapshot.policy_scopes {
+        let matched = inventory.matched(scope);
+        let failed = scope.violations.min(matched);
+        checks.passed += matched - failed;
+        checks.failed += failed;
+    }
+    Some(checks)
+}
+
+/// The checks a snapshot reports, and Gatekeeper's when an inventory gives them.
+pub fn checks_of(snapshot: &Snapshot, inventory: Option<&Inventory>) -> Vec<Checks> {
+    let mut all = snapshot.compliance.clone();
+    all.extend(gatekeeper_checks(snapshot, inventory));
+    all
+}
 
 /// The snapshots that speak for compliance and policy at the end of the period.
 fn audits(cx: &Context) -> Vec<usize> {
@@ -36,14 +63,19 @@ pub(super) fn compliance_score(cx: &Context) -> Measure {
     let mut frameworks: BTreeMap<&str, Checks> = BTreeMap::new();
     let mut inputs = Vec::new();
     let mut without = Vec::new();
+    let mut all_checks: Vec<(usize, Vec<Checks>)> = Vec::new();
     for &i in &audits {
-        let item = &cx.items[i];
-        if item.snapshot.compliance.is_empty() {
+        let checks = checks_of(cx.items[i].snapshot, cx.inventory);
+        all_checks.push((i, checks));
+    }
+    for (i, checks) in &all_checks {
+        let item = &cx.items[*i];
+        if checks.is_empty() {
             without.push(item.name);
             continue;
         }
         inputs.push(item.name.to_string());
-        for checks in &item.snapshot.compliance {
+        for checks in checks {
             let sum = frameworks.entry(&checks.framework).or_default();
             sum.passed += checks.passed;
             sum.failed += checks.failed;
@@ -60,14 +92,16 @@ pub(super) fn compliance_score(cx: &Context) -> Measure {
         .sum();
     let without_note = (!without.is_empty()).then(|| {
         format!(
-            "no passed checks to score against (Gatekeeper lists what fails, not what passes; an \
-             AWS Config summary counts resources, not checks): {}",
+            "no passed checks to score against (Gatekeeper lists what fails, not what passes: drop \
+             an inventory of the cluster's objects beside it; an AWS Config summary counts \
+             resources, not checks): {}",
             without.join(", ")
         )
     });
     if evaluated == 0 {
         let reason = if inputs.is_empty() {
-            "the audits list violations but no evaluated checks"
+            "the audits list violations but no evaluated checks: drop an inventory of the \
+             cluster's objects (kubectl get … -A -o json) beside Gatekeeper's constraints"
         } else {
             "the audits evaluated no check"
         };

@@ -23,3 +23,25 @@ pub struct Measurements {
     /// Rows read.
     pub records: u64,
 }
+
+/// A cluster's objects by kind and namespace (`""` for cluster-scoped ones): what Gatekeeper's
+/// constraints evaluate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inventory {
+    pub format: &'static str,
+    pub tool: Tool,
+    /// (kind, namespace) → objects.
+    pub objects: std::collections::BTreeMap<(String, String), u64>,
+    pub records: u64,
+}
+
+impl Inventory {
+    /// Objects a constraint matches.
+    pub fn matched(&self, scope: &super::PolicyScope) -> u64 {
+        self.objects
+            .iter()
+            .filter(|((kind, namespace), _)| scope.matches(kind, namespace))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}

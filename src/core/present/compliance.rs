@@ -9,7 +9,8 @@ use super::capitalise;
 use crate::core::charts;
 use crate::core::evidence::{Current, Item};
 use crate::core::kpi::Unit;
-use crate::core::model::{Category, Checks, Measurements};
+use crate::core::kpi::compliance::checks_of;
+use crate::core::model::{Category, Checks, Inventory, Measurements};
 use crate::core::protocol::{Chart, Section, Table};
 use crate::core::time::Timestamp;
 
@@ -30,7 +31,11 @@ fn namespace(location: &str) -> Option<&str> {
 }
 
 /// Compliance at the end of the period, and over time.
-pub fn compliance(items: &[Item], current: &Current) -> Option<Section> {
+pub fn compliance(
+    items: &[Item],
+    current: &Current,
+    inventory: Option<&Inventory>,
+) -> Option<Section> {
     let mut audits: Vec<usize> = [Category::Compliance, Category::Policy]
         .iter()
         .flat_map(|c| current.selected_for(*c).iter().copied())
@@ -44,7 +49,7 @@ pub fn compliance(items: &[Item], current: &Current) -> Option<Section> {
     let mut resources = (0u64, 0u64);
     for &i in &audits {
         let snapshot = items[i].snapshot;
-        for c in &snapshot.compliance {
+        for c in &checks_of(snapshot, inventory) {
             let sum = frameworks.entry(c.framework.clone()).or_default();
             sum.passed += c.passed;
             sum.failed += c.failed;
