@@ -4,7 +4,7 @@
 //! cross-tool identity; Trivy and Checkov IaC scans feed the IaC pass rate. A cluster's audit
 //! log, its Falco alerts, the AWS account's CloudTrail and a Jira export of security incidents
 //! (made by `sample/generate_logs.py`) feed the detection and response KPIs; kube-bench, two
-//! weekly Kyverno audits, Gatekeeper, AWS Config, Security Hub, containerd events and a metrics
+//! weekly Kyverno audits, Gatekeeper with the cluster's inventory, AWS Config, Security Hub, containerd events and a metrics
 //! CSV (`sample/generate_compliance.py`) the compliance KPIs, so every tile has a value.
 
 /// A sample file: its name, when it was last modified (what a dropped file's `lastModified`
@@ -79,6 +79,10 @@ pub static FILES: &[SampleFile] = &[
     ),
     sample!(
         "payments-cluster-gatekeeper-2026-11-18.json",
+        "2026-11-18T06:12:00Z"
+    ),
+    sample!(
+        "payments-cluster-inventory-2026-11-18.json",
         "2026-11-18T06:12:00Z"
     ),
     sample!("aws-config-summary-2026-11-18.json", "2026-11-18T05:01:00Z"),

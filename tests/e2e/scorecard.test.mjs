@@ -632,7 +632,7 @@ describe("Posture in Chromium", () => {
   test("the sample set lights up history, metrics and charts", async () => {
     const p = await PosturePage.open(browser, server.url);
     await p.page.getByRole("button", { name: "Try with sample data" }).click();
-    await p.settled(22);
+    await p.settled(23);
     // Every one of the 19 tiles has a value.
     for (const id of KPI_IDS) assert.notEqual((await p.kpi(id)).value, "", id);
     // Counted here from the sample files: the latest Trivy scan of each image (repository without
@@ -682,12 +682,12 @@ describe("Posture in Chromium", () => {
     await p.page.screenshot({ path: join(artifacts, "metrics.png"), fullPage: true });
     await p.goto("sources");
     const rows = await p.sources();
-    assert.equal(rows.length, 22);
+    assert.equal(rows.length, 23);
     assert.ok(rows.every((r) => r.error === null));
     assert.deepEqual(
       [...new Set(rows.map((r) => r.format))].sort(),
       [
-        "aws-config", "checkov", "cloudtrail", "containerd-events", "falco", "gatekeeper", "grype", "incidents", "k8s-audit",
+        "aws-config", "checkov", "cloudtrail", "containerd-events", "falco", "gatekeeper", "grype", "incidents", "k8s-audit", "k8s-inventory",
         "kube-bench", "kyverno", "metrics-csv", "securityhub", "semgrep", "trivy",
       ],
     );

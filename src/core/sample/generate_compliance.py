@@ -189,3 +189,11 @@ for i, (day, blocked, failed) in enumerate([("2026-10-19", 412, 131), ("2026-10-
 rows.append("2026-11-16,patch compliance,96.5 %,Intune")
 open("security-metrics-2026-11-18.csv", "w").write("\n".join(rows) + "\n")
 print("written")
+
+# --- the cluster's objects, for Gatekeeper -----------------------------------------------------
+objects = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}, "status": {"phase": "Active"}}
+           for ns in ["default", "kube-system", "payments", "monitoring"]]
+objects += [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": app, "namespace": "payments"},
+             "spec": {"replicas": 2}, "status": {"readyReplicas": 2}}
+            for app in ["payments-api", "payments-worker", "ledger", "web-frontend"]]
+open("payments-cluster-inventory-2026-11-18.json", "w").write(json.dumps({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}}, indent=2))
