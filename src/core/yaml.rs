@@ -41,7 +41,11 @@ pub fn to_json(text: &str) -> Result<String, JsonError> {
     })?;
     let mut values = Vec::with_capacity(documents.len());
     for document in &documents {
-        values.push(value(document, 0)?);
+        // An empty document (a trailing `---`) holds nothing.
+        match value(document, 0)? {
+            serde_json::Value::Null => {}
+            v => values.push(v),
+        }
     }
     let value = match values.len() {
         1 => values.pop().unwrap_or_default(),
@@ -69,8 +73,29 @@ fn value(yaml: &Yaml, depth: usize) -> Result<serde_json::Value, JsonError> {
         ),
         Yaml::Mapping(entries) => {
             let mut object = serde_json::Map::new();
+            let mut merged = Vec::new();
             for (key, item) in entries {
-                object.insert(key_text(key), value(item, depth + 1)?);
+                let key = key_text(key);
+                if key == "<<" {
+                    // A merge key: its mapping (or mappings) fill what the node does not set.
+                    merged.push(value(item, depth + 1)?);
+                } else {
+                    object.insert(key, value(item, depth + 1)?);
+                }
+            }
+            for source in merged {
+                let sources = match source {
+                    Value::Array(many) => many,
+                    one => vec![one],
+                };
+                for map in sources.into_iter().filter_map(|v| match v {
+                    Value::Object(map) => Some(map),
+                    _ => None,
+                }) {
+                    for (key, item) in map {
+                        object.entry(key).or_insert(item);
+                    }
+                }
             }
             Value::Object(object)
         }
@@ -151,6 +176,12 @@ mod tests {
         assert_eq!(
             to_json("n: 3\nf: 0.5\nt: true\ns: \"3\"\nz: null\nd: 2026-11-18\n").unwrap(),
             r#"{"n":3,"f":0.5,"t":true,"s":"3","z":null,"d":"2026-11-18"}"#
+        );
+        // A trailing `---` is an empty document, not one of two; merge keys fill a mapping.
+        assert_eq!(to_json("kind: A\n---\n").unwrap(), r#"{"kind":"A"}"#);
+        assert_eq!(
+            to_json("a: &x {b: 1, d: 0}\nc:\n  <<: *x\n  d: 2\n").unwrap(),
+            r#"{"a":{"b":1,"d":0},"c":{"d":2,"b":1}}"#
         );
         // Deeper than any report: an error, not a stack overflow.
         let deep = "[".repeat(100_000);
