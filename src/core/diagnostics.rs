@@ -139,3 +139,44 @@ impl fmt::Display for Warning {
         }
     }
 }
+
+/// Warnings about a log's records: the first few kept with where they are, the rest counted in
+/// one more, so a file of a million bad records does not make a million warnings.
+#[derive(Debug, Default)]
+pub struct CappedWarnings {
+    kept: Vec<Warning>,
+    more: usize,
+}
+
+impl CappedWarnings {
+    const KEPT: usize = 20;
+
+    pub fn push(&mut self, message: impl Into<String>, location: Location) {
+        if self.kept.len() < Self::KEPT {
+            self.kept.push(Warning::new(message, location));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// A warning kept whatever the count: one about the whole file, which happens once.
+    pub fn push_always(&mut self, message: impl Into<String>, location: Location) {
+        self.kept.push(Warning::new(message, location));
+    }
+
+    pub fn first(&self) -> Option<&Warning> {
+        self.kept.first()
+    }
+
+    /// The kept warnings, then `"{n} more {rest}"` for those not kept.
+    pub fn finish(mut self, rest: &str) -> Vec<Warning> {
+        if self.more > 0 {
+            let more = self.more;
+            self.kept.push(Warning::new(
+                format!("{more} more {rest}"),
+                Location::default(),
+            ));
+        }
+        self.kept
+    }
+}

@@ -863,3 +863,42 @@ fn an_event_list_is_read_an_event_at_a_time_and_a_cut_one_keeps_what_came_before
         "{warnings:?}"
     );
 }
+
+#[test]
+fn every_log_format_keeps_twenty_warnings_and_counts_the_rest() {
+    // Each file: one good record and 25 bad ones → 20 warnings kept, then one counting the
+    // other 5.
+    let good_call = r#"{"eventVersion":"1.09","eventID":"e-1","eventTime":"2026-11-18T08:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1"}"#;
+    let untimed_call = r#"{"eventVersion":"1.09","eventID":"e-2","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1"}"#;
+    let trail = format!(
+        r#"{{"Records":[{good_call},{}]}}"#,
+        vec![untimed_call; 25].join(",")
+    );
+    let incidents = format!(
+        "id,title,severity,source,event_time,alert_time,contained_time,resolved_time,false_positive,status\n\
+         INC-1,Phish,high,EDR,2026-11-02T08:00:00Z,2026-11-02T10:00:00Z,,,false,open\n{}",
+        ",No id,high,EDR,2026-11-02T08:00:00Z,,,,false,open\n".repeat(25)
+    );
+    let metrics = format!(
+        "date,metric,value,source\n2026-11-02,phishing emails blocked,388,M365\n{}",
+        "2026-11-02,phishing emails blocked,many,M365\n".repeat(25)
+    );
+    for (name, text, last) in [
+        (
+            "trail.json",
+            trail,
+            "5 more records skipped for the same kinds of reasons",
+        ),
+        ("incidents.csv", incidents, "5 more warnings like these"),
+        (
+            "security-metrics.csv",
+            metrics,
+            "5 more rows skipped for the same kinds of reasons",
+        ),
+    ] {
+        let parsed = formats::load(name, text.as_bytes()).unwrap();
+        let messages: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(messages.len(), 21, "{name}: {messages:#?}");
+        assert_eq!(messages[20], last, "{name}");
+    }
+}

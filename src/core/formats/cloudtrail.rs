@@ -35,7 +35,7 @@ use loose::Loose;
 
 use super::collect::{EventCollector, NewEvent};
 use super::{Format, Input, ParseError, Parsed};
-use crate::core::diagnostics::{Location, Warning};
+use crate::core::diagnostics::Location;
 use crate::core::json::{self, MaybeStr, Str, text};
 use crate::core::model::{
     Asset, AssetKind, EventKind, EventLog, Evidence, Fingerprint, Severity, SourceKind, Tool,
@@ -146,9 +146,6 @@ fn unauthorized(code: &str) -> bool {
         || code.ends_with("UnauthorizedOperation")
 }
 
-/// Warnings kept per file; the rest are counted, so a bad export does not make a million.
-const KEPT_WARNINGS: usize = 20;
-
 /// What the parse of one file builds up.
 struct Reader {
     c: EventCollector,
@@ -156,17 +153,11 @@ struct Reader {
     read_only: u64,
     /// Insights events: CloudTrail's own alerts on unusual call rates, not API calls.
     insights: u64,
-    warnings: Vec<Warning>,
-    more_warnings: usize,
 }
 
 impl Reader {
     fn warn(&mut self, message: String, location: Location) {
-        if self.warnings.len() < KEPT_WARNINGS {
-            self.warnings.push(Warning::new(message, location));
-        } else {
-            self.more_warnings += 1;
-        }
+        self.c.warnings.push(message, location);
     }
 
     /// Reads one record; `time` and `id` stand in when the record lacks them (lookup-events).
@@ -305,13 +296,12 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         account: None,
         read_only: 0,
         insights: 0,
-        warnings: Vec::new(),
-        more_warnings: 0,
     };
     let sniffed = sniff::sniff(input.text.as_bytes());
     let document =
         sniffed.shape == Shape::Object && DOCUMENT_KEYS.iter().any(|k| sniffed.value.has(k));
     let mut note = None;
+    let mut bad = json::BadRecords::default();
     if sniffed.shape == Shape::Array {
         let records: Vec<Record> = json::parse(input.text)?;
         for (i, r) in records.iter().enumerate() {
@@ -356,7 +346,6 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             note = Some("CloudTrail digest file: integrity data, no events".to_string());
         }
     } else {
-        let mut bad = json::BadRecords::default();
         let mut read = 0;
         json::each_record(input.text, &mut bad, |line, r: Record| {
             read += 1;
@@ -368,15 +357,9 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         {
             return Err(error.clone());
         }
-        reader.warnings.splice(0..0, bad.warnings("line"));
     }
-    if reader.more_warnings > 0 {
-        let rest = reader.more_warnings;
-        reader.warnings.push(Warning::new(
-            format!("{rest} more records skipped for the same kinds of reasons"),
-            Location::default(),
-        ));
-    }
+    let mut warnings = bad.warnings("line");
+    warnings.extend(reader.c.take_warnings());
     let mut log = reader.c.log;
     if let Some(account) = reader.account {
         log.source = Asset {
@@ -395,6 +378,6 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     };
     Ok(Parsed {
         evidence: Evidence::Events(log),
-        warnings: reader.warnings,
+        warnings,
     })
 }

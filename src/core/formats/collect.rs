@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::core::diagnostics::{Location, Warning};
+use crate::core::diagnostics::{CappedWarnings, Location, Warning};
 use crate::core::hash::FxHashSet;
 use crate::core::model::{
     Category, Event, EventKind, EventLog, Finding, Fingerprint, Interner, Package, Severity,
@@ -116,8 +116,8 @@ pub struct NewEvent<'a> {
 /// alert relayed twice), every record's time widening the span.
 pub struct EventCollector {
     pub log: EventLog,
-    warnings: Vec<Warning>,
-    more_warnings: usize,
+    /// Open to a parser whose warnings carry a full location (CloudTrail's JSON paths).
+    pub warnings: CappedWarnings,
     strings: Interner,
     seen: FxHashSet<u64>,
 }
@@ -126,8 +126,7 @@ impl EventCollector {
     pub fn new(log: EventLog) -> EventCollector {
         EventCollector {
             log,
-            warnings: Vec::new(),
-            more_warnings: 0,
+            warnings: CappedWarnings::default(),
             strings: Interner::default(),
             seen: FxHashSet::default(),
         }
@@ -162,40 +161,23 @@ impl EventCollector {
         });
     }
 
-    /// A warning about the record on `line` (0 when the records are not lines). The first
-    /// few are kept; the rest are counted, so a log of a million bad records is not a million
-    /// warnings.
+    /// A warning about the record on `line` (0 when the records are not lines); capped.
     pub fn warn(&mut self, message: impl Into<String>, line: usize) {
-        const KEPT: usize = 20;
-        if self.warnings.len() >= KEPT {
-            self.more_warnings += 1;
-            return;
-        }
         let location = Location {
             line: (line > 0).then_some(line),
             ..Location::default()
         };
-        self.warnings.push(Warning::new(message, location));
+        self.warnings.push(message, location);
     }
 
     /// A warning with a full location (line, column, JSON path), kept whatever the count: a
     /// document breaks once.
     pub fn warn_at(&mut self, message: impl Into<String>, location: Location) {
-        self.warnings.push(Warning::new(message, location));
+        self.warnings.push_always(message, location);
     }
 
     /// The warnings, with one that counts those not kept.
     pub fn take_warnings(&mut self) -> Vec<Warning> {
-        let mut warnings = std::mem::take(&mut self.warnings);
-        if self.more_warnings > 0 {
-            warnings.push(Warning::new(
-                format!(
-                    "{} more records skipped for the same kinds of reasons",
-                    self.more_warnings
-                ),
-                Location::default(),
-            ));
-        }
-        warnings
+        std::mem::take(&mut self.warnings).finish("records skipped for the same kinds of reasons")
     }
 }

@@ -18,7 +18,7 @@ mod thehive;
 
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::csv::{self, Header, Record};
-use crate::core::diagnostics::{ErrorKind, Location, Warning};
+use crate::core::diagnostics::{CappedWarnings, ErrorKind, Location};
 use crate::core::hash::FxHashMap;
 use crate::core::model::{
     Evidence, Incident, IncidentLog, Interner, Severity, SourceKind, Text, Tool, Verdict,
@@ -137,9 +137,6 @@ struct Draft<'a> {
     updated: Option<Timestamp>,
 }
 
-/// Warnings kept per file; the rest are counted in one more.
-const KEPT_WARNINGS: usize = 20;
-
 /// What a file's rows build: its incidents, one per id, and what the user should know.
 struct Log {
     tool: &'static str,
@@ -150,8 +147,7 @@ struct Log {
     records: u64,
     /// Rows that gave no incident.
     skipped: usize,
-    warnings: Vec<Warning>,
-    more_warnings: usize,
+    warnings: CappedWarnings,
     note: Option<String>,
 }
 
@@ -165,18 +161,13 @@ impl Log {
             index: FxHashMap::default(),
             records: 0,
             skipped: 0,
-            warnings: Vec::new(),
-            more_warnings: 0,
+            warnings: CappedWarnings::default(),
             note: None,
         }
     }
 
     fn warn(&mut self, message: String, location: Location) {
-        if self.warnings.len() < KEPT_WARNINGS {
-            self.warnings.push(Warning::new(message, location));
-        } else {
-            self.more_warnings += 1;
-        }
+        self.warnings.push(message, location);
     }
 
     /// A row that gives no incident.
@@ -278,13 +269,6 @@ impl Log {
                 Location::default(),
             );
         }
-        if self.more_warnings > 0 {
-            let more = self.more_warnings;
-            self.warnings.push(Warning::new(
-                format!("{more} more warnings like these"),
-                Location::default(),
-            ));
-        }
         Ok(Parsed {
             evidence: Evidence::Incidents(IncidentLog {
                 format: FORMAT.id,
@@ -297,7 +281,7 @@ impl Log {
                 records: self.records,
                 note: self.note,
             }),
-            warnings: self.warnings,
+            warnings: self.warnings.finish("warnings like these"),
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Format, Input, ParseError, Parsed};
 use crate::core::csv::{self, Header};
-use crate::core::diagnostics::{ErrorKind, Location, Warning};
+use crate::core::diagnostics::{CappedWarnings, ErrorKind, Location};
 use crate::core::model::{Evidence, Interner, Measurements, Point, SourceKind, Tool};
 use crate::core::sniff::{Shape, Sniff};
 use crate::core::time::Timestamp;
@@ -62,8 +62,6 @@ fn thousands(text: &str) -> bool {
         .all(|group| group.len() == 3 && group.chars().all(|c| c.is_ascii_digit()))
 }
 
-const KEPT_WARNINGS: usize = 20;
-
 fn parse(input: &Input) -> Result<Parsed, ParseError> {
     let mut rows = csv::Reader::new(input.text);
     let header = match rows.next() {
@@ -87,20 +85,14 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         points: Vec::new(),
         records: 0,
     };
-    let mut warnings = Vec::new();
-    let mut skipped = 0;
-    let mut warn = |warnings: &mut Vec<Warning>, message: String, line: usize| {
-        skipped += 1;
-        if warnings.len() < KEPT_WARNINGS {
-            warnings.push(Warning::new(message, Location::at(line, 1)));
-        }
-    };
+    let mut warnings = CappedWarnings::default();
+    let mut warn = |message: String, line: usize| warnings.push(message, Location::at(line, 1));
     for row in rows {
         let record = match row {
             Ok(record) => record,
             Err(cut) => {
                 let message = "row skipped: its quote is still open where the file ends".into();
-                warn(&mut warnings, message, cut.line);
+                warn(message, cut.line);
                 continue;
             }
         };
@@ -110,27 +102,23 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             let message = "row skipped: it has more cells than the header (quote a number with \
                            a thousands separator: \"1,204\")"
                 .into();
-            warn(&mut warnings, message, record.line);
+            warn(message, record.line);
             continue;
         }
         let cell = |name: &str| header.get(&record.cells, name).unwrap_or("");
         let (raw_date, metric, raw_value) = (cell("date"), cell("metric").trim(), cell("value"));
         let Some(at) = date(raw_date) else {
             let message = format!("row skipped: date {raw_date:?} is not a date (2026-11-18)");
-            warn(&mut warnings, message, record.line);
+            warn(message, record.line);
             continue;
         };
         let Some(value) = number(raw_value) else {
             let message = format!("row skipped: value {raw_value:?} is not a number");
-            warn(&mut warnings, message, record.line);
+            warn(message, record.line);
             continue;
         };
         if metric.is_empty() {
-            warn(
-                &mut warnings,
-                "row skipped: it names no metric".into(),
-                record.line,
-            );
+            warn("row skipped: it names no metric".into(), record.line);
             continue;
         }
         measurements.points.push(Point {
@@ -140,13 +128,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             source: strings.text(cell("source").trim()),
         });
     }
-    if skipped > warnings.len() {
-        let rest = skipped - warnings.len();
-        warnings.push(Warning::new(
-            format!("{rest} more rows skipped for the same kinds of reasons"),
-            Location::default(),
-        ));
-    }
+    let warnings = warnings.finish("rows skipped for the same kinds of reasons");
     if measurements.points.is_empty() && measurements.records > 0 {
         return Err(ParseError {
             kind: ErrorKind::Shape {
