@@ -25,8 +25,11 @@ use posture::core::formats;
 use posture::core::model::Evidence;
 use posture::core::time::Timestamp;
 
+mod common;
 #[path = "../it/rng.rs"]
 mod rng;
+
+use common::{peak_rss_kb, pick, time};
 use rng::Rng;
 
 const AUDIT_BYTES: usize = 500 * 1000 * 1000;
@@ -113,29 +116,6 @@ fn ensure_inputs(audit: &Path, trail: &Path) {
     }
 }
 
-/// This process's peak resident memory in KiB (Linux), or 0.
-fn peak_rss_kb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
-/// (best, median) seconds over `RUNS` runs.
-fn time(mut run: impl FnMut()) -> (f64, f64) {
-    let mut seconds: Vec<f64> = (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed().as_secs_f64()
-        })
-        .collect();
-    seconds.sort_by(f64::total_cmp);
-    (seconds[0], seconds[RUNS / 2])
-}
-
 fn report(what: &str, mb: f64, seconds: (f64, f64)) {
     println!(
         "{what:<40} best {:>7.1} ms ({:>5.0} MB/s)   median {:>7.1} ms ({:>5.0} MB/s)",
@@ -198,7 +178,7 @@ fn describe(engine: &mut Engine) -> String {
 }
 
 fn audit_case() {
-    let start = peak_rss_kb();
+    let start = peak_rss_kb().unwrap_or(0);
     let path = audit_file();
     let bytes = std::fs::read(&path).unwrap();
     let mb = bytes.len() as f64 / 1e6;
@@ -209,14 +189,14 @@ fn audit_case() {
     println!("{}", describe(&mut engine));
     drop(engine);
     // The floor: serde_json walking every line and building nothing.
-    let skim = time(|| {
+    let skim = time(RUNS, || {
         let text = std::str::from_utf8(&bytes).unwrap();
         for line in text.lines() {
             let _ = serde_json::from_str::<serde::de::IgnoredAny>(line).unwrap();
         }
     });
-    let parse = time(|| drop(formats::load(name, &bytes).unwrap()));
-    let engine = time(|| {
+    let parse = time(RUNS, || drop(formats::load(name, &bytes).unwrap()));
+    let engine = time(RUNS, || {
         let mut engine = Engine::default();
         engine.add(name, &bytes, None);
         drop(engine.view(Timestamp(0)));
@@ -224,11 +204,11 @@ fn audit_case() {
     report("audit: serde_json skim, per line (floor)", mb, skim);
     report("audit: parse (formats::load)", mb, parse);
     report("audit: parse + aggregate (engine)", mb, engine);
-    report_memory(start, peak_rss_kb(), bytes.len(), "input");
+    report_memory(start, peak_rss_kb().unwrap_or(0), bytes.len(), "input");
 }
 
 fn cloudtrail_case() {
-    let start = peak_rss_kb();
+    let start = peak_rss_kb().unwrap_or(0);
     let dir = cloudtrail_dir();
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .unwrap()
@@ -255,21 +235,21 @@ fn cloudtrail_case() {
     );
     println!("{}", describe(&mut engine));
     drop(engine);
-    let engine = time(|| {
+    let engine = time(RUNS, || {
         let mut engine = Engine::default();
         for (name, bytes) in &files {
             engine.add(name, bytes, None);
         }
         drop(engine.view(Timestamp(0)));
     });
-    let gunzip = time(|| {
+    let gunzip = time(RUNS, || {
         for (_, bytes) in &files {
             drop(posture::core::unpack::gunzip(bytes).unwrap());
         }
     });
     report("cloudtrail: gunzip alone", mb, gunzip);
     report("cloudtrail: gunzip + parse + aggregate", mb, engine);
-    let peak = peak_rss_kb();
+    let peak = peak_rss_kb().unwrap_or(0);
     report_memory(start, peak, uncompressed, "uncompressed input");
     println!(
         "  ({:.2}× the gzipped input, which this process holds throughout)",
@@ -279,10 +259,6 @@ fn cloudtrail_case() {
 
 // ---------------------------------------------------------------------------------------------
 // Generators.
-
-fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
-    items[rng.below(items.len())]
-}
 
 /// A UUID-shaped id.
 fn uuid(rng: &mut Rng) -> String {

@@ -14,8 +14,11 @@ use posture::core::engine::Engine;
 use posture::core::formats;
 use posture::core::time::Timestamp;
 
+mod common;
 #[path = "../it/rng.rs"]
 mod rng;
+
+use common::{peak_rss_kb, pick, time};
 use rng::Rng;
 
 const TARGET_BYTES: usize = 100 * 1000 * 1000;
@@ -51,11 +54,11 @@ fn main() {
     drop(parsed);
 
     // The floor: serde_json walking every byte and building nothing.
-    let skim = time(|| {
+    let skim = time(RUNS, || {
         let _ = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap();
     });
-    let parse = time(|| drop(formats::load("bench.json", &bytes).unwrap()));
-    let engine = time(|| {
+    let parse = time(RUNS, || drop(formats::load("bench.json", &bytes).unwrap()));
+    let engine = time(RUNS, || {
         let mut engine = Engine::default();
         engine.add("bench.json", &bytes, None);
         drop(engine.view(Timestamp(0)));
@@ -88,29 +91,6 @@ fn bench_file() -> PathBuf {
         PathBuf::from,
     );
     target.join("bench/trivy-100mb.json")
-}
-
-/// (best, median) seconds over `RUNS` runs.
-fn time(mut run: impl FnMut()) -> (f64, f64) {
-    let mut seconds: Vec<f64> = (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed().as_secs_f64()
-        })
-        .collect();
-    seconds.sort_by(f64::total_cmp);
-    (seconds[0], seconds[RUNS / 2])
-}
-
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
-    items[rng.below(items.len())]
 }
 
 const WORDS: &[&str] = &[
