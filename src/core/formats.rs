@@ -235,7 +235,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, Box<FileError>> {
 
 /// A YAML document as JSON text, when the content looks like YAML and not like JSON or any
 /// line format.
-fn yaml_document(bytes: &[u8]) -> Option<Result<String, json::JsonError>> {
+pub fn yaml_document(bytes: &[u8]) -> Option<Result<String, json::JsonError>> {
     let sniffed = sniff::sniff(bytes);
     if sniffed.shape != Shape::Text || !super::yaml::looks_like_yaml(sniffed.head) {
         return None;

@@ -22,7 +22,7 @@ use posture::core::model::Category::{
     self, Code, Compliance, Misconfiguration, Policy, Secret, Vulnerability,
 };
 
-use crate::support::{Expect, check, read, real_dir};
+use crate::support::{Expect, accepting, check, read, real_dir};
 
 /// Every real file of every format Posture reads, and what it holds: `(format, file, expect)`.
 fn expectations() -> Vec<(&'static str, &'static str, Expect)> {
@@ -978,19 +978,10 @@ fn exactly_one_detector_accepts_each_real_file() {
             let path = entry.unwrap().path();
             let mut bytes = read(&path);
             // YAML is read as the JSON it stands for, as `formats::load` does.
-            let raw = posture::core::sniff::sniff(&bytes);
-            if raw.shape == posture::core::sniff::Shape::Text
-                && posture::core::yaml::looks_like_yaml(raw.head)
-                && let Ok(json) = posture::core::yaml::to_json(&String::from_utf8_lossy(&bytes))
-            {
+            if let Some(Ok(json)) = formats::yaml_document(&bytes) {
                 bytes = json.into_bytes();
             }
-            let sniffed = posture::core::sniff::sniff(&bytes);
-            let accepted: Vec<&str> = formats::FORMATS
-                .iter()
-                .filter(|f| (f.detect)(&sniffed))
-                .map(|f| f.id)
-                .collect();
+            let accepted = accepting(&bytes);
             let expected: Vec<&str> = if supported && !bytes.is_empty() {
                 vec![folder.as_str()]
             } else {

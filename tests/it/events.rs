@@ -8,7 +8,7 @@ use posture::core::formats;
 use posture::core::model::{Event, EventKind, EventLog};
 use posture::core::time::Timestamp;
 
-use crate::support::{add_one, check_error, fixture, read};
+use crate::support::{accepting, add_one, check_error, fixture, read};
 
 /// Loads a fixture as a log; its warnings as text.
 fn log(path: &str) -> (EventLog, Vec<String>) {
@@ -225,12 +225,7 @@ fn other_records_documents_are_not_cloudtrail() {
         // An empty `Records` beside another key is some other document.
         ("other.json", br#"{"Records":[],"kind":"something"}"#),
     ] {
-        let sniffed = posture::core::sniff::sniff(bytes);
-        let accepted: Vec<&str> = formats::FORMATS
-            .iter()
-            .filter(|f| (f.detect)(&sniffed))
-            .map(|f| f.id)
-            .collect();
+        let accepted = accepting(bytes);
         assert!(accepted.is_empty(), "{name}: {accepted:?}");
     }
 }
@@ -431,14 +426,7 @@ fn exactly_one_detector_accepts_each_fixture() {
         ("cloudtrail/insights.json", "cloudtrail"),
         ("containerd/ctr-events.log", "containerd-events"),
     ] {
-        let bytes = read(&fixture(path));
-        let sniffed = posture::core::sniff::sniff(&bytes);
-        let accepted: Vec<&str> = formats::FORMATS
-            .iter()
-            .filter(|f| (f.detect)(&sniffed))
-            .map(|f| f.id)
-            .collect();
-        assert_eq!(accepted, [format], "{path}");
+        assert_eq!(accepting(&read(&fixture(path))), [format], "{path}");
     }
 }
 

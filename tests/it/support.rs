@@ -25,6 +25,16 @@ pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// The formats whose detector accepts these bytes: recognition must be unambiguous.
+pub fn accepting(bytes: &[u8]) -> Vec<&'static str> {
+    let sniffed = posture::core::sniff::sniff(bytes);
+    formats::FORMATS
+        .iter()
+        .filter(|f| (f.detect)(&sniffed))
+        .map(|f| f.id)
+        .collect()
+}
+
 /// What a parse produced, in a form that compares and prints well.
 #[derive(Debug, Default, PartialEq)]
 pub struct Expect {
