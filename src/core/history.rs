@@ -1,30 +1,35 @@
-//! History without a database: consecutive snapshots of one asset, compared by fingerprint.
+//! History without a database: the scans of each asset, in time order, compared by fingerprint.
 //!
-//! For each asset and tool, the snapshots that looked for a category are put in time order. A
-//! finding open in one snapshot and absent (or no longer open) from the next was fixed at the
-//! time of that next snapshot; one that appears was first seen then. A finding already open in
-//! the first snapshot has that snapshot's time as first seen: an upper bound on its age is not
-//! known, so ages and times to fix are lower bounds, and the formulas say so.
-
-use std::collections::HashMap;
+//! An asset's state at an instant follows the rule of `evidence::Current`: each tool's latest
+//! scan up to then speaks, and a finding is open while any of them reports it open. So two tools
+//! reporting the same vulnerability count it once, and it is fixed when the last of them stops
+//! reporting it. Comparing the state after each instant with the state before gives what was new,
+//! fixed and reopened then. A finding already open at the asset's first scan has that scan's time
+//! as first seen: how long it was open before is not known, so ages and times to fix are lower
+//! bounds, and the formulas say so. A finding that disappears and comes back is reopened: it keeps
+//! its first-seen date, so its SLA clock is not reset.
 
 use super::evidence::{Item, Period, intern_assets};
 use super::hash::FxHashMap;
-use super::model::{Asset, Category, SeriesKey, Severity, Status};
+use super::model::{Asset, Category, Finding, Severity, Status};
 use super::time::Timestamp;
 
-/// One stretch of time a finding was open.
+/// One finding of one asset, from the scan that first reported it to now.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lifecycle<'a> {
-    pub asset: &'a Asset,
-    pub series: SeriesKey<'a>,
+    /// The asset's index in [`History::assets`] (the same numbering as `Current::assets`).
+    pub asset: u32,
     pub fingerprint: u64,
+    /// The finding as last reported.
+    pub finding: &'a Finding,
     pub severity: Severity,
     pub first_seen: Timestamp,
-    /// The time of the last snapshot that still had it open.
+    /// The last instant it was reported open.
     pub last_seen: Timestamp,
-    /// The time of the first snapshot that no longer had it open.
+    /// The first instant after which no scan reported it open, while it stays away.
     pub fixed_at: Option<Timestamp>,
+    /// How often it came back after it was seen fixed.
+    pub reopened: u32,
 }
 
 impl Lifecycle<'_> {
@@ -33,25 +38,67 @@ impl Lifecycle<'_> {
     }
 }
 
-/// One asset's snapshots by one tool, for one category, in time order.
+/// An asset's state after one instant at which one or more of its scans were taken.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Instant {
+    pub at: Timestamp,
+    /// Open findings after it, by severity (`Severity::ALL` order).
+    pub open: [u32; 6],
+    /// Compared with the instant before: first seen, gone, back after being gone. The asset's
+    /// first instant has no before: what it shows is the baseline, not new.
+    pub new: u32,
+    pub fixed: u32,
+    pub reopened: u32,
+    /// The scans taken then, as indices into the items.
+    pub items: Vec<usize>,
+}
+
+/// One asset's instants, oldest first.
 #[derive(Clone, Debug)]
-pub struct Series {
-    /// Indices into the items, oldest first.
-    pub snapshots: Vec<usize>,
+pub struct AssetHistory<'a> {
+    pub asset: &'a Asset,
+    pub instants: Vec<Instant>,
+}
+
+impl AssetHistory<'_> {
+    /// Its instants inside the period.
+    pub fn within(&self, period: Period) -> impl Iterator<Item = &Instant> {
+        self.instants
+            .iter()
+            .filter(move |i| period.contains(Some(i.at)))
+    }
+
+    /// Its state at `at`: the last instant at or before it.
+    pub fn at(&self, at: Timestamp) -> Option<&Instant> {
+        let after = self.instants.partition_point(|i| i.at <= at);
+        after.checked_sub(1).map(|i| &self.instants[i])
+    }
 }
 
 pub struct History<'a> {
-    pub series: Vec<Series>,
+    /// Every asset scanned for the category, by asset index (assets never scanned for it have
+    /// no instants).
+    pub assets: Vec<AssetHistory<'a>>,
+    /// Empty when no asset has two instants: nothing can have been fixed.
     pub lifecycles: Vec<Lifecycle<'a>>,
     /// Snapshots left out because nothing says when they were taken.
     pub untimed: usize,
+    /// (asset, fingerprint) → its lifecycle.
+    index: FxHashMap<(u32, u64), usize>,
+}
+
+/// A tool's scans of one asset, and what its latest one reports open (by fingerprint, sorted).
+struct Stream<'a> {
+    scans: Vec<usize>,
+    open: Vec<(u64, &'a Finding)>,
 }
 
 impl<'a> History<'a> {
-    /// Builds the lifecycles of `category` findings from every snapshot up to the period's end.
+    /// Builds the history of `category` findings from every snapshot up to the period's end.
     pub fn new(items: &[Item<'a>], category: Category, period: Period) -> History<'a> {
-        let (_, asset_of) = intern_assets(items);
-        let mut by_stream: FxHashMap<(u32, SeriesKey), Vec<usize>> = FxHashMap::default();
+        let (assets, asset_of) = intern_assets(items);
+        let mut streams: FxHashMap<(u32, super::model::SeriesKey), Vec<usize>> =
+            FxHashMap::default();
         let mut untimed = 0;
         for (i, item) in items.iter().enumerate() {
             if !item.snapshot.covers.covers(category) {
@@ -60,7 +107,7 @@ impl<'a> History<'a> {
             match item.taken_at {
                 None => untimed += 1,
                 Some(at) if period.reaches(at) => {
-                    by_stream
+                    streams
                         .entry((asset_of[i], item.snapshot.series()))
                         .or_default()
                         .push(i);
@@ -68,84 +115,198 @@ impl<'a> History<'a> {
                 Some(_) => {}
             }
         }
-        let mut streams: Vec<Vec<usize>> = by_stream
-            .into_values()
-            .map(|s| one_per_instant(items, s))
-            .collect();
-        streams.sort_unstable(); // Deterministic order: by first index.
-        if streams.iter().all(|s| s.len() < 2) {
-            // One scan per asset: nothing can have been fixed, and no KPI reads lifecycles.
-            let series = streams
-                .into_iter()
-                .map(|snapshots| Series { snapshots })
-                .collect();
-            return History {
-                series,
-                lifecycles: Vec::new(),
-                untimed,
-            };
+        let mut by_asset: Vec<Vec<Vec<usize>>> = vec![Vec::new(); assets.len()];
+        for ((asset, _), scans) in streams {
+            by_asset[asset as usize].push(one_per_instant(items, scans));
         }
+        for asset_streams in &mut by_asset {
+            asset_streams.sort_unstable(); // Deterministic order: by first index.
+        }
+        let with_history = by_asset.iter().any(|streams| {
+            let mut times: Vec<Option<Timestamp>> = streams
+                .iter()
+                .flatten()
+                .map(|&i| items[i].taken_at)
+                .collect();
+            times.sort_unstable();
+            times.dedup();
+            times.len() >= 2
+        });
 
-        let mut lifecycles: Vec<Lifecycle> = Vec::new();
-        let mut series = Vec::new();
-        for stream in streams {
-            // Fingerprint → its open lifecycle.
-            let mut open: FxHashMap<u64, usize> = FxHashMap::default();
-            for &i in &stream {
-                let item = &items[i];
-                let Some(at) = item.taken_at else { continue };
-                let mut seen_now: Vec<(u64, Severity)> = item
-                    .snapshot
-                    .findings
+        let mut history = History {
+            assets: assets
+                .iter()
+                .map(|asset| AssetHistory {
+                    asset,
+                    instants: Vec::new(),
+                })
+                .collect(),
+            lifecycles: Vec::new(),
+            untimed,
+            index: FxHashMap::default(),
+        };
+        for (asset, streams) in by_asset.into_iter().enumerate() {
+            if !streams.is_empty() {
+                history.follow(asset as u32, streams, items, category, with_history);
+            }
+        }
+        history
+    }
+
+    /// Walks one asset's scans in time order, keeping its lifecycles and instants. Without
+    /// `lifecycles` (no asset has a history), only the open counts of each instant are kept.
+    fn follow(
+        &mut self,
+        asset: u32,
+        streams: Vec<Vec<usize>>,
+        items: &[Item<'a>],
+        category: Category,
+        lifecycles: bool,
+    ) {
+        let mut streams: Vec<Stream> = streams
+            .into_iter()
+            .map(|scans| Stream {
+                scans,
+                open: Vec::new(),
+            })
+            .collect();
+        // Every (time, stream, scan), in time order.
+        let mut scans: Vec<(Timestamp, usize, usize)> = streams
+            .iter()
+            .enumerate()
+            .flat_map(|(s, stream)| {
+                stream
+                    .scans
                     .iter()
-                    .filter(|f| f.category == category && f.status == Status::Open)
-                    .map(|f| (f.fingerprint.0, f.severity))
-                    .collect();
-                seen_now.sort_unstable();
-                seen_now.dedup_by_key(|(fingerprint, _)| *fingerprint);
-                open.retain(|fingerprint, &mut l| {
-                    let still = seen_now
-                        .binary_search_by_key(fingerprint, |(f, _)| *f)
-                        .is_ok();
-                    if !still {
-                        lifecycles[l].fixed_at = Some(at);
-                    }
-                    still
-                });
-                for (fingerprint, severity) in seen_now {
-                    match open.get(&fingerprint) {
-                        Some(&l) => {
-                            let lifecycle = &mut lifecycles[l];
-                            lifecycle.last_seen = at;
-                            lifecycle.severity = severity;
+                    .filter_map(move |&i| Some((items[i].taken_at?, s, i)))
+            })
+            .collect();
+        scans.sort_unstable();
+        // Fingerprint → how many streams report it open now.
+        let mut reporting: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut instants: Vec<Instant> = Vec::new();
+        let mut start = 0;
+        while start < scans.len() {
+            let at = scans[start].0;
+            let end = start + scans[start..].iter().take_while(|s| s.0 == at).count();
+            let first = instants.is_empty();
+            let mut instant = Instant {
+                at,
+                ..Instant::default()
+            };
+            // Fingerprints whose count changed, with whether they were open before.
+            let mut touched: FxHashMap<u64, bool> = FxHashMap::default();
+            for &(_, s, i) in &scans[start..end] {
+                instant.items.push(i);
+                let now = open_in(items[i].snapshot, category);
+                let before = std::mem::replace(&mut streams[s].open, now);
+                if !lifecycles {
+                    continue;
+                }
+                let now = &streams[s].open;
+                for (fingerprint, _) in difference(&before, now) {
+                    let count = reporting.entry(fingerprint).or_default();
+                    touched.entry(fingerprint).or_insert(*count > 0);
+                    *count -= 1;
+                }
+                for (fingerprint, _) in difference(now, &before) {
+                    let count = reporting.entry(fingerprint).or_default();
+                    touched.entry(fingerprint).or_insert(*count > 0);
+                    *count += 1;
+                }
+            }
+            if lifecycles {
+                let mut touched: Vec<(u64, bool)> = touched.into_iter().collect();
+                touched.sort_unstable();
+                for (fingerprint, was_open) in touched {
+                    let open = reporting.get(&fingerprint).is_some_and(|&n| n > 0);
+                    match (was_open, open) {
+                        (true, false) => {
+                            reporting.remove(&fingerprint);
+                            if let Some(&l) = self.index.get(&(asset, fingerprint)) {
+                                self.lifecycles[l].fixed_at = Some(at);
+                            }
+                            instant.fixed += 1;
                         }
-                        None => {
-                            open.insert(fingerprint, lifecycles.len());
-                            lifecycles.push(Lifecycle {
-                                asset: &item.snapshot.asset,
-                                series: item.snapshot.series(),
-                                fingerprint,
-                                severity,
-                                first_seen: at,
-                                last_seen: at,
-                                fixed_at: None,
-                            });
-                        }
+                        (false, true) => match self.index.get(&(asset, fingerprint)) {
+                            Some(&l) => {
+                                let lifecycle = &mut self.lifecycles[l];
+                                lifecycle.fixed_at = None;
+                                lifecycle.reopened += 1;
+                                instant.reopened += 1;
+                            }
+                            None => {
+                                let Some(finding) = latest(&streams, fingerprint) else {
+                                    continue;
+                                };
+                                self.index
+                                    .insert((asset, fingerprint), self.lifecycles.len());
+                                self.lifecycles.push(Lifecycle {
+                                    asset,
+                                    fingerprint,
+                                    finding,
+                                    severity: finding.severity,
+                                    first_seen: at,
+                                    last_seen: at,
+                                    fixed_at: None,
+                                    reopened: 0,
+                                });
+                                instant.new += u32::from(!first);
+                            }
+                        },
+                        _ => {}
                     }
                 }
             }
-            series.push(Series { snapshots: stream });
+            // The state after the instant: every finding some stream reports open.
+            let merged: Vec<(u64, &Finding)>;
+            let open: &[(u64, &Finding)] = match &streams[..] {
+                [one] => &one.open,
+                all => {
+                    let mut all: Vec<(u64, &Finding)> =
+                        all.iter().flat_map(|s| s.open.iter().copied()).collect();
+                    // The most severe report of each first: two tools may rate it apart.
+                    all.sort_unstable_by_key(|(fingerprint, f)| (*fingerprint, f.severity));
+                    all.dedup_by_key(|(fingerprint, _)| *fingerprint);
+                    merged = all;
+                    &merged
+                }
+            };
+            for &(fingerprint, finding) in open {
+                instant.open[finding.severity as usize] += 1;
+                if let Some(&l) = self.index.get(&(asset, fingerprint)) {
+                    let lifecycle = &mut self.lifecycles[l];
+                    lifecycle.last_seen = at;
+                    lifecycle.finding = finding;
+                    lifecycle.severity = finding.severity;
+                }
+            }
+            instants.push(instant);
+            start = end;
         }
-        History {
-            series,
-            lifecycles,
-            untimed,
-        }
+        self.assets[asset as usize].instants = instants;
     }
 
-    /// Whether any asset was scanned twice or more: without that, no fix can be observed.
+    /// Whether any asset was scanned at two instants or more: without that, no fix can be seen.
     pub fn has_history(&self) -> bool {
-        self.series.iter().any(|s| s.snapshots.len() >= 2)
+        self.assets.iter().any(|a| a.instants.len() >= 2)
+    }
+
+    /// The scans the history was built from, as item indices in load order.
+    pub fn inputs(&self) -> Vec<usize> {
+        let mut indices: Vec<usize> = self
+            .assets
+            .iter()
+            .flat_map(|a| a.instants.iter().flat_map(|i| i.items.iter().copied()))
+            .collect();
+        indices.sort_unstable();
+        indices
+    }
+
+    pub fn lifecycle(&self, asset: u32, fingerprint: u64) -> Option<&Lifecycle<'a>> {
+        self.index
+            .get(&(asset, fingerprint))
+            .map(|&l| &self.lifecycles[l])
     }
 
     pub fn fixed_in(&self, period: Period) -> impl Iterator<Item = &Lifecycle<'a>> {
@@ -154,26 +315,54 @@ impl<'a> History<'a> {
             .filter(move |l| l.fixed_at.is_some_and(|at| period.contains(Some(at))))
     }
 
-    /// Open in the latest snapshot of its series, when that snapshot lies in the period.
-    pub fn open_at_end(
-        &self,
-        items: &[Item],
-        period: Period,
-    ) -> impl Iterator<Item = &Lifecycle<'a>> {
-        let latest: HashMap<(&Asset, SeriesKey), Timestamp> = self
-            .series
+    /// Open after its asset's last scan, when that scan lies in the period.
+    pub fn open_at_end(&self, period: Period) -> impl Iterator<Item = &Lifecycle<'a>> {
+        let last_in_period: Vec<bool> = self
+            .assets
             .iter()
-            .filter_map(|s| {
-                let item = &items[*s.snapshots.last()?];
-                let key = (&item.snapshot.asset, item.snapshot.series());
-                Some((key, item.taken_at?))
+            .map(|a| {
+                a.instants
+                    .last()
+                    .is_some_and(|i| period.contains(Some(i.at)))
             })
-            .filter(|(_, at)| period.contains(Some(*at)))
             .collect();
-        self.lifecycles.iter().filter(move |l| {
-            l.fixed_at.is_none() && latest.get(&(l.asset, l.series)) == Some(&l.last_seen)
-        })
+        self.lifecycles
+            .iter()
+            .filter(move |l| l.fixed_at.is_none() && last_in_period[l.asset as usize])
     }
+}
+
+/// What a snapshot reports open in a category, one per fingerprint, sorted.
+fn open_in(snapshot: &super::model::Snapshot, category: Category) -> Vec<(u64, &Finding)> {
+    let mut open: Vec<(u64, &Finding)> = snapshot
+        .findings
+        .iter()
+        .filter(|f| f.category == category && f.status == Status::Open)
+        .map(|f| (f.fingerprint.0, f))
+        .collect();
+    open.sort_unstable_by_key(|(fingerprint, _)| *fingerprint);
+    open.dedup_by_key(|(fingerprint, _)| *fingerprint);
+    open
+}
+
+/// What `a` has and `b` does not; both sorted by fingerprint.
+fn difference<'s, 'a>(
+    a: &'s [(u64, &'a Finding)],
+    b: &'s [(u64, &'a Finding)],
+) -> impl Iterator<Item = (u64, &'a Finding)> + 's {
+    a.iter()
+        .filter(|(fingerprint, _)| b.binary_search_by_key(fingerprint, |(f, _)| *f).is_err())
+        .copied()
+}
+
+/// The finding of this fingerprint in the streams' latest scans.
+fn latest<'a>(streams: &[Stream<'a>], fingerprint: u64) -> Option<&'a Finding> {
+    streams.iter().find_map(|s| {
+        s.open
+            .binary_search_by_key(&fingerprint, |(f, _)| *f)
+            .ok()
+            .map(|i| s.open[i].1)
+    })
 }
 
 /// A stream in time order, with one snapshot per instant: the same scan loaded twice (or under

@@ -1,18 +1,12 @@
 //! KPIs on remediation over the period, from the history of each asset's scans.
 
 use super::{Context, Measure, Unit, mean, median};
-use crate::core::history::Lifecycle;
-use crate::core::model::{Category, Severity, Snapshot, Status};
+use crate::core::history::{Instant, Lifecycle};
+use crate::core::model::Severity;
 
 fn history_inputs(cx: &Context) -> Vec<String> {
-    let mut indices: Vec<usize> = cx
-        .vulnerabilities
-        .series
-        .iter()
-        .flat_map(|s| s.snapshots.iter().copied())
-        .collect();
-    indices.sort_unstable();
-    indices
+    cx.vulnerabilities
+        .inputs()
         .into_iter()
         .map(|i| cx.items[i].name.to_string())
         .collect()
@@ -26,7 +20,7 @@ pub(super) fn resolved_vulns_pct(cx: &Context) -> Measure {
         return Measure::none(formula);
     }
     let fixed = history.fixed_in(cx.period).count();
-    let open = history.open_at_end(cx.items, cx.period).count();
+    let open = history.open_at_end(cx.period).count();
     if fixed + open == 0 {
         return Measure::empty(
             formula,
@@ -123,7 +117,7 @@ pub(super) fn vuln_sla_compliance(cx: &Context) -> Measure {
     // Still open: its age at the end of the period (now, for all data), not at its last scan.
     let end = cx.period.to.unwrap_or(cx.now);
     let mut past = 0;
-    for l in history.open_at_end(cx.items, cx.period) {
+    for l in history.open_at_end(cx.period) {
         match s.sla(l.severity) {
             Some(sla) => past += usize::from(end.days_since(l.first_seen) > sla),
             None => no_sla += 1,
@@ -154,36 +148,22 @@ pub(super) fn critical_high_reduction(cx: &Context) -> Measure {
     let formula = "(open critical + high in each asset's first scan of the period − in its last) ÷ first × 100, \
                    over assets scanned at least twice in the period"
         .to_string();
-    let serious = |s: &Snapshot| {
-        let mut prints: Vec<u64> = s
-            .findings
-            .iter()
-            .filter(|f| {
-                f.category == Category::Vulnerability
-                    && f.status == Status::Open
-                    && matches!(f.severity, Severity::Critical | Severity::High)
-            })
-            .map(|f| f.fingerprint.0)
-            .collect();
-        prints.sort_unstable();
-        prints.dedup();
-        prints.len()
+    let serious = |i: &Instant| {
+        i.open[Severity::Critical as usize] as usize + i.open[Severity::High as usize] as usize
     };
     let (mut start, mut end, mut inputs) = (0, 0, Vec::new());
-    for series in &cx.vulnerabilities.series {
-        let in_period: Vec<usize> = series
-            .snapshots
-            .iter()
-            .copied()
-            .filter(|&i| cx.period.contains(cx.items[i].taken_at))
-            .collect();
+    for asset in &cx.vulnerabilities.assets {
+        let in_period: Vec<&Instant> = asset.within(cx.period).collect();
         if let [first, .., last] = in_period[..] {
-            start += serious(cx.items[first].snapshot);
-            end += serious(cx.items[last].snapshot);
-            inputs.extend([
-                cx.items[first].name.to_string(),
-                cx.items[last].name.to_string(),
-            ]);
+            start += serious(first);
+            end += serious(last);
+            inputs.extend(
+                first
+                    .items
+                    .iter()
+                    .chain(&last.items)
+                    .map(|&i| cx.items[i].name.to_string()),
+            );
         }
     }
     if inputs.is_empty() {
