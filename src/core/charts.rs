@@ -33,6 +33,11 @@ pub fn category_color(category: Category) -> RGBColor {
     }
 }
 
+/// What was fixed: green.
+pub fn fixed_color() -> RGBColor {
+    RGBColor(0x15, 0x80, 0x3d)
+}
+
 /// `#rrggbb`, for legends drawn in HTML next to a chart.
 pub fn hex(color: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", color.0, color.1, color.2)
@@ -159,19 +164,50 @@ const LABEL_ROOM: i32 = 52;
 /// Vertical columns over time (one per day or week, oldest first), with a count axis and the
 /// labels of as many columns as fit. An empty list gives an empty string.
 pub fn columns(points: &[(String, u64)], color: RGBColor) -> String {
-    if points.is_empty() {
+    let labels: Vec<String> = points.iter().map(|p| p.0.clone()).collect();
+    let values: Vec<u64> = points.iter().map(|p| p.1).collect();
+    series_columns(&labels, &[(values, color)], Layout::Stacked)
+}
+
+/// How several series share a column: on top of each other, or side by side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Stacked,
+    Grouped,
+}
+
+/// Columns of several series over time (`series[s].0[i]` is series `s` at label `i`). The
+/// legend is the caller's, in HTML.
+pub fn series_columns(
+    labels: &[String],
+    series: &[(Vec<u64>, RGBColor)],
+    layout: Layout,
+) -> String {
+    if labels.is_empty() || series.is_empty() {
         return String::new();
     }
     let mut svg = String::new();
-    if draw_columns(&mut svg, points, color).is_none() {
+    if draw_columns(&mut svg, labels, series, layout).is_none() {
         svg.clear();
     }
     svg
 }
 
-fn draw_columns(svg: &mut String, points: &[(String, u64)], color: RGBColor) -> Option<()> {
+fn draw_columns(
+    svg: &mut String,
+    labels: &[String],
+    series: &[(Vec<u64>, RGBColor)],
+    layout: Layout,
+) -> Option<()> {
     let root = SVGBackend::with_string(svg, (WIDTH, COLUMNS_HEIGHT)).into_drawing_area();
-    let max = points.iter().map(|p| p.1).max().unwrap_or(0);
+    let value = |s: usize, i: usize| series[s].0.get(i).copied().unwrap_or(0);
+    let max = (0..labels.len())
+        .map(|i| match layout {
+            Layout::Stacked => (0..series.len()).map(|s| value(s, i)).sum(),
+            Layout::Grouped => (0..series.len()).map(|s| value(s, i)).max().unwrap_or(0),
+        })
+        .max()
+        .unwrap_or(0);
     let step = nice_step(max);
     let axis_max = step * max.div_ceil(step).max(1);
     let bottom = COLUMNS_HEIGHT as i32 - COLUMNS_BOTTOM;
@@ -179,8 +215,8 @@ fn draw_columns(svg: &mut String, points: &[(String, u64)], color: RGBColor) -> 
     let y = |value: u64| {
         bottom - (value as f64 / axis_max as f64 * f64::from(plot_height)).round() as i32
     };
-    let slot = f64::from(WIDTH as i32 - COLUMNS_LEFT - 8) / points.len() as f64;
-    let x = |i: usize| COLUMNS_LEFT + (i as f64 * slot).round() as i32;
+    let slot = f64::from(WIDTH as i32 - COLUMNS_LEFT - 8) / labels.len() as f64;
+    let x = |i: f64| COLUMNS_LEFT + (i * slot).round() as i32;
     let grid = RGBColor(0xe2, 0xe5, 0xea);
     let ink = RGBColor(0x33, 0x3a, 0x45);
     let tick_style = |h, v| {
@@ -207,14 +243,29 @@ fn draw_columns(svg: &mut String, points: &[(String, u64)], color: RGBColor) -> 
     // Label every n-th column so labels never overlap.
     let every = ((f64::from(LABEL_ROOM) / slot).ceil() as usize).max(1);
     let gap = (slot * 0.2).clamp(1.0, 6.0).round() as i32;
-    for (i, (label, value)) in points.iter().enumerate() {
-        let (left, right) = (x(i) + gap / 2, x(i + 1) - gap / 2);
-        if *value > 0 {
-            root.draw(&Rectangle::new(
-                [(left, y(*value)), (right.max(left + 1), bottom)],
-                color.filled(),
-            ))
-            .ok()?;
+    let n = series.len() as f64;
+    for (i, label) in labels.iter().enumerate() {
+        let (left, right) = (x(i as f64) + gap / 2, x(i as f64 + 1.0) - gap / 2);
+        let mut base = 0;
+        for (s, (_, color)) in series.iter().enumerate() {
+            let v = value(s, i);
+            let (l, r, from, to) = match layout {
+                Layout::Stacked => (left, right, base, base + v),
+                Layout::Grouped => {
+                    let width = f64::from(right - left) / n;
+                    let l = left + (s as f64 * width).round() as i32;
+                    let r = left + ((s as f64 + 1.0) * width).round() as i32;
+                    (l, r, 0, v)
+                }
+            };
+            if v > 0 {
+                root.draw(&Rectangle::new(
+                    [(l, y(to)), (r.max(l + 1), y(from))],
+                    color.filled(),
+                ))
+                .ok()?;
+            }
+            base += v;
         }
         if i % every == 0 {
             root.draw(&Text::new(

@@ -4,18 +4,19 @@
 //! posts the responses; native tests drive the very same engine. Raw bytes are never kept: a file
 //! is parsed into its snapshot and the bytes are the caller's to drop.
 
-use super::activity::Activity;
+use super::analysis::{self, Analysis};
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
-use super::events::{Events, LogItem};
-use super::evidence::{Current, Item, Period, PeriodChoice, Window};
+use super::evidence::PeriodChoice;
+use super::explorer;
 use super::formats::{self, Parsed};
-use super::history::History;
-use super::incidents::{IncidentItem, Incidents};
-use super::kpi::{self, Context, KpiResult, Overall};
-use super::metrics::Metrics;
-use super::model::{Category, Evidence};
+use super::kpi;
+use super::model::Evidence;
 use super::present;
-use super::protocol::{FileMeta, Request, Response, SourceRow};
+use super::profile::{self, Profile};
+use super::protocol::{
+    FileMeta, FindingsQuery, FindingsRequest, FindingsWindow, KpiSetting, ProfileOrigin, Request,
+    Response, SettingsView, SourceRow,
+};
 use super::sample;
 use super::scorecard::{self, KpiJson, MetricsJson, PeriodJson, Scorecard, SourceJson};
 use super::settings::Settings;
@@ -29,6 +30,8 @@ pub struct Source {
     pub size: u64,
     /// The file's last-modified time, the fallback for a snapshot that does not say when it was taken.
     pub modified: Option<Timestamp>,
+    /// The snapshot's time as the user set it in Sources, over the file's own and its modified time.
+    pub corrected: Option<Timestamp>,
     pub outcome: Outcome,
 }
 
@@ -47,7 +50,9 @@ impl Source {
     pub fn taken_at(&self) -> Option<Timestamp> {
         match &self.outcome {
             Outcome::Loaded { evidence, .. } => match &**evidence {
-                Evidence::Findings(snapshot) => snapshot.taken_at.or(self.modified),
+                Evidence::Findings(snapshot) => {
+                    self.corrected.or(snapshot.taken_at).or(self.modified)
+                }
                 Evidence::Events(log) => log.last.or(self.modified),
                 Evidence::Incidents(log) => log
                     .incidents
@@ -64,22 +69,6 @@ impl Source {
     }
 }
 
-/// What one evaluation of the loaded evidence found.
-#[derive(Clone, Debug)]
-pub struct Analysis {
-    /// The selected period; for all data, the span of the data.
-    pub period: Period,
-    pub kpis: Vec<KpiResult>,
-    pub overall: Overall,
-    pub metrics: Metrics,
-    pub activity: Activity,
-    /// Role assumptions in one day above which a principal is flagged (a setting).
-    pub role_threshold: u64,
-    /// The metrics view's compliance section, and its metrics CSV section, when loaded.
-    pub compliance: Option<super::protocol::Section>,
-    pub measurements: Option<super::protocol::Section>,
-}
-
 #[derive(Default)]
 pub struct Engine {
     sources: Vec<Source>,
@@ -91,6 +80,13 @@ pub struct Engine {
     /// The analysis of the evidence as it stands, computed once per change of files,
     /// settings or period, and reused by every request until the next change.
     analysis: Option<Analysis>,
+    /// The explorer's last query and the records matching it, in order: scrolling through one
+    /// query filters and sorts once.
+    selection: Option<(FindingsQuery, Vec<u32>)>,
+    /// The organisation's profile, when the page found one: what "reset" returns to.
+    organisation: Option<Settings>,
+    /// Where the settings in force come from, in words.
+    settings_origin: String,
 }
 
 impl Engine {
@@ -135,6 +131,97 @@ impl Engine {
                 },
                 Response::Idle,
             ],
+            Request::SetTakenAt { id, at } => {
+                let mut responses = Vec::new();
+                if let Some(source) = self.sources.iter_mut().find(|s| s.id == id) {
+                    source.corrected = at.map(Timestamp::from_millis);
+                    responses.push(Response::Source(Box::new(present::source_row(source))));
+                    self.changed();
+                }
+                responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
+                responses
+            }
+            Request::SetSettings(profile) => {
+                let result = profile.settings();
+                self.apply_settings(result, "Your settings, kept in this browser", true, now)
+            }
+            Request::ImportProfile { text, origin } => {
+                let result = Profile::parse(&text);
+                match origin {
+                    ProfileOrigin::Imported => self.apply_settings(
+                        result,
+                        "Imported profile, kept in this browser",
+                        true,
+                        now,
+                    ),
+                    ProfileOrigin::Saved => self.apply_settings(
+                        result,
+                        "Your settings, kept in this browser",
+                        false,
+                        now,
+                    ),
+                    ProfileOrigin::Organisation { apply } => {
+                        if let Ok(settings) = &result {
+                            self.organisation = Some(settings.clone());
+                        }
+                        match (apply, result) {
+                            (true, result) => self.apply_settings(
+                                result,
+                                "Organisation profile (posture.profile.json beside this page)",
+                                false,
+                                now,
+                            ),
+                            (false, Ok(_)) => {
+                                self.settings_origin = "Your settings, kept in this browser; \
+                                    an organisation profile (posture.profile.json) is available: \
+                                    Reset returns to it"
+                                    .into();
+                                vec![self.settings_response(false, None), Response::Idle]
+                            }
+                            (false, Err(e)) => vec![
+                                self.settings_response(
+                                    false,
+                                    Some(format!("posture.profile.json beside this page: {e}")),
+                                ),
+                                Response::Idle,
+                            ],
+                        }
+                    }
+                }
+            }
+            Request::ResetSettings => {
+                let (settings, origin) = match &self.organisation {
+                    Some(o) => (
+                        o.clone(),
+                        "Organisation profile (posture.profile.json beside this page)",
+                    ),
+                    None => (Settings::default(), "Defaults (SPEC §4)"),
+                };
+                self.apply_settings(Ok(settings), origin, false, now)
+            }
+            Request::ExportProfile => vec![
+                Response::Export {
+                    file_name: "posture.profile.json".into(),
+                    mime: "application/json".into(),
+                    content: serde_json::to_string_pretty(&Profile::of(&self.settings))
+                        .unwrap_or_default(),
+                },
+                Response::Idle,
+            ],
+            Request::Findings(request) => vec![Response::Findings(Box::new(
+                self.findings_window(request, now),
+            ))],
+            Request::ExportFindings(query) => {
+                let csv = self.findings_csv(&query, now);
+                vec![
+                    Response::Export {
+                        file_name: format!("posture-findings-{}.csv", self.period_stamp(now)),
+                        mime: "text/csv".into(),
+                        content: csv,
+                    },
+                    Response::Idle,
+                ]
+            }
             Request::ExportScorecard => {
                 let json = serde_json::to_string_pretty(&self.scorecard(now)).unwrap_or_default();
                 let day = now.to_string();
@@ -153,6 +240,121 @@ impl Engine {
     /// Drops the analysis: the next view computes it afresh.
     fn changed(&mut self) {
         self.analysis = None;
+        self.selection = None;
+    }
+
+    /// Applies settings when they are right (every number follows), or keeps the old ones and
+    /// says why not.
+    fn apply_settings(
+        &mut self,
+        result: Result<Settings, String>,
+        origin: &str,
+        save: bool,
+        now: Timestamp,
+    ) -> Vec<Response> {
+        match result {
+            Ok(settings) => {
+                self.settings = settings;
+                self.settings_origin = origin.into();
+                self.changed();
+                vec![
+                    self.settings_response(save, None),
+                    Response::View(Box::new(self.view(now))),
+                    Response::Idle,
+                ]
+            }
+            Err(error) => vec![self.settings_response(false, Some(error)), Response::Idle],
+        }
+    }
+
+    /// What the Settings view shows.
+    pub fn settings_response(&self, save: bool, error: Option<String>) -> Response {
+        let settings = &self.settings;
+        let kpis = kpi::KPIS
+            .iter()
+            .map(|k| KpiSetting {
+                id: k.id.into(),
+                label: k.label.into(),
+                unit: k.unit.symbol().into(),
+                direction: match k.direction {
+                    kpi::Direction::AtMost => "at most".into(),
+                    kpi::Direction::AtLeast => "at least".into(),
+                },
+                target: k.target(settings, None),
+                default_target: profile::default_target(k, settings),
+                weight: settings.weight(k.id),
+            })
+            .collect();
+        Response::Settings(Box::new(SettingsView {
+            profile: Profile::of(settings),
+            kpis,
+            kinds: super::model::SourceKind::ALL
+                .iter()
+                .map(|k| {
+                    (
+                        k.id().to_string(),
+                        k.label().to_string(),
+                        settings.expected_sources.contains(k),
+                    )
+                })
+                .collect(),
+            origin_text: if self.settings_origin.is_empty() {
+                "Defaults (SPEC §4)".into()
+            } else {
+                self.settings_origin.clone()
+            },
+            save,
+            error,
+        }))
+    }
+
+    /// "2026-11-30" for all data and the last N days; "2026-09-01-to-2026-11-30" for a range.
+    fn period_stamp(&self, now: Timestamp) -> String {
+        let period = self.period.resolve(now);
+        match (self.period, period.from, period.to) {
+            (PeriodChoice::All, _, _) => format!("all-data-{}", now.day()),
+            (_, Some(from), Some(to)) => format!("{}-to-{}", from.day(), to.day()),
+            _ => now.day(),
+        }
+    }
+
+    /// The records matching a query, in order, filtered and sorted once per query.
+    fn selection(&mut self, query: &FindingsQuery, now: Timestamp) -> &[u32] {
+        if self.analysis.is_none() {
+            self.analysis = Some(self.analyse(now));
+        }
+        let stale = self.selection.as_ref().is_none_or(|(q, _)| q != query);
+        if stale {
+            let records = self.analysis.as_ref().map_or(&[][..], |a| &a.records[..]);
+            let indices = explorer::select(records, query, &self.sources);
+            self.selection = Some((query.clone(), indices));
+        }
+        self.selection.as_ref().map_or(&[][..], |(_, i)| &i[..])
+    }
+
+    pub fn findings_window(&mut self, request: FindingsRequest, now: Timestamp) -> FindingsWindow {
+        let total = self.selection(&request.query, now).len();
+        let start = (request.start as usize).min(total);
+        let end = (start + request.count.min(MAX_WINDOW) as usize).min(total);
+        let (records, indices) = match (&self.analysis, &self.selection) {
+            (Some(a), Some((_, i))) => (&a.records[..], &i[start..end]),
+            _ => (&[][..], &[][..]),
+        };
+        FindingsWindow {
+            id: request.id,
+            total: total as u32,
+            all: records.len() as u32,
+            start: start as u32,
+            rows: explorer::rows(records, indices, &self.sources),
+        }
+    }
+
+    pub fn findings_csv(&mut self, query: &FindingsQuery, now: Timestamp) -> String {
+        self.selection(query, now);
+        match (&self.analysis, &self.selection) {
+            (Some(a), Some((_, i))) => explorer::csv(&a.records, i, &self.sources),
+            _ => String::new(),
+        }
     }
 
     /// Registers files about to be read; their rows show as queued.
@@ -164,6 +366,7 @@ impl Engine {
                 name: meta.name,
                 size: meta.size,
                 modified: meta.last_modified.map(Timestamp::from_millis),
+                corrected: None,
                 outcome: Outcome::Pending,
             };
             self.next_id += 1;
@@ -329,104 +532,10 @@ impl Engine {
         self.changed();
     }
 
-    fn loaded(&self) -> impl Iterator<Item = (&Source, &Evidence)> {
-        self.sources.iter().filter_map(|s| match &s.outcome {
-            Outcome::Loaded { evidence, .. } => Some((s, &**evidence)),
-            _ => None,
-        })
-    }
-
     /// Evaluates every KPI and metric over the loaded files in the selected period. Pure: the
     /// engine caches its result in [`Engine::analysis`].
     pub fn analyse(&self, now: Timestamp) -> Analysis {
-        let items: Vec<Item> = self
-            .loaded()
-            .filter_map(|(s, e)| {
-                Some(Item {
-                    name: &s.name,
-                    snapshot: e.snapshot()?,
-                    taken_at: s.taken_at(),
-                })
-            })
-            .collect();
-        let logs: Vec<LogItem> = self
-            .loaded()
-            .filter_map(|(s, e)| {
-                Some(LogItem {
-                    name: &s.name,
-                    log: e.events()?,
-                })
-            })
-            .collect();
-        let incident_files: Vec<IncidentItem> = self
-            .loaded()
-            .filter_map(|(s, e)| {
-                Some(IncidentItem {
-                    name: &s.name,
-                    log: e.incidents()?,
-                })
-            })
-            .collect();
-        let inventory = self.loaded().filter_map(|(_, e)| e.inventory()).last();
-        let events = Events::new(&logs);
-        let incidents = Incidents::new(&incident_files);
-        // The span of all the evidence: snapshot times, log records, incident times.
-        let span = items
-            .iter()
-            .filter_map(|i| i.taken_at)
-            .map(|t| Window { from: t, to: t })
-            .chain(logs.iter().filter_map(|l| {
-                Some(Window {
-                    from: l.log.first?,
-                    to: l.log.last?,
-                })
-            }))
-            .chain(incidents.span())
-            .reduce(Window::union);
-        let period = self.period.resolve(now);
-        let window = self.period.window(now, span);
-        let current = Current::new(&items, period);
-        let vulnerabilities = History::new(&items, Category::Vulnerability, period);
-        let secrets = History::new(&items, Category::Secret, period);
-        let cx = Context {
-            now,
-            items: &items,
-            current: &current,
-            period,
-            window,
-            choice: self.period,
-            events: &events,
-            incidents: &incidents,
-            inventory,
-            settings: &self.settings,
-            vulnerabilities: &vulnerabilities,
-            secrets: &secrets,
-        };
-        let kpis = kpi::evaluate_all(&cx);
-        let overall = kpi::overall(&kpis, &self.settings);
-        let metrics = Metrics::of(&current);
-        let activity = Activity::of(&events, &incidents, window);
-        let measured: Vec<&super::model::Measurements> = self
-            .loaded()
-            .filter_map(|(_, e)| e.measurements())
-            .collect();
-        Analysis {
-            // "All data" is reported as the span of the data it covers.
-            period: match (self.period, span) {
-                (PeriodChoice::All, Some(span)) => Period {
-                    from: Some(span.from),
-                    to: Some(span.to),
-                },
-                _ => period,
-            },
-            kpis,
-            overall,
-            metrics,
-            activity,
-            role_threshold: self.settings.role_assumptions_per_day,
-            compliance: present::compliance::compliance(&items, &current, inventory),
-            measurements: present::compliance::measurements(&measured),
-        }
+        analysis::analyse(&self.sources, self.period, &self.settings, now)
     }
 
     /// The analysis as of the last change, computed now if that change is not analysed yet.
@@ -491,6 +600,9 @@ fn source_json(source: &Source) -> SourceJson {
         warnings,
     }
 }
+
+/// Rows one explorer request may ask for.
+const MAX_WINDOW: u32 = 500;
 
 /// How deep archives may nest (a .gz in a .zip in a .tar.gz).
 const MAX_NESTING: usize = 3;

@@ -33,9 +33,15 @@ pub enum PeriodChoice {
     #[default]
     All,
     LastDays(u32),
+    /// A custom range, in ms since the epoch, both ends included.
+    Range {
+        from: i64,
+        to: i64,
+    },
 }
 
 impl PeriodChoice {
+    /// The choices offered besides a custom range.
     pub const CHOICES: [PeriodChoice; 4] = [
         PeriodChoice::All,
         PeriodChoice::LastDays(7),
@@ -47,31 +53,48 @@ impl PeriodChoice {
         match self {
             PeriodChoice::All => "All data".into(),
             PeriodChoice::LastDays(days) => format!("Last {days} days"),
+            PeriodChoice::Range { from, to } => Window {
+                from: Timestamp(from),
+                to: Timestamp(to),
+            }
+            .text(),
+        }
+    }
+
+    /// The chosen span, when it is bounded: the days up to now, or the custom range.
+    fn bounds(self, now: Timestamp) -> Option<Window> {
+        match self {
+            PeriodChoice::All => None,
+            PeriodChoice::LastDays(days) => Some(Window {
+                from: Timestamp(now.0 - i64::from(days) * MS_PER_DAY),
+                to: now,
+            }),
+            PeriodChoice::Range { from, to } => Some(Window {
+                from: Timestamp(from.min(to)),
+                to: Timestamp(to.max(from)),
+            }),
         }
     }
 
     pub fn resolve(self, now: Timestamp) -> Period {
-        match self {
-            PeriodChoice::All => Period::default(),
-            PeriodChoice::LastDays(days) => Period {
-                from: Some(Timestamp(now.0 - i64::from(days) * MS_PER_DAY)),
-                to: Some(now),
+        match self.bounds(now) {
+            None => Period::default(),
+            Some(w) => Period {
+                from: Some(w.from),
+                to: Some(w.to),
             },
         }
     }
 
-    /// The span of the same length just before, for "compared with the previous period".
-    pub fn previous(self, now: Timestamp) -> Option<Period> {
-        match self {
-            PeriodChoice::All => None,
-            PeriodChoice::LastDays(days) => {
-                let span = i64::from(days) * MS_PER_DAY;
-                Some(Period {
-                    from: Some(Timestamp(now.0 - 2 * span)),
-                    to: Some(Timestamp(now.0 - span)),
-                })
-            }
-        }
+    /// The period of the same length just before, as a choice of its own: "compared with the
+    /// previous period". All data has none.
+    pub fn previous(self, now: Timestamp) -> Option<PeriodChoice> {
+        let w = self.bounds(now)?;
+        let length = w.to.0 - w.from.0;
+        Some(PeriodChoice::Range {
+            from: w.from.0 - length,
+            to: w.from.0 - 1,
+        })
     }
 }
 
@@ -133,104 +156,102 @@ pub struct Comparison {
 }
 
 impl PeriodChoice {
-    /// The window every rate is measured over: the chosen days up to now, or, for all data, the
-    /// span of the data (its earliest to its latest time, event times included).
+    /// The window every rate is measured over: the chosen span, or, for all data, the span of
+    /// the data (its earliest to its latest time, event times included).
     pub fn window(self, now: Timestamp, span: Option<Window>) -> Option<Window> {
         match self {
             PeriodChoice::All => span,
-            PeriodChoice::LastDays(days) => Some(Window {
-                from: Timestamp(now.0 - i64::from(days) * MS_PER_DAY),
-                to: now,
-            }),
+            _ => self.bounds(now),
         }
     }
 
     /// What "compared with the previous period" compares, for sources that cover `coverage`
-    /// (their earliest to their latest record). For the last N days, the N days before them; a
-    /// previous period the sources cover less than half of is not compared with. With `cut`,
-    /// each window is cut to what the sources cover: a log's records say when it was logging.
-    /// Without, the windows stay whole: incident records are sparse, and a week without one is
-    /// a week of none. All data has nothing before it, so it compares the later half of what the
-    /// sources cover with the earlier half: whether things got better or worse over the data.
-    /// `None` when cut sources have nothing in the period.
+    /// (their earliest to their latest record). For a bounded period, the span of the same
+    /// length before it; a previous period the sources cover less than half of is not compared
+    /// with. With `cut`, each window is cut to what the sources cover: a log's records say when
+    /// it was logging. Without, the windows stay whole: incident records are sparse, and a week
+    /// without one is a week of none. All data has nothing before it, so it compares the later
+    /// half of what the sources cover with the earlier half: whether things got better or worse
+    /// over the data. `None` when cut sources have nothing in the period.
     pub fn compare(self, now: Timestamp, coverage: Window, cut: bool) -> Option<Comparison> {
-        match self {
-            PeriodChoice::All => {
-                let middle = Timestamp(coverage.from.0 + (coverage.to.0 - coverage.from.0) / 2);
-                let current = Window {
-                    from: middle,
-                    to: coverage.to,
-                };
-                if coverage.from == coverage.to {
-                    return Some(Comparison {
-                        current,
-                        previous: None,
-                        words: "all data: the later half of what the sources cover against the \
-                                earlier half"
-                            .into(),
-                        missing: Some(
-                            "the sources cover a single instant: there are no halves \
-                                       to compare"
-                                .into(),
-                        ),
-                    });
-                }
-                let previous = Window {
-                    from: coverage.from,
-                    to: Timestamp(middle.0 - 1),
-                };
-                Some(Comparison {
-                    words: format!(
-                        "all data: the later half of what the sources cover ({}) against the \
-                         earlier half ({})",
-                        current.text(),
-                        previous.text()
-                    ),
-                    current,
-                    previous: Some(previous),
-                    missing: None,
-                })
-            }
-            PeriodChoice::LastDays(days) => {
-                let span = i64::from(days) * MS_PER_DAY;
-                let period = Window {
-                    from: Timestamp(now.0 - span),
-                    to: now,
-                };
-                let before = Window {
-                    from: Timestamp(now.0 - 2 * span),
-                    to: Timestamp(now.0 - span - 1),
-                };
-                let current = if cut {
-                    period.intersect(coverage)?
-                } else {
-                    period
-                };
-                let covered = before.intersect(coverage);
-                let previous = covered
-                    .filter(|c| c.days() >= before.days() / 2.0)
-                    .map(|c| if cut { c } else { before });
-                let missing = previous.is_none().then(|| {
-                    let how_much = covered.map_or("none".to_string(), |c| c.text());
-                    format!(
-                        "the sources cover too little of the previous {days} days ({}: {how_much}) \
-                         to compare with",
-                        before.text()
-                    )
-                });
-                Some(Comparison {
-                    words: format!(
-                        "the last {days} days ({}) against the {days} days before ({}), where the \
-                         sources cover them",
-                        current.text(),
-                        previous.map_or_else(|| before.text(), Window::text)
-                    ),
-                    current,
-                    previous,
-                    missing,
-                })
-            }
-        }
+        let Some(period) = self.bounds(now) else {
+            return Some(halves(coverage));
+        };
+        let length = period.to.0 - period.from.0;
+        let before = Window {
+            from: Timestamp(period.from.0 - length),
+            to: Timestamp(period.from.0 - 1),
+        };
+        let (this, previous_words) = match self {
+            PeriodChoice::LastDays(days) => (
+                format!("the last {days} days"),
+                format!("the previous {days} days"),
+            ),
+            _ => (
+                "this period".to_string(),
+                "the period of the same length before".to_string(),
+            ),
+        };
+        let current = if cut {
+            period.intersect(coverage)?
+        } else {
+            period
+        };
+        let covered = before.intersect(coverage);
+        let previous = covered
+            .filter(|c| c.days() >= before.days() / 2.0)
+            .map(|c| if cut { c } else { before });
+        let missing = previous.is_none().then(|| {
+            let how_much = covered.map_or("none".to_string(), |c| c.text());
+            format!(
+                "the sources cover too little of {previous_words} ({}: {how_much}) to compare with",
+                before.text()
+            )
+        });
+        Some(Comparison {
+            words: format!(
+                "{this} ({}) against {previous_words} ({}), where the sources cover them",
+                current.text(),
+                previous.map_or_else(|| before.text(), Window::text)
+            ),
+            current,
+            previous,
+            missing,
+        })
+    }
+}
+
+/// All data: the later half of what the sources cover against the earlier half.
+fn halves(coverage: Window) -> Comparison {
+    let middle = Timestamp(coverage.from.0 + (coverage.to.0 - coverage.from.0) / 2);
+    let current = Window {
+        from: middle,
+        to: coverage.to,
+    };
+    if coverage.from == coverage.to {
+        return Comparison {
+            current,
+            previous: None,
+            words: "all data: the later half of what the sources cover against the earlier half"
+                .into(),
+            missing: Some(
+                "the sources cover a single instant: there are no halves to compare".into(),
+            ),
+        };
+    }
+    let previous = Window {
+        from: coverage.from,
+        to: Timestamp(middle.0 - 1),
+    };
+    Comparison {
+        words: format!(
+            "all data: the later half of what the sources cover ({}) against the earlier half ({})",
+            current.text(),
+            previous.text()
+        ),
+        current,
+        previous: Some(previous),
+        missing: None,
     }
 }
 
@@ -260,6 +281,8 @@ pub struct CurrentFinding<'a> {
     pub asset: &'a Asset,
     /// The asset's index in [`Current::assets`].
     pub asset_id: u32,
+    /// The file whose report speaks for it and the finding's index in that snapshot.
+    pub speaking: (usize, u32),
     /// The first file that reports it, an index into [`Current::items`]…
     pub source: usize,
     /// …and any others (rarely more than one; kept apart so most findings allocate nothing).
@@ -335,7 +358,7 @@ impl<'a> Current<'a> {
             let snapshot = item.snapshot;
             let asset_id = asset_of[i];
             findings.reserve(snapshot.findings.len());
-            for finding in &snapshot.findings {
+            for (k, finding) in snapshot.findings.iter().enumerate() {
                 if picked[i] & (1 << finding.category as u8) == 0 {
                     continue;
                 }
@@ -347,6 +370,7 @@ impl<'a> Current<'a> {
                             finding,
                             asset: &snapshot.asset,
                             asset_id,
+                            speaking: (i, k as u32),
                             source: i,
                             more_sources: Vec::new(),
                         });
@@ -360,6 +384,7 @@ impl<'a> Current<'a> {
                         let rank = |f: &Finding| (f.status != Status::Open, f.severity);
                         if rank(finding) < rank(kept.finding) {
                             kept.finding = finding;
+                            kept.speaking = (i, k as u32);
                         }
                     }
                 }

@@ -20,8 +20,9 @@ pub struct Lifecycle<'a> {
     /// The asset's index in [`History::assets`] (the same numbering as `Current::assets`).
     pub asset: u32,
     pub fingerprint: u64,
-    /// The finding as last reported.
+    /// The finding as last reported, and where: an item and its index in that snapshot.
     pub finding: &'a Finding,
+    pub at: (usize, u32),
     pub severity: Severity,
     pub first_seen: Timestamp,
     /// The last instant it was reported open.
@@ -90,8 +91,11 @@ pub struct History<'a> {
 /// A tool's scans of one asset, and what its latest one reports open (by fingerprint, sorted).
 struct Stream<'a> {
     scans: Vec<usize>,
-    open: Vec<(u64, &'a Finding)>,
+    open: Vec<Open<'a>>,
 }
+
+/// A finding reported open: its fingerprint, itself, and where (item, index in the snapshot).
+type Open<'a> = (u64, &'a Finding, (usize, u32));
 
 impl<'a> History<'a> {
     /// Builds the history of `category` findings from every snapshot up to the period's end.
@@ -198,18 +202,18 @@ impl<'a> History<'a> {
             let mut touched: FxHashMap<u64, bool> = FxHashMap::default();
             for &(_, s, i) in &scans[start..end] {
                 instant.items.push(i);
-                let now = open_in(items[i].snapshot, category);
+                let now = open_in(items, i, category);
                 let before = std::mem::replace(&mut streams[s].open, now);
                 if !lifecycles {
                     continue;
                 }
                 let now = &streams[s].open;
-                for (fingerprint, _) in difference(&before, now) {
+                for fingerprint in difference(&before, now) {
                     let count = reporting.entry(fingerprint).or_default();
                     touched.entry(fingerprint).or_insert(*count > 0);
                     *count -= 1;
                 }
-                for (fingerprint, _) in difference(now, &before) {
+                for fingerprint in difference(now, &before) {
                     let count = reporting.entry(fingerprint).or_default();
                     touched.entry(fingerprint).or_insert(*count > 0);
                     *count += 1;
@@ -236,7 +240,8 @@ impl<'a> History<'a> {
                                 instant.reopened += 1;
                             }
                             None => {
-                                let Some(finding) = latest(&streams, fingerprint) else {
+                                let Some((_, finding, position)) = latest(&streams, fingerprint)
+                                else {
                                     continue;
                                 };
                                 self.index
@@ -245,6 +250,7 @@ impl<'a> History<'a> {
                                     asset,
                                     fingerprint,
                                     finding,
+                                    at: position,
                                     severity: finding.severity,
                                     first_seen: at,
                                     last_seen: at,
@@ -259,25 +265,26 @@ impl<'a> History<'a> {
                 }
             }
             // The state after the instant: every finding some stream reports open.
-            let merged: Vec<(u64, &Finding)>;
-            let open: &[(u64, &Finding)] = match &streams[..] {
+            let merged: Vec<Open>;
+            let open: &[Open] = match &streams[..] {
                 [one] => &one.open,
                 all => {
-                    let mut all: Vec<(u64, &Finding)> =
+                    let mut all: Vec<Open> =
                         all.iter().flat_map(|s| s.open.iter().copied()).collect();
                     // The most severe report of each first: two tools may rate it apart.
-                    all.sort_unstable_by_key(|(fingerprint, f)| (*fingerprint, f.severity));
-                    all.dedup_by_key(|(fingerprint, _)| *fingerprint);
+                    all.sort_unstable_by_key(|(fingerprint, f, _)| (*fingerprint, f.severity));
+                    all.dedup_by_key(|(fingerprint, _, _)| *fingerprint);
                     merged = all;
                     &merged
                 }
             };
-            for &(fingerprint, finding) in open {
+            for &(fingerprint, finding, position) in open {
                 instant.open[finding.severity as usize] += 1;
                 if let Some(&l) = self.index.get(&(asset, fingerprint)) {
                     let lifecycle = &mut self.lifecycles[l];
                     lifecycle.last_seen = at;
                     lifecycle.finding = finding;
+                    lifecycle.at = position;
                     lifecycle.severity = finding.severity;
                 }
             }
@@ -332,36 +339,35 @@ impl<'a> History<'a> {
     }
 }
 
-/// What a snapshot reports open in a category, one per fingerprint, sorted.
-fn open_in(snapshot: &super::model::Snapshot, category: Category) -> Vec<(u64, &Finding)> {
-    let mut open: Vec<(u64, &Finding)> = snapshot
+/// What item `i` reports open in a category, one per fingerprint, sorted.
+fn open_in<'a>(items: &[Item<'a>], i: usize, category: Category) -> Vec<Open<'a>> {
+    let mut open: Vec<Open> = items[i]
+        .snapshot
         .findings
         .iter()
-        .filter(|f| f.category == category && f.status == Status::Open)
-        .map(|f| (f.fingerprint.0, f))
+        .enumerate()
+        .filter(|(_, f)| f.category == category && f.status == Status::Open)
+        .map(|(k, f)| (f.fingerprint.0, f, (i, k as u32)))
         .collect();
-    open.sort_unstable_by_key(|(fingerprint, _)| *fingerprint);
-    open.dedup_by_key(|(fingerprint, _)| *fingerprint);
+    open.sort_unstable_by_key(|(fingerprint, f, _)| (*fingerprint, f.severity));
+    open.dedup_by_key(|(fingerprint, _, _)| *fingerprint);
     open
 }
 
-/// What `a` has and `b` does not; both sorted by fingerprint.
-fn difference<'s, 'a>(
-    a: &'s [(u64, &'a Finding)],
-    b: &'s [(u64, &'a Finding)],
-) -> impl Iterator<Item = (u64, &'a Finding)> + 's {
+/// The fingerprints `a` has and `b` does not; both sorted by fingerprint.
+fn difference<'s>(a: &'s [Open], b: &'s [Open]) -> impl Iterator<Item = u64> + 's {
     a.iter()
-        .filter(|(fingerprint, _)| b.binary_search_by_key(fingerprint, |(f, _)| *f).is_err())
-        .copied()
+        .map(|(fingerprint, _, _)| *fingerprint)
+        .filter(|fingerprint| b.binary_search_by_key(fingerprint, |(f, _, _)| *f).is_err())
 }
 
-/// The finding of this fingerprint in the streams' latest scans.
-fn latest<'a>(streams: &[Stream<'a>], fingerprint: u64) -> Option<&'a Finding> {
+/// The report of this fingerprint in the streams' latest scans.
+fn latest<'a>(streams: &[Stream<'a>], fingerprint: u64) -> Option<Open<'a>> {
     streams.iter().find_map(|s| {
         s.open
-            .binary_search_by_key(&fingerprint, |(f, _)| *f)
+            .binary_search_by_key(&fingerprint, |(f, _, _)| *f)
             .ok()
-            .map(|i| s.open[i].1)
+            .map(|i| s.open[i])
     })
 }
 

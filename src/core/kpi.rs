@@ -40,6 +40,17 @@ impl Unit {
         }
     }
 
+    /// The unit's symbol in a form: "%", "h", "days", "/ week", or nothing for counts.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::Count => "",
+            Unit::Percent => "%",
+            Unit::Hours => "h",
+            Unit::Days => "days",
+            Unit::PerWeek => "/ week",
+        }
+    }
+
     /// A value for people: `97.3 %`, `3`, `12.5 h`, `4.2 days`, `5.0 / week`.
     pub fn format(self, value: f64) -> String {
         match self {

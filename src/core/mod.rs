@@ -4,12 +4,14 @@
 //! natively, and the same code runs in the Web Worker.
 
 pub mod activity;
+pub mod analysis;
 pub mod charts;
 pub mod csv;
 pub mod diagnostics;
 pub mod engine;
 pub mod events;
 pub mod evidence;
+pub mod explorer;
 pub mod formats;
 pub mod hash;
 pub mod history;
@@ -19,6 +21,7 @@ pub mod kpi;
 pub mod metrics;
 pub mod model;
 pub mod present;
+pub mod profile;
 pub mod protocol;
 pub mod sample;
 pub mod scorecard;
@@ -28,4 +31,5 @@ pub mod severity;
 pub mod sniff;
 pub mod time;
 pub mod unpack;
+pub mod vulntime;
 pub mod yaml;

@@ -3,18 +3,22 @@
 
 mod activity;
 pub mod compliance;
+mod tile;
+mod vulns;
 
+pub use tile::tile;
+
+use super::analysis::Analysis;
 use super::charts::{self, Bar};
-use super::engine::{Analysis, Outcome, Source};
+use super::engine::{Outcome, Source};
 use super::evidence::{Period, PeriodChoice};
 use super::formats;
-use super::kpi::{KpiResult, KpiStatus};
 use super::metrics::{Metrics, RuleCount};
 use super::model::{
     Category, EventKind, EventLog, Evidence, IncidentLog, Measurements, Severity, Snapshot, Text,
 };
 use super::protocol::{
-    AssetRow, Chart, Count, LegendEntry, MetricsView, RuleRow, SourceRow, SourceState, Tile, View,
+    AssetRow, Chart, Count, LegendEntry, MetricsView, RuleRow, SourceRow, SourceState, View,
 };
 use super::scorecard::TOP;
 use super::time::Timestamp;
@@ -48,12 +52,26 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
             .value
             .map_or("—".into(), |v| format!("{v:.0}")),
         overall_formula: analysis.overall.formula.clone(),
-        tiles: analysis.kpis.iter().map(tile).collect(),
+        overall_previous: analysis.previous.as_ref().and_then(|p| p.overall.value),
+        overall_delta_text: analysis.previous.as_ref().and_then(|p| {
+            let delta = analysis.overall.value? - p.overall.value?;
+            Some(tile::signed(delta, super::kpi::Unit::Count))
+        }),
+        previous_text: match &analysis.previous {
+            Some(p) => format!(
+                "Compared with {}",
+                period_text(PeriodChoice::All, p.period).trim_start_matches("All data: ")
+            ),
+            None => {
+                "All data has no previous period: choose a period to compare with the one before"
+                    .into()
+            }
+        },
+        tiles: tile::tiles(analysis),
         metrics: MetricsView {
-            sections: analysis
-                .compliance
-                .iter()
-                .cloned()
+            sections: vulns::section(&analysis.vulns)
+                .into_iter()
+                .chain(analysis.compliance.iter().cloned())
                 .chain(activity::sections(
                     &analysis.activity,
                     analysis.role_threshold,
@@ -76,34 +94,6 @@ fn period_text(choice: PeriodChoice, period: Period) -> String {
         (Some(from), Some(to)) if from == to => format!("{}: {from}", choice.label()),
         (Some(from), Some(to)) => format!("{}: {from} to {to}", choice.label()),
         _ => choice.label(),
-    }
-}
-
-pub fn tile(k: &KpiResult) -> Tile {
-    Tile {
-        id: k.id.into(),
-        label: k.label.into(),
-        value: k.measure.value,
-        value_text: k.measure.value.map_or("—".into(), |v| k.unit.format(v)),
-        target_text: k.target_text.clone(),
-        status: k.status.as_str().into(),
-        // A value with nothing to judge it by is not "no data".
-        status_label: match (k.status, k.measure.value) {
-            (KpiStatus::NoData, Some(_)) => "Not judged".into(),
-            (status, _) => status.label().into(),
-        },
-        formula: k.measure.formula.clone(),
-        numerator: k.measure.numerator,
-        denominator: k.measure.denominator,
-        ratio_text: k.measure.ratio_text.clone().or_else(|| {
-            match (k.measure.numerator, k.measure.denominator) {
-                (Some(n), Some(d)) => Some(format!("{} of {}", number(n), number(d))),
-                _ => None,
-            }
-        }),
-        inputs: k.measure.inputs.clone(),
-        notes: k.measure.notes.clone(),
-        missing: k.missing.clone(),
     }
 }
 

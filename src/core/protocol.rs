@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::evidence::PeriodChoice;
+use super::profile::Profile;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -21,6 +22,122 @@ pub enum Request {
     /// Answered with `Response::Export` holding Posture's incident template (CSV), for teams
     /// whose tracker has no export Posture reads.
     IncidentTemplate,
+    /// A snapshot's time, set by the user (ms since the epoch), or `None` to go back to the
+    /// file's own or its modification time.
+    SetTakenAt {
+        id: u32,
+        at: Option<i64>,
+    },
+    /// Settings from the Settings view, answered with `Response::Settings` and a view.
+    SetSettings(Profile),
+    /// A profile's text (imported, saved in the browser, or the organisation's), checked whole:
+    /// answered with `Response::Settings`, with an error and nothing changed when it is wrong.
+    ImportProfile {
+        text: String,
+        origin: ProfileOrigin,
+    },
+    /// Back to the organisation's profile when one was given, else the defaults.
+    ResetSettings,
+    /// Answered with `Response::Export` holding the settings as `posture.profile.json`.
+    ExportProfile,
+    /// A window of the findings explorer, answered with `Response::Findings` only: no view, no
+    /// `Idle`, so scrolling never makes the page busy.
+    Findings(FindingsRequest),
+    /// The explorer's current view (filters and sort applied) as CSV.
+    ExportFindings(FindingsQuery),
+}
+
+/// Where a profile comes from: what the page says of it, and whether it may overwrite
+/// settings the user changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProfileOrigin {
+    /// A file chosen in the Settings view.
+    Imported,
+    /// The user's settings, kept in this browser.
+    Saved,
+    /// `posture.profile.json` beside index.html: applied unless the user has settings of their own.
+    Organisation { apply: bool },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingsQuery {
+    /// Column id → wanted value (see `explorer::COLUMNS`); empty values are ignored.
+    pub filters: Vec<(String, String)>,
+    /// Free text, searched in rule, title, asset, package, location and tools.
+    pub text: String,
+    /// A column id; empty keeps severity order.
+    pub sort: String,
+    pub descending: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingsRequest {
+    /// Echoed in the answer: the page drops answers to windows it has scrolled past.
+    pub id: u64,
+    pub query: FindingsQuery,
+    pub start: u32,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingsWindow {
+    pub id: u64,
+    /// Rows matching the query (`data-findings-total`), and all rows.
+    pub total: u32,
+    pub all: u32,
+    pub start: u32,
+    pub rows: Vec<FindingRow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow {
+    /// `data-finding`: the fingerprint, 16 hex digits.
+    pub fingerprint: String,
+    pub severity: String,
+    pub category: String,
+    pub rule: String,
+    pub title: String,
+    pub asset: String,
+    pub location: String,
+    pub package: String,
+    pub installed: String,
+    pub fixed_version: String,
+    pub tools: String,
+    pub status: String,
+    pub first_seen: String,
+    /// Whole days.
+    pub age: String,
+    /// `within`, `at_risk`, `breached` or `none`, and its words.
+    pub sla: String,
+    pub sla_label: String,
+}
+
+/// The Settings view: the profile in force, and what the form needs to show it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub profile: Profile,
+    pub kpis: Vec<KpiSetting>,
+    /// Source kinds: id, label, expected.
+    pub kinds: Vec<(String, String, bool)>,
+    /// "Organisation profile (posture.profile.json)", "Your settings, saved in this browser"…
+    pub origin_text: String,
+    /// Whether the page should keep these settings in localStorage (the user's own).
+    pub save: bool,
+    /// Why the last profile given was refused; nothing changed.
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KpiSetting {
+    pub id: String,
+    pub label: String,
+    /// "%", "h", "days", "/ week", "" (counts).
+    pub unit: String,
+    /// "at most" or "at least".
+    pub direction: String,
+    pub target: Option<f64>,
+    pub default_target: Option<f64>,
+    pub weight: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,6 +169,8 @@ pub enum Response {
     },
     /// Every request so far is done.
     Idle,
+    Settings(Box<SettingsView>),
+    Findings(Box<FindingsWindow>),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -104,6 +223,11 @@ pub struct View {
     pub overall: Option<f64>,
     pub overall_text: String,
     pub overall_formula: String,
+    /// The overall score in the previous period, and the change in words.
+    pub overall_previous: Option<f64>,
+    pub overall_delta_text: Option<String>,
+    /// "compared with 2026-08-03 to 2026-09-01"; why there is no comparison otherwise.
+    pub previous_text: String,
     pub tiles: Vec<Tile>,
     pub metrics: MetricsView,
     /// The formats this build reads, by label, for the drop zone.
@@ -132,6 +256,17 @@ pub struct Tile {
     pub notes: Vec<String>,
     /// "no data — drop … to measure this".
     pub missing: Option<String>,
+    /// The value in the previous period (`data-previous`), and as words.
+    pub previous: Option<f64>,
+    pub previous_text: Option<String>,
+    /// "+3", "−2.5 pts"; `better`, `worse` or `same` for this KPI's direction.
+    pub delta_text: Option<String>,
+    pub trend: Option<String>,
+    /// A sparkline: SVG polyline points in a 120 × 28 box, one per week with a value; empty
+    /// when fewer than two weeks have one.
+    pub spark: String,
+    /// "12 weekly values, 2026-09-07 to 2026-11-30".
+    pub spark_text: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

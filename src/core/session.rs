@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::protocol::{Response, SourceRow, SourceState, View};
+use super::protocol::{FindingsWindow, Response, SettingsView, SourceRow, SourceState, View};
 
 /// The views behind the tabs, by URL hash (which works from `file://` and any sub-path).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -13,16 +13,28 @@ pub enum Route {
     #[default]
     Scorecard,
     Metrics,
+    Findings,
     Sources,
+    Settings,
 }
 
 impl Route {
-    pub const ALL: [Route; 3] = [Route::Scorecard, Route::Metrics, Route::Sources];
+    pub const ALL: [Route; 5] = [
+        Route::Scorecard,
+        Route::Metrics,
+        Route::Findings,
+        Route::Sources,
+        Route::Settings,
+    ];
 
+    /// The route of a hash; what follows `?` is the view's parameters (see [`hash_params`]).
     pub fn from_hash(hash: &str) -> Route {
-        match hash.trim_start_matches('#').trim_start_matches('/') {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        match path.split('?').next().unwrap_or("") {
             "metrics" => Route::Metrics,
+            "findings" => Route::Findings,
             "sources" => Route::Sources,
+            "settings" => Route::Settings,
             _ => Route::Scorecard,
         }
     }
@@ -31,7 +43,9 @@ impl Route {
         match self {
             Route::Scorecard => "#/scorecard",
             Route::Metrics => "#/metrics",
+            Route::Findings => "#/findings",
             Route::Sources => "#/sources",
+            Route::Settings => "#/settings",
         }
     }
 
@@ -39,9 +53,77 @@ impl Route {
         match self {
             Route::Scorecard => "Scorecard",
             Route::Metrics => "Metrics",
+            Route::Findings => "Findings",
             Route::Sources => "Sources",
+            Route::Settings => "Settings",
         }
     }
+}
+
+/// The parameters after `?` in a hash (`#/findings?rule=CVE-1&severity=high`), decoded.
+pub fn hash_params(hash: &str) -> Vec<(String, String)> {
+    let Some((_, query)) = hash.split_once('?') else {
+        return Vec::new();
+    };
+    query
+        .split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(key)?, decode(value)?))
+        })
+        .filter(|(key, _)| !key.is_empty())
+        .collect()
+}
+
+/// A hash with parameters, each encoded.
+pub fn hash_with(route: Route, params: &[(&str, &str)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    if query.is_empty() {
+        route.hash().into()
+    } else {
+        format!("{}?{}", route.hash(), query.join("&"))
+    }
+}
+
+/// Percent-encoding of everything but unreserved characters (RFC 3986).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A file the worker wants saved.
@@ -68,6 +150,8 @@ pub struct Changes {
     pub progress: bool,
     pub view: bool,
     pub busy: bool,
+    pub settings: bool,
+    pub findings: bool,
     pub download: Option<Download>,
 }
 
@@ -84,6 +168,11 @@ pub struct Session {
     batch: BTreeSet<u32>,
     /// Set when the worker could not start or broke: nothing can load.
     pub broken: Option<String>,
+    pub settings: Option<SettingsView>,
+    /// The explorer's latest window, and the id of the latest window asked for: an answer to an
+    /// older request (a window already scrolled past) is dropped.
+    pub findings: Option<FindingsWindow>,
+    pub findings_asked: u64,
 }
 
 impl Session {
@@ -152,6 +241,16 @@ impl Session {
                     content,
                 });
             }
+            Response::Settings(settings) => {
+                self.settings = Some(*settings);
+                changes.settings = true;
+            }
+            Response::Findings(window) => {
+                if window.id >= self.findings_asked {
+                    self.findings = Some(*window);
+                    changes.findings = true;
+                }
+            }
             Response::Idle => {
                 self.pending = self.pending.saturating_sub(1);
                 changes.busy = true;
@@ -191,6 +290,12 @@ impl Session {
             }
         }
         Some(p)
+    }
+
+    /// Numbers a new explorer request; answers to earlier ones are dropped from now on.
+    pub fn ask_findings(&mut self) -> u64 {
+        self.findings_asked += 1;
+        self.findings_asked
     }
 
     pub fn failed(&self) -> usize {
@@ -278,6 +383,40 @@ mod tests {
         assert!(!s.busy());
         assert_eq!(s.progress(), None);
         assert!(s.loading.is_empty());
+    }
+
+    #[test]
+    fn hash_parameters_round_trip() {
+        let hash = hash_with(
+            Route::Findings,
+            &[("rule", "CVE-2024 1&2"), ("asset", "é/x")],
+        );
+        assert_eq!(Route::from_hash(&hash), Route::Findings);
+        assert_eq!(
+            hash_params(&hash),
+            [
+                ("rule".to_string(), "CVE-2024 1&2".to_string()),
+                ("asset".to_string(), "é/x".to_string())
+            ]
+        );
+        assert_eq!(hash_params("#/findings"), []);
+    }
+
+    #[test]
+    fn late_windows_are_dropped() {
+        let mut s = Session::default();
+        let first = s.ask_findings();
+        let second = s.ask_findings();
+        let window = |id| {
+            Response::Findings(Box::new(FindingsWindow {
+                id,
+                ..FindingsWindow::default()
+            }))
+        };
+        assert!(!s.apply(window(first)).findings, "an answer scrolled past");
+        assert!(s.apply(window(second)).findings);
+        assert_eq!(s.findings.as_ref().map(|w| w.id), Some(second));
+        assert_eq!(s.pending, 0, "windows never make the page busy");
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub struct Settings {
     pub weights: BTreeMap<String, f64>,
     /// Days to fix, by severity: critical, high, medium, low.
     pub sla_days: [f64; 4],
+    /// An open vulnerability in time is at risk when at most this share of its SLA is left (%).
+    pub sla_margin_pct: f64,
     /// A scan fails the SAST/SCA gate when it has an open finding at or above this severity.
     pub gate: Severity,
     /// Runtime alerts at or above this priority are threats (`runtime_threats`); Falco's
@@ -31,6 +33,7 @@ impl Default for Settings {
             targets: BTreeMap::new(),
             weights: BTreeMap::new(),
             sla_days: [7.0, 30.0, 90.0, 180.0],
+            sla_margin_pct: 25.0,
             gate: Severity::High,
             alert_priority: Severity::High,
             role_assumptions_per_day: 50,

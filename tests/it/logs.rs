@@ -515,6 +515,7 @@ fn the_sample_gives_every_detection_and_response_tile_a_value() {
     assert_eq!(
         sections,
         [
+            "vulnerability-time",
             "compliance",
             "identity",
             "admission",

@@ -34,6 +34,28 @@ impl SourceKind {
         SourceKind::Incidents,
     ];
 
+    /// The id a settings profile names it by.
+    pub fn id(self) -> &'static str {
+        match self {
+            SourceKind::VulnerabilityScan => "vulnerability-scan",
+            SourceKind::CodeScan => "code-scan",
+            SourceKind::SecretScan => "secret-scan",
+            SourceKind::IacScan => "iac-scan",
+            SourceKind::ClusterPolicy => "cluster-policy",
+            SourceKind::ClusterBenchmark => "cluster-benchmark",
+            SourceKind::KubernetesAudit => "kubernetes-audit",
+            SourceKind::RuntimeAlerts => "runtime-alerts",
+            SourceKind::ContainerEvents => "container-events",
+            SourceKind::CloudPosture => "cloud-posture",
+            SourceKind::CloudAudit => "cloud-audit",
+            SourceKind::Incidents => "incidents",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SourceKind::VulnerabilityScan => "vulnerability scans",

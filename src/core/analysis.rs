@@ -1,0 +1,246 @@
+//! One evaluation of everything loaded, for the selected period: every KPI (and each one in the
+//! previous period and week by week, for deltas and trends), the metrics, vulnerabilities over
+//! time, and the findings the explorer serves. Computed once per change; every request reads it.
+
+use super::activity::Activity;
+use super::engine::{Outcome, Source};
+use super::events::{Events, LogItem};
+use super::evidence::{Current, Item, Period, PeriodChoice, Window};
+use super::explorer::{self, Record};
+use super::history::History;
+use super::incidents::{IncidentItem, Incidents};
+use super::kpi::{self, Context, KpiResult, Overall};
+use super::metrics::Metrics;
+use super::model::{Category, Evidence, Inventory, Measurements};
+use super::present;
+use super::protocol::Section;
+use super::settings::Settings;
+use super::time::{MS_PER_DAY, Timestamp};
+use super::vulntime::VulnTime;
+
+/// What one evaluation of the loaded evidence found.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The selected period; for all data, the span of the data.
+    pub period: Period,
+    pub kpis: Vec<KpiResult>,
+    pub overall: Overall,
+    /// The same in the period of the same length before, when the period is bounded.
+    pub previous: Option<Previous>,
+    /// Each KPI week by week over the period, in `kpi::KPIS` order.
+    pub trend: Trend,
+    pub metrics: Metrics,
+    pub activity: Activity,
+    pub vulns: VulnTime,
+    /// Every finding, for the explorer.
+    pub records: Vec<Record>,
+    /// Role assumptions in one day above which a principal is flagged (a setting).
+    pub role_threshold: u64,
+    /// The metrics view's compliance section, and its metrics CSV section, when loaded.
+    pub compliance: Option<Section>,
+    pub measurements: Option<Section>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Previous {
+    pub period: Period,
+    pub kpis: Vec<KpiResult>,
+    pub overall: Overall,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Trend {
+    /// The last instant of each week.
+    pub weeks: Vec<Timestamp>,
+    /// `values[k][w]`: KPI `k` over week `w`.
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// Weeks a trend line shows at most: half a year.
+const TREND_WEEKS: i64 = 26;
+
+/// The loaded evidence, by kind, borrowed from the sources.
+struct Loaded<'a> {
+    items: Vec<Item<'a>>,
+    /// For each item, its index in the sources.
+    item_source: Vec<usize>,
+    logs: Vec<LogItem<'a>>,
+    incident_files: Vec<IncidentItem<'a>>,
+    inventory: Option<&'a Inventory>,
+    measured: Vec<&'a Measurements>,
+}
+
+impl<'a> Loaded<'a> {
+    fn of(sources: &'a [Source]) -> Loaded<'a> {
+        let mut loaded = Loaded {
+            items: Vec::new(),
+            item_source: Vec::new(),
+            logs: Vec::new(),
+            incident_files: Vec::new(),
+            inventory: None,
+            measured: Vec::new(),
+        };
+        for (index, source) in sources.iter().enumerate() {
+            let Outcome::Loaded { evidence, .. } = &source.outcome else {
+                continue;
+            };
+            let name = source.name.as_str();
+            match &**evidence {
+                Evidence::Findings(snapshot) => {
+                    loaded.items.push(Item {
+                        name,
+                        snapshot,
+                        taken_at: source.taken_at(),
+                    });
+                    loaded.item_source.push(index);
+                }
+                Evidence::Events(log) => loaded.logs.push(LogItem { name, log }),
+                Evidence::Incidents(log) => loaded.incident_files.push(IncidentItem { name, log }),
+                Evidence::Measurements(m) => loaded.measured.push(m),
+                // The last loaded speaks.
+                Evidence::Inventory(i) => loaded.inventory = Some(i),
+            }
+        }
+        loaded
+    }
+}
+
+/// Everything a period's evaluation shares with the others: the evidence, merged.
+struct Base<'a> {
+    loaded: &'a Loaded<'a>,
+    events: Events<'a>,
+    incidents: Incidents<'a>,
+    /// The span of all the evidence: snapshot times, log records, incident times.
+    span: Option<Window>,
+    settings: &'a Settings,
+    now: Timestamp,
+}
+
+impl Base<'_> {
+    /// Calls `f` with the context of one period.
+    fn with<R>(&self, choice: PeriodChoice, f: impl FnOnce(&Context) -> R) -> R {
+        let items = &self.loaded.items;
+        let period = choice.resolve(self.now);
+        let current = Current::new(items, period);
+        let vulnerabilities = History::new(items, Category::Vulnerability, period);
+        let secrets = History::new(items, Category::Secret, period);
+        f(&Context {
+            now: self.now,
+            items,
+            current: &current,
+            period,
+            window: choice.window(self.now, self.span),
+            choice,
+            events: &self.events,
+            incidents: &self.incidents,
+            inventory: self.loaded.inventory,
+            settings: self.settings,
+            vulnerabilities: &vulnerabilities,
+            secrets: &secrets,
+        })
+    }
+
+    /// Each KPI over each week of the window (the latest `TREND_WEEKS`); none for a window
+    /// shorter than two weeks.
+    fn trend(&self, window: Option<Window>) -> Trend {
+        let week = 7 * MS_PER_DAY;
+        let Some(window) = window.filter(|w| w.to.0 - w.from.0 >= 2 * week) else {
+            return Trend::default();
+        };
+        let count = ((window.to.0 - window.from.0) / week).min(TREND_WEEKS);
+        let weeks: Vec<Timestamp> = (0..count)
+            .rev()
+            .map(|k| Timestamp(window.to.0 - k * week))
+            .collect();
+        let mut values = vec![Vec::with_capacity(weeks.len()); kpi::KPIS.len()];
+        for end in &weeks {
+            let choice = PeriodChoice::Range {
+                from: end.0 - week + 1,
+                to: end.0,
+            };
+            let kpis = self.with(choice, kpi::evaluate_all);
+            for (k, result) in kpis.iter().enumerate() {
+                values[k].push(result.measure.value);
+            }
+        }
+        Trend { weeks, values }
+    }
+}
+
+pub fn analyse(
+    sources: &[Source],
+    choice: PeriodChoice,
+    settings: &Settings,
+    now: Timestamp,
+) -> Analysis {
+    let loaded = Loaded::of(sources);
+    let events = Events::new(&loaded.logs);
+    let incidents = Incidents::new(&loaded.incident_files);
+    let span = loaded
+        .items
+        .iter()
+        .filter_map(|i| i.taken_at)
+        .map(|t| Window { from: t, to: t })
+        .chain(loaded.logs.iter().filter_map(|l| {
+            Some(Window {
+                from: l.log.first?,
+                to: l.log.last?,
+            })
+        }))
+        .chain(incidents.span())
+        .reduce(Window::union);
+    let base = Base {
+        loaded: &loaded,
+        events,
+        incidents,
+        span,
+        settings,
+        now,
+    };
+    let mut analysis = base.with(choice, |cx| {
+        let kpis = kpi::evaluate_all(cx);
+        let overall = kpi::overall(&kpis, settings);
+        let end = cx.period.to.unwrap_or(now);
+        let vulns = VulnTime::of(
+            cx.current,
+            cx.vulnerabilities,
+            cx.period,
+            cx.window,
+            end,
+            settings,
+        );
+        Analysis {
+            // "All data" is reported as the span of the data it covers.
+            period: match (choice, span) {
+                (PeriodChoice::All, Some(span)) => Period {
+                    from: Some(span.from),
+                    to: Some(span.to),
+                },
+                _ => cx.period,
+            },
+            kpis,
+            overall,
+            previous: None,
+            trend: Trend::default(),
+            metrics: Metrics::of(cx.current),
+            activity: Activity::of(cx.events, cx.incidents, cx.window),
+            records: explorer::records(cx, &loaded.item_source, end),
+            vulns,
+            role_threshold: settings.role_assumptions_per_day,
+            compliance: present::compliance::compliance(cx.items, cx.current, loaded.inventory),
+            measurements: present::compliance::measurements(&loaded.measured),
+        }
+    });
+    analysis.previous = choice.previous(now).map(|before| {
+        base.with(before, |cx| {
+            let kpis = kpi::evaluate_all(cx);
+            Previous {
+                period: cx.period,
+                overall: kpi::overall(&kpis, settings),
+                kpis,
+            }
+        })
+    });
+    analysis.trend = base.trend(choice.window(now, span));
+    analysis
+}

@@ -1,0 +1,372 @@
+//! The findings explorer: every finding loaded, as compact records the worker keeps, filtered,
+//! searched and sorted on request, and served a window of rows at a time — the page renders only
+//! what is visible, so a million findings stay smooth.
+
+use std::cmp::Ordering;
+
+use super::engine::{Outcome, Source};
+use super::evidence::CurrentFinding;
+use super::kpi::Context;
+use super::model::{Category, Evidence, Finding, Severity, Status};
+use super::protocol::{FindingRow, FindingsQuery};
+use super::time::Timestamp;
+use super::vulntime::{SlaState, first_seen};
+
+/// One finding, by reference into the sources: a few words per row, whatever its text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// The source whose report speaks for it, and the finding's index in its snapshot.
+    pub source: u32,
+    pub finding: u32,
+    /// Other sources reporting it (rarely any).
+    pub also: Box<[u32]>,
+    /// Open, passed or suppressed as the latest scans say; fixed when history saw it go.
+    pub status: Status,
+    pub first_seen: Option<Timestamp>,
+    pub fixed_at: Option<Timestamp>,
+    /// Days from first seen to the end of the period (open findings), or to the fix.
+    pub age_days: Option<f64>,
+    pub sla: SlaState,
+}
+
+/// The columns, by id: what filters, sorts and the CSV name.
+pub const COLUMNS: [(&str, &str); 13] = [
+    ("severity", "Severity"),
+    ("category", "Category"),
+    ("rule", "Rule"),
+    ("title", "Title"),
+    ("asset", "Asset"),
+    ("package", "Package"),
+    ("installed", "Installed"),
+    ("fixed_version", "Fixed version"),
+    ("tools", "Tools"),
+    ("status", "Status"),
+    ("first_seen", "First seen"),
+    ("age", "Age (days)"),
+    ("sla", "SLA"),
+];
+
+/// Every finding of the period: the current state (each asset's latest scans), then the
+/// vulnerabilities and secrets history saw fixed.
+pub fn records(cx: &Context, item_source: &[usize], end: Timestamp) -> Vec<Record> {
+    let source_of = |item: usize| item_source[item] as u32;
+    let mut records: Vec<Record> = Vec::with_capacity(cx.current.findings.len());
+    for f in &cx.current.findings {
+        let history = match f.finding.category {
+            Category::Secret => cx.secrets,
+            _ => cx.vulnerabilities,
+        };
+        let seen = first_seen(f, cx.current, history);
+        let open = f.finding.status == Status::Open;
+        let age = seen.filter(|_| open).map(|s| end.days_since(s).max(0.0));
+        let sla = match (age, f.finding.category) {
+            (Some(age), Category::Vulnerability) => SlaState::of(
+                age,
+                cx.settings.sla(f.finding.severity),
+                cx.settings.sla_margin_pct,
+            ),
+            _ => SlaState::None,
+        };
+        records.push(Record {
+            source: source_of(f.speaking.0),
+            finding: f.speaking.1,
+            also: also(f, source_of),
+            status: f.finding.status,
+            first_seen: seen,
+            fixed_at: None,
+            age_days: age,
+            sla,
+        });
+    }
+    for history in [cx.vulnerabilities, cx.secrets] {
+        for l in history.lifecycles.iter().filter(|l| l.fixed_at.is_some()) {
+            records.push(Record {
+                source: source_of(l.at.0),
+                finding: l.at.1,
+                also: Box::new([]),
+                status: Status::Fixed,
+                first_seen: Some(l.first_seen),
+                fixed_at: l.fixed_at,
+                age_days: l.days_to_fix(),
+                sla: SlaState::None,
+            });
+        }
+    }
+    records
+}
+
+fn also(f: &CurrentFinding, source_of: impl Fn(usize) -> u32) -> Box<[u32]> {
+    let speaking = source_of(f.speaking.0);
+    let mut also: Vec<u32> = f
+        .sources()
+        .map(&source_of)
+        .filter(|s| *s != speaking)
+        .collect();
+    also.sort_unstable();
+    also.dedup();
+    also.into_boxed_slice()
+}
+
+/// A record with what it points at, for filtering, sorting and showing.
+struct Resolved<'a> {
+    record: &'a Record,
+    finding: &'a Finding,
+    asset: &'a str,
+    tool: &'a str,
+}
+
+fn resolve<'a>(sources: &'a [Source], record: &'a Record) -> Option<Resolved<'a>> {
+    let snapshot = snapshot_of(sources, record.source)?;
+    Some(Resolved {
+        record,
+        finding: snapshot.findings.get(record.finding as usize)?,
+        asset: &snapshot.asset.name,
+        tool: &snapshot.tool.name,
+    })
+}
+
+fn snapshot_of(sources: &[Source], index: u32) -> Option<&super::model::Snapshot> {
+    match &sources.get(index as usize)?.outcome {
+        Outcome::Loaded { evidence, .. } => match &**evidence {
+            Evidence::Findings(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl Resolved<'_> {
+    /// The tools reporting it, sorted, joined.
+    fn tools(&self, sources: &[Source]) -> String {
+        let mut tools: Vec<&str> = std::iter::once(self.tool)
+            .chain(
+                self.record
+                    .also
+                    .iter()
+                    .filter_map(|&s| snapshot_of(sources, s).map(|s| s.tool.name.as_str())),
+            )
+            .collect();
+        tools.sort_unstable();
+        tools.dedup();
+        tools.join(", ")
+    }
+
+    fn package(&self) -> (&str, &str, &str) {
+        match &self.finding.package {
+            Some(p) => (
+                &p.name,
+                p.installed.as_deref().unwrap_or(""),
+                p.fixed.as_deref().unwrap_or(""),
+            ),
+            None => ("", "", ""),
+        }
+    }
+
+    /// The text of a column, as shown and as searched.
+    fn text(&self, column: &str, sources: &[Source]) -> String {
+        let f = self.finding;
+        let (package, installed, fixed) = self.package();
+        match column {
+            "severity" => f.severity.as_str().into(),
+            "category" => f.category.as_str().into(),
+            "rule" => f.rule_id.to_string(),
+            "title" => f.title.to_string(),
+            "asset" => self.asset.into(),
+            "package" => package.into(),
+            "installed" => installed.into(),
+            "fixed_version" => fixed.into(),
+            "tools" => self.tools(sources),
+            "status" => self.record.status.as_str().into(),
+            "first_seen" => self.record.first_seen.map(|t| t.day()).unwrap_or_default(),
+            "age" => self
+                .record
+                .age_days
+                .map_or(String::new(), |d| format!("{:.0}", d.floor())),
+            "sla" => match self.record.sla {
+                SlaState::None => String::new(),
+                s => s.as_str().into(),
+            },
+            "location" => f.location.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether it passes one column's filter: the exact value for enumerations and the SLA, a
+    /// minimum for age ("30" is 30 days or more), a case-insensitive part of the text otherwise.
+    fn passes(&self, column: &str, wanted: &str, sources: &[Source]) -> bool {
+        match column {
+            "severity" | "category" | "status" | "sla" => self.text(column, sources) == wanted,
+            "age" => match (wanted.trim().parse::<f64>(), self.record.age_days) {
+                (Ok(min), Some(age)) => age.floor() >= min,
+                (Ok(_), None) => false,
+                (Err(_), _) => true,
+            },
+            _ => contains(&self.text(column, sources), wanted),
+        }
+    }
+
+    fn matches(&self, query: &FindingsQuery, sources: &[Source]) -> bool {
+        let filters = query
+            .filters
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .all(|(column, wanted)| self.passes(column, wanted, sources));
+        filters
+            && (query.text.trim().is_empty()
+                || ["rule", "title", "asset", "package", "location", "tools"]
+                    .iter()
+                    .any(|c| contains(&self.text(c, sources), query.text.trim())))
+    }
+
+    fn compare(&self, other: &Resolved, column: &str, sources: &[Source]) -> Ordering {
+        let (a, b) = (self.record, other.record);
+        match column {
+            "severity" => self.finding.severity.cmp(&other.finding.severity),
+            "category" => self.finding.category.cmp(&other.finding.category),
+            "age" => a
+                .age_days
+                .partial_cmp(&b.age_days)
+                .unwrap_or(Ordering::Equal),
+            "first_seen" => a.first_seen.cmp(&b.first_seen),
+            "sla" => a.sla.cmp(&b.sla),
+            "rule" => self.finding.rule_id.cmp(&other.finding.rule_id),
+            "title" => self.finding.title.cmp(&other.finding.title),
+            "asset" => self.asset.cmp(other.asset),
+            c => self.text(c, sources).cmp(&other.text(c, sources)),
+        }
+    }
+}
+
+fn contains(haystack: &str, needle: &str) -> bool {
+    if haystack.is_ascii() && needle.is_ascii() {
+        let n = needle.as_bytes();
+        n.len() <= haystack.len()
+            && haystack
+                .as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        haystack.to_lowercase().contains(&needle.to_lowercase())
+    }
+}
+
+/// The records matching a query, in its order: indices into `records`. Ties keep severity,
+/// then load order, so the order is stable from one request to the next.
+pub fn select(records: &[Record], query: &FindingsQuery, sources: &[Source]) -> Vec<u32> {
+    let mut rows: Vec<(u32, Resolved)> = records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i as u32, resolve(sources, r)?)))
+        .filter(|(_, r)| r.matches(query, sources))
+        .collect();
+    let column = query.sort.as_str();
+    rows.sort_by(|(i, a), (j, b)| {
+        let primary = if column.is_empty() {
+            Ordering::Equal
+        } else {
+            a.compare(b, column, sources)
+        };
+        let primary = if query.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary
+            .then(a.finding.severity.cmp(&b.finding.severity))
+            .then(i.cmp(j))
+    });
+    rows.into_iter().map(|(i, _)| i).collect()
+}
+
+/// Rows ready to show.
+pub fn rows(records: &[Record], indices: &[u32], sources: &[Source]) -> Vec<FindingRow> {
+    indices
+        .iter()
+        .filter_map(|&i| {
+            let r = resolve(sources, records.get(i as usize)?)?;
+            let (package, installed, fixed) = r.package();
+            Some(FindingRow {
+                fingerprint: format!("{:016x}", r.finding.fingerprint.0),
+                severity: r.finding.severity.as_str().into(),
+                category: r.finding.category.as_str().into(),
+                rule: r.finding.rule_id.to_string(),
+                title: r.finding.title.to_string(),
+                asset: r.asset.into(),
+                location: r.finding.location.to_string(),
+                package: package.into(),
+                installed: installed.into(),
+                fixed_version: fixed.into(),
+                tools: r.tools(sources),
+                status: r.record.status.as_str().into(),
+                first_seen: r.text("first_seen", sources),
+                age: r.text("age", sources),
+                sla: r.record.sla.as_str().into(),
+                sla_label: r.record.sla.label().into(),
+            })
+        })
+        .collect()
+}
+
+/// The view as CSV (RFC 4180), with a cell a spreadsheet would run as a formula made text.
+pub fn csv(records: &[Record], indices: &[u32], sources: &[Source]) -> String {
+    let mut out = String::new();
+    let header: Vec<&str> = COLUMNS.iter().map(|(_, label)| *label).collect();
+    out.push_str(&header.join(","));
+    out.push_str(",Location,Fingerprint\r\n");
+    for &i in indices {
+        let Some(r) = records.get(i as usize).and_then(|r| resolve(sources, r)) else {
+            continue;
+        };
+        let mut cells: Vec<String> = COLUMNS.iter().map(|(c, _)| r.text(c, sources)).collect();
+        cells.push(r.text("location", sources));
+        cells.push(format!("{:016x}", r.finding.fingerprint.0));
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One CSV cell: quoted when it holds a comma, quote or line break; prefixed with `'` when a
+/// spreadsheet would take it for a formula (`=`, `+`, `-`, `@`, tab, carriage return).
+pub fn csv_cell(value: &str) -> String {
+    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let value = if risky {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// Severities in filter order, for the page's select.
+pub fn severities() -> Vec<&'static str> {
+    Severity::ALL.iter().map(|s| s.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-2"), "'-2");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    }
+
+    #[test]
+    fn search_ignores_case() {
+        assert!(contains("OpenSSL buffer overflow", "openssl"));
+        assert!(contains("Überlauf", "überl"));
+        assert!(!contains("abc", "abcd"));
+    }
+}
