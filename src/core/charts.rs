@@ -47,6 +47,8 @@ pub fn hex(color: RGBColor) -> String {
 pub struct Bar {
     pub label: String,
     pub segments: Vec<(u64, RGBColor)>,
+    /// Where clicking the bar leads (an in-page hash), if anywhere.
+    pub link: Option<String>,
 }
 
 const WIDTH: u32 = 640;
@@ -76,7 +78,36 @@ pub fn horizontal_bars(bars: &[Bar]) -> String {
     if draw_bars(&mut svg, bars, height).is_none() {
         svg.clear();
     }
+    link_rows(&mut svg, bars);
     svg
+}
+
+/// Makes each linked bar's whole row a link: a transparent rectangle over it, inside `<a>`.
+/// plotters draws no links, so they are added before the closing tag; the hash is escaped.
+fn link_rows(svg: &mut String, bars: &[Bar]) {
+    let Some(close) = svg.rfind("</svg>") else {
+        return;
+    };
+    let mut links = String::new();
+    for (row, bar) in bars.iter().enumerate() {
+        let Some(link) = &bar.link else { continue };
+        links.push_str(&format!(
+            r#"<a class="bar-link" href="{}"><title>{}</title><rect x="0" y="{}" width="{WIDTH}" height="{ROW}" fill="transparent"/></a>"#,
+            escape(link),
+            escape(&bar.label),
+            TOP + ROW * row as i32,
+        ));
+    }
+    svg.insert_str(close, &links);
+}
+
+/// Text for an SVG attribute or element.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn draw_bars(svg: &mut String, bars: &[Bar], height: u32) -> Option<()> {
@@ -327,7 +358,9 @@ mod tests {
         let svg = horizontal_bars(&[Bar {
             label: "<img src=x onerror=alert(1)>".into(),
             segments: vec![(3, severity_color(Severity::High))],
+            link: Some("#/findings?rule=\"><script>".into()),
         }]);
+        assert!(svg.contains(r#"href="#/findings?rule=&quot;&gt;&lt;script&gt;""#), "{svg}");
         assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;"), "{svg}");
         assert!(!svg.contains("<img"));
     }
@@ -338,10 +371,12 @@ mod tests {
             Bar {
                 label: "a".into(),
                 segments: vec![(4, RGBColor(1, 2, 3)), (6, RGBColor(4, 5, 6))],
+                link: None,
             },
             Bar {
                 label: "b".into(),
                 segments: vec![(5, RGBColor(1, 2, 3))],
+                link: None,
             },
         ]);
         // Axis 0..10 over 372 px from x = 220: 4 → 369, 10 → 592, 5 → 406.

@@ -151,6 +151,7 @@ fn metrics_view(m: &Metrics) -> MetricsView {
         .iter()
         .take(CHART_ASSETS)
         .map(|a| Bar {
+            link: Some(findings_link(&[("asset", &a.name), ("status", "open")])),
             label: a.name.clone(),
             segments: Severity::ALL
                 .iter()
@@ -162,6 +163,10 @@ fn metrics_view(m: &Metrics) -> MetricsView {
         .iter()
         .filter(|c| m.by_category[**c as usize] > 0)
         .map(|c| Bar {
+            link: Some(findings_link(&[
+                ("category", c.as_str()),
+                ("status", "open"),
+            ])),
             label: capitalise(c.as_str()),
             segments: vec![(m.by_category[*c as usize], charts::category_color(*c))],
         })
@@ -170,6 +175,7 @@ fn metrics_view(m: &Metrics) -> MetricsView {
     let vulnerability_bars: Vec<Bar> = top_vulnerabilities
         .iter()
         .map(|r| Bar {
+            link: Some(findings_link(&[("rule", &r.id), ("status", "open")])),
             label: r.id.clone(),
             segments: vec![(
                 r.findings,
@@ -223,10 +229,16 @@ fn metrics_view(m: &Metrics) -> MetricsView {
     }
 }
 
+/// The explorer filtered to something: what clicking a bar or a rule opens.
+pub fn findings_link(filters: &[(&str, &str)]) -> String {
+    super::session::hash_with(super::session::Route::Findings, filters)
+}
+
 fn rule_rows(table: &std::collections::BTreeMap<Text, RuleCount>) -> Vec<RuleRow> {
     Metrics::top(table, TOP)
         .into_iter()
         .map(|(id, r)| RuleRow {
+            link: findings_link(&[("rule", id), ("status", "open")]),
             id: id.into(),
             severity: r.severity.map_or("unknown", |s| s.as_str()).into(),
             title: r.title.to_string(),
@@ -363,13 +375,19 @@ fn snapshot_row(row: &mut SourceRow, snapshot: &Snapshot, source: &Source) {
         Some(reference) => format!("{asset} ({reference})"),
         None => asset,
     });
-    let (taken_at, from) = match (snapshot.taken_at, source.modified) {
-        (Some(t), _) => (Some(t), "from the file"),
-        (None, Some(t)) => (Some(t), "file modified time (the file does not say)"),
-        (None, None) => (None, "unknown"),
+    let (taken_at, from) = match (source.corrected, snapshot.taken_at, source.modified) {
+        (Some(t), _, _) => (Some(t), "set by you (the file does not say)"),
+        (None, Some(t), _) => (Some(t), "from the file"),
+        (None, None, Some(t)) => (Some(t), "file modified time (the file does not say)"),
+        (None, None, None) => (None, "unknown"),
     };
     row.taken_at = taken_at.map(human_time);
     row.taken_at_source = Some(from.into());
+    // Only a time the file does not give can be corrected.
+    if snapshot.taken_at.is_none() {
+        row.time_editable =
+            Some(taken_at.map_or(String::new(), |t| t.to_string()[..16].to_string()));
+    }
     row.records = Some(match &snapshot.note {
         Some(note) => format!("{} ({note})", records(snapshot)),
         None => records(snapshot),

@@ -189,6 +189,9 @@ pub struct SourceRow {
     pub taken_at: Option<String>,
     /// Where `taken_at` comes from: "from the file", "file modified time".
     pub taken_at_source: Option<String>,
+    /// When the file gives no time of its own: the time in force as `YYYY-MM-DDTHH:MM` (UTC),
+    /// for the Sources view's editor ("" when unknown).
+    pub time_editable: Option<String>,
     /// "4 vulnerabilities · 6 misconfigurations (215 checks passed) · 2 secrets".
     pub records: Option<String>,
     pub warnings: Vec<String>,
@@ -343,6 +346,8 @@ pub struct RuleRow {
     pub assets: u64,
     /// "Grype, Trivy": the tools that report it.
     pub tools: String,
+    /// The explorer, filtered to it.
+    pub link: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -7,10 +7,12 @@ use web_sys::DragEvent;
 use super::client::provide_client;
 use super::drop_zone::DropZone;
 use super::files;
+use super::findings::FindingsView;
 use super::header::Header;
 use super::metrics::MetricsView;
 use super::progress::BatchProgress;
 use super::scorecard::ScorecardView;
+use super::settings::SettingsPanel;
 use super::sources::SourcesView;
 use crate::core::session::Route;
 
@@ -66,7 +68,9 @@ pub fn App() -> impl IntoView {
                 {move || match route.get() {
                     Route::Scorecard => view! { <ScorecardView /> }.into_any(),
                     Route::Metrics => view! { <MetricsView /> }.into_any(),
+                    Route::Findings => view! { <FindingsView hash=current_hash() /> }.into_any(),
                     Route::Sources => view! { <SourcesView /> }.into_any(),
+                    Route::Settings => view! { <SettingsPanel /> }.into_any(),
                 }}
             </main>
             <footer class="privacy-footer">

@@ -12,8 +12,16 @@ use web_sys::{
 };
 
 use crate::core::evidence::PeriodChoice;
-use crate::core::protocol::{Request, Response, SourceRow, View};
+use crate::core::protocol::{
+    FindingsQuery, FindingsRequest, FindingsWindow, ProfileOrigin, Request, Response, SettingsView,
+    SourceRow, View,
+};
 use crate::core::session::{Changes, Download, Session};
+
+/// Where the page keeps the user's settings.
+const SAVED_PROFILE: &str = "posture.profile";
+/// The organisation's profile, beside index.html.
+const ORGANISATION_PROFILE: &str = "posture.profile.json";
 
 #[derive(Clone, Copy)]
 pub struct Client {
@@ -22,6 +30,8 @@ pub struct Client {
     view_rev: RwSignal<u64>,
     sources_rev: RwSignal<u64>,
     progress_rev: RwSignal<u64>,
+    settings_rev: RwSignal<u64>,
+    findings_rev: RwSignal<u64>,
     busy: RwSignal<bool>,
 }
 
@@ -33,6 +43,8 @@ pub fn provide_client() -> Client {
         view_rev: RwSignal::new(0),
         sources_rev: RwSignal::new(0),
         progress_rev: RwSignal::new(0),
+        settings_rev: RwSignal::new(0),
+        findings_rev: RwSignal::new(0),
         busy: RwSignal::new(false),
     };
     match spawn_worker(client) {
@@ -41,7 +53,48 @@ pub fn provide_client() -> Client {
     }
     provide_context(client);
     client.send(Request::SetPeriod(PeriodChoice::All));
+    load_profiles(client);
     client
+}
+
+/// The settings at start: the defaults, then the user's saved ones, then the organisation's
+/// `posture.profile.json` when the server has one (applied only if the user has none).
+fn load_profiles(client: Client) {
+    client.send(Request::ResetSettings);
+    let saved = storage().and_then(|s| s.get_item(SAVED_PROFILE).ok().flatten());
+    if let Some(text) = &saved {
+        client.send(Request::ImportProfile {
+            text: text.clone(),
+            origin: ProfileOrigin::Saved,
+        });
+    }
+    let apply = saved.is_none();
+    leptos::task::spawn_local(async move {
+        if let Some(text) = fetch_text(ORGANISATION_PROFILE).await {
+            client.send(Request::ImportProfile {
+                text,
+                origin: ProfileOrigin::Organisation { apply },
+            });
+        }
+    });
+}
+
+/// A same-origin file's text, when the server has it (from `file://`, there is none).
+async fn fetch_text(path: &str) -> Option<String> {
+    use wasm_bindgen_futures::JsFuture;
+    let response = JsFuture::from(window().fetch_with_str(path)).await.ok()?;
+    let response: web_sys::Response = response.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
 }
 
 pub fn use_client() -> Client {
@@ -108,9 +161,70 @@ impl Client {
         if changes.busy {
             self.busy.set(self.session.with_value(Session::busy));
         }
+        if changes.settings {
+            self.keep_settings();
+            bump(self.settings_rev);
+        }
+        if changes.findings {
+            bump(self.findings_rev);
+        }
         if let Some(download) = changes.download {
             save(&download);
         }
+    }
+
+    /// The user's own settings are kept in localStorage, to survive a reload.
+    fn keep_settings(self) {
+        let profile = self.session.with_value(|s| {
+            s.settings
+                .as_ref()
+                .filter(|v| v.save && v.error.is_none())
+                .and_then(|v| serde_json::to_string(&v.profile).ok())
+        });
+        if let (Some(profile), Some(storage)) = (profile, storage()) {
+            let _ = storage.set_item(SAVED_PROFILE, &profile);
+        }
+    }
+
+    /// Back to the organisation's settings or the defaults: the saved ones are forgotten.
+    pub fn reset_settings(self) {
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(SAVED_PROFILE);
+        }
+        self.send(Request::ResetSettings);
+    }
+
+    /// Asks for a window of the explorer. Not a busy request: the answer comes alone, and one
+    /// for a window scrolled past is dropped.
+    pub fn ask_findings(self, query: FindingsQuery, start: u32, count: u32) {
+        let id = self
+            .session
+            .try_update_value(Session::ask_findings)
+            .unwrap_or_default();
+        let request = Request::Findings(FindingsRequest {
+            id,
+            query,
+            start,
+            count,
+        });
+        if let Ok(json) = serde_json::to_string(&request) {
+            let message = js_sys::Array::of1(&JsValue::from_str(&json));
+            self.worker.with_value(|worker| {
+                if let Some(worker) = worker {
+                    let _ = worker.post_message(&message);
+                }
+            });
+        }
+    }
+
+    pub fn settings<R>(self, read: impl FnOnce(Option<&SettingsView>) -> R) -> R {
+        self.settings_rev.track();
+        self.session.with_value(|s| read(s.settings.as_ref()))
+    }
+
+    pub fn findings<R>(self, read: impl FnOnce(Option<&FindingsWindow>) -> R) -> R {
+        self.findings_rev.track();
+        self.session.with_value(|s| read(s.findings.as_ref()))
     }
 
     fn break_down(self, message: String) {

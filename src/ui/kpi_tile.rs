@@ -8,6 +8,33 @@ use crate::core::protocol::Tile;
 #[component]
 pub fn KpiTile(tile: Tile) -> impl IntoView {
     let raw = tile.value.map(|v| v.to_string()).unwrap_or_default();
+    let previous = tile.previous.map(|v| v.to_string()).unwrap_or_default();
+    let change = tile.delta_text.clone().map(|delta| {
+        let trend = tile.trend.clone().unwrap_or_default();
+        let words = match trend.as_str() {
+            "better" => "better",
+            "worse" => "worse",
+            _ => "unchanged",
+        };
+        view! {
+            <p class=format!("change trend-{trend}") data-trend=trend.clone()>
+                <span class="delta">{delta}</span>
+                " "
+                <span class="trend-word">{words}</span>
+                <span class="sub">" · " {tile.previous_text.clone().unwrap_or_default()}</span>
+            </p>
+        }
+    });
+    let spark = (!tile.spark.is_empty()).then(|| {
+        let label = format!("{}: {}", tile.label, tile.spark_text);
+        let title = label.clone();
+        view! {
+            <svg class="spark" viewBox="0 0 120 28" width="120" height="28" role="img" aria-label=label>
+                <title>{title}</title>
+                <polyline points=tile.spark.clone() fill="none" stroke-width="1.5"></polyline>
+            </svg>
+        }
+    });
     let inputs = (!tile.inputs.is_empty()).then(|| {
         view! {
             <p class="inputs">
@@ -27,6 +54,7 @@ pub fn KpiTile(tile: Tile) -> impl IntoView {
             data-kpi=tile.id
             data-status=tile.status.clone()
             data-value=raw
+            data-previous=previous
         >
             <header>
                 <h3>{tile.label}</h3>
@@ -34,6 +62,8 @@ pub fn KpiTile(tile: Tile) -> impl IntoView {
             </header>
             <p class="value">{tile.value_text}</p>
             <p class="target">"Target " {tile.target_text}</p>
+            {change}
+            {spark}
             {tile.missing.map(|m| view! { <p class="missing">{m}</p> })}
             <details class="formula">
                 <summary>"How it is measured"</summary>

@@ -150,9 +150,12 @@ fn RuleTable(title: &'static str, rows: Vec<RuleRow>, empty: &'static str) -> im
                         .into_iter()
                         .map(|r| {
                             let severity_class = format!("sev sev-{}", r.severity);
+                            let rule = r.id.clone();
                             view! {
-                                <tr>
-                                    <td class="rule-id">{r.id}</td>
+                                <tr data-rule=rule>
+                                    <td class="rule-id">
+                                        <a href=r.link title="Open these findings in the explorer">{r.id}</a>
+                                    </td>
                                     <td>
                                         <span class=severity_class>{r.severity}</span>
                                     </td>

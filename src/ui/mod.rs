@@ -6,12 +6,14 @@ mod chart;
 mod client;
 mod drop_zone;
 mod files;
+mod findings;
 mod header;
 mod kpi_tile;
 mod metrics;
 mod progress;
 mod scorecard;
 mod section;
+mod settings;
 mod sources;
 
 pub use app::App;

@@ -51,6 +51,28 @@ pub fn SourcesView() -> impl IntoView {
     }
 }
 
+/// Corrects a snapshot's time when the file carries none (UTC).
+#[component]
+fn TimeEditor(id: u32, value: String) -> impl IntoView {
+    let client = use_client();
+    let on_change = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let at = crate::core::time::Timestamp::parse_rfc3339(&format!("{text}:00Z"));
+        if let Some(at) = at {
+            client.send(Request::SetTakenAt { id, at: Some(at.0) });
+        }
+    };
+    view! {
+        <label class="time-editor">
+            <span class="visually-hidden">"Snapshot time (UTC)"</span>
+            <input type="datetime-local" data-action="set-taken-at" prop:value=value on:change=on_change />
+            <button type="button" class="link" title="Back to the file's modification time" on:click=move |_| client.send(Request::SetTakenAt { id, at: None })>
+                "Undo"
+            </button>
+        </label>
+    }
+}
+
 /// One file's row, with the SPEC §9 hooks `data-source`, `data-format` and `data-error`.
 #[component]
 fn SourceLine(row: SourceRow) -> impl IntoView {
@@ -115,6 +137,7 @@ fn SourceLine(row: SourceRow) -> impl IntoView {
             <td>
                 {row.taken_at}
                 <span class="sub">{row.taken_at_source}</span>
+                {row.time_editable.map(|value| view! { <TimeEditor id=id value=value /> })}
             </td>
             <td>{row.records}</td>
             <td class="status">{status}</td>

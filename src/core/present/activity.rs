@@ -276,6 +276,7 @@ fn runtime(a: &Activity) -> Section {
             (n > 0).then(|| Bar {
                 label: capitalise(c.label()),
                 segments: vec![(n, charts::severity_color(Severity::High))],
+                link: None,
             })
         })
         .collect();
@@ -286,6 +287,7 @@ fn runtime(a: &Activity) -> Section {
             (n > 0).then(|| Bar {
                 label: capitalise(s.as_str()),
                 segments: vec![(n, charts::severity_color(*s))],
+                link: None,
             })
         })
         .collect();

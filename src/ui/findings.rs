@@ -1,0 +1,237 @@
+//! The findings explorer: filters, search and sort over every finding, with a virtualised table.
+//! The worker owns the rows; the page asks for the window in view (plus a margin) and renders
+//! only that, so a million findings scroll as smoothly as ten.
+
+use leptos::prelude::*;
+
+use super::client::use_client;
+use crate::core::explorer::COLUMNS;
+use crate::core::protocol::{FindingRow, FindingsQuery, Request};
+use crate::core::session::hash_params;
+
+/// One row's height in px (the stylesheet's `.findings-row` agrees).
+const ROW: f64 = 32.0;
+/// Rows rendered beyond the visible ones, above and below.
+const MARGIN: u32 = 20;
+/// The scroller's height in px (`.findings-scroller`).
+const VIEWPORT: f64 = 560.0;
+/// Browsers cap an element's height (Chromium near 33.5 million px, Firefox near 17.9 million):
+/// above this, scroll positions are scaled onto the rows.
+const MAX_HEIGHT: f64 = 8_000_000.0;
+
+/// The explorer, its filters taken from the hash (`#/findings?rule=CVE-…&status=open`).
+#[component]
+pub fn FindingsView(hash: String) -> impl IntoView {
+    let client = use_client();
+    let mut initial = FindingsQuery::default();
+    for (key, value) in hash_params(&hash) {
+        match key.as_str() {
+            "q" => initial.text = value,
+            "sort" => initial.sort = value,
+            _ => initial.filters.push((key, value)),
+        }
+    }
+    let query = RwSignal::new(initial);
+    let first = RwSignal::new(0u32);
+    // Any change of query or position asks for the window in view.
+    Effect::new(move |_| {
+        let start = first.get().saturating_sub(MARGIN);
+        let count = (VIEWPORT / ROW) as u32 + 2 * MARGIN;
+        client.ask_findings(query.get(), start, count);
+    });
+    // A new view of the data (files, period, settings) asks again.
+    Effect::new(move |previous: Option<()>| {
+        client.view(|_| ());
+        if previous.is_some() {
+            client.ask_findings(
+                query.get_untracked(),
+                first.get_untracked().saturating_sub(MARGIN),
+                (VIEWPORT / ROW) as u32 + 2 * MARGIN,
+            );
+        }
+    });
+    let total = move || client.findings(|w| w.map_or(0, |w| w.total));
+    let all = move || client.findings(|w| w.map_or(0, |w| w.all));
+    let height = move || (f64::from(total()) * ROW).min(MAX_HEIGHT);
+    // Scroll position ↔ first row, scaled when the list is taller than a browser allows.
+    let on_scroll = move |ev: leptos::ev::Event| {
+        let target: web_sys::Element = event_target(&ev);
+        let top = f64::from(target.scroll_top());
+        let rows = f64::from(total());
+        let scrollable = (height() - VIEWPORT).max(1.0);
+        let row = if rows * ROW <= MAX_HEIGHT {
+            top / ROW
+        } else {
+            top / scrollable * (rows - VIEWPORT / ROW).max(0.0)
+        };
+        let row = (row.floor().max(0.0) as u32).min(total().saturating_sub(1));
+        if row != first.get_untracked() {
+            first.set(row);
+        }
+    };
+    let set_filter = move |column: &'static str, value: String| {
+        query.update(|q| {
+            q.filters.retain(|(c, _)| c != column);
+            if !value.is_empty() {
+                q.filters.push((column.to_string(), value));
+            }
+        });
+        first.set(0);
+    };
+    let filter_value = move |column: &'static str| {
+        query.with(|q| {
+            q.filters
+                .iter()
+                .find(|(c, _)| c == column)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        })
+    };
+    let select = move |column: &'static str,
+                       label: &'static str,
+                       options: &'static [&'static str]| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <select data-filter=column on:change=move |ev| set_filter(column, event_target_value(&ev))>
+                    <option value="" selected=move || filter_value(column).is_empty()>"Any"</option>
+                    {options
+                        .iter()
+                        .map(|o| view! { <option value=*o selected=move || filter_value(column) == *o>{o.replace('_', " ")}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        }
+    };
+    let text_filter = move |column: &'static str, label: &'static str| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input type="search" data-filter=column prop:value=move || filter_value(column) on:change=move |ev| set_filter(column, event_target_value(&ev)) />
+            </label>
+        }
+    };
+    let sort_by = move |column: &'static str| {
+        query.update(|q| {
+            if q.sort == column {
+                q.descending = !q.descending;
+            } else {
+                q.sort = column.to_string();
+                q.descending = matches!(column, "age" | "first_seen");
+            }
+        });
+        first.set(0);
+    };
+    let header = COLUMNS
+        .iter()
+        .map(|(id, label)| {
+            let id: &'static str = id;
+            let sorted = move || {
+                query.with(|q| match (q.sort == id, q.descending) {
+                    (true, true) => "descending",
+                    (true, false) => "ascending",
+                    _ => "none",
+                })
+            };
+            view! {
+                <span class=format!("cell col-{id}") role="columnheader" aria-sort=sorted>
+                    <button type="button" class="link" data-sort=id on:click=move |_| sort_by(id)>{*label}</button>
+                </span>
+            }
+        })
+        .collect_view();
+    let offset = move || {
+        let start = client.findings(|w| w.map_or(0, |w| w.start));
+        let rows = f64::from(total());
+        let top = if rows * ROW <= MAX_HEIGHT {
+            f64::from(start) * ROW
+        } else {
+            let scrollable = (height() - VIEWPORT).max(1.0);
+            f64::from(start) / (rows - VIEWPORT / ROW).max(1.0) * scrollable
+        };
+        format!("{top}px")
+    };
+    let rows = move || {
+        client.findings(|w| {
+            w.map(|w| w.rows.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| view! { <Row row=r /> })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="findings" data-findings-total=move || total().to_string()>
+            <h2>"Findings"</h2>
+            <div class="findings-filters">
+                <label class="field search">
+                    <span>"Search"</span>
+                    <input
+                        type="search"
+                        data-filter="text"
+                        placeholder="rule, title, asset, package, location, tool"
+                        prop:value=move || query.with(|q| q.text.clone())
+                        on:change=move |ev| {
+                            let text = event_target_value(&ev);
+                            query.update(|q| q.text = text);
+                            first.set(0);
+                        }
+                    />
+                </label>
+                {select("severity", "Severity", &["critical", "high", "medium", "low", "info", "unknown"])}
+                {select("category", "Category", &["vulnerability", "misconfiguration", "secret", "code", "policy", "compliance"])}
+                {select("status", "Status", &["open", "fixed", "suppressed", "passed"])}
+                {select("sla", "SLA", &["within", "at_risk", "breached"])}
+                {text_filter("rule", "Rule")}
+                {text_filter("asset", "Asset")}
+                {text_filter("package", "Package")}
+                {text_filter("tools", "Tool")}
+                <label class="field">
+                    <span>"Age at least (days)"</span>
+                    <input type="number" min="0" data-filter="age" prop:value=move || filter_value("age") on:change=move |ev| set_filter("age", event_target_value(&ev)) />
+                </label>
+            </div>
+            <p class="findings-summary">
+                {move || format!("{} of {} findings", total(), all())}
+                " "
+                <button type="button" data-action="export-csv" on:click=move |_| client.send(Request::ExportFindings(query.get_untracked()))>
+                    "Export this view as CSV"
+                </button>
+                " "
+                <button type="button" class="link" on:click=move |_| {
+                    query.set(FindingsQuery::default());
+                    first.set(0);
+                }>"Clear filters"</button>
+            </p>
+            <div class="findings-table" role="table" aria-label="Findings" aria-rowcount=move || total().to_string()>
+                <div class="findings-row head" role="row">{header}</div>
+                <div class="findings-scroller" on:scroll=on_scroll>
+                    <div class="findings-spacer" style:height=move || format!("{}px", height())>
+                        <div class="findings-window" style:top=offset role="rowgroup">{rows}</div>
+                    </div>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Row(row: FindingRow) -> impl IntoView {
+    view! {
+        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) role="row" data-finding=row.fingerprint.clone()>
+            <span class="cell col-severity" role="cell"><span class=format!("sev sev-{}", row.severity)>{row.severity.clone()}</span></span>
+            <span class="cell col-category" role="cell">{row.category}</span>
+            <span class="cell col-rule" role="cell" title=row.rule.clone()>{row.rule.clone()}</span>
+            <span class="cell col-title" role="cell" title=row.location.clone()>{row.title}</span>
+            <span class="cell col-asset" role="cell" title=row.asset.clone()>{row.asset.clone()}</span>
+            <span class="cell col-package" role="cell" title=row.package.clone()>{row.package.clone()}</span>
+            <span class="cell col-installed" role="cell">{row.installed}</span>
+            <span class="cell col-fixed_version" role="cell">{row.fixed_version}</span>
+            <span class="cell col-tools" role="cell">{row.tools}</span>
+            <span class="cell col-status" role="cell">{row.status}</span>
+            <span class="cell col-first_seen" role="cell">{row.first_seen}</span>
+            <span class="cell col-age" role="cell">{row.age}</span>
+            <span class="cell col-sla" role="cell">{row.sla_label}</span>
+        </div>
+    }
+}
