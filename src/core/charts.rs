@@ -360,7 +360,10 @@ mod tests {
             segments: vec![(3, severity_color(Severity::High))],
             link: Some("#/findings?rule=\"><script>".into()),
         }]);
-        assert!(svg.contains(r#"href="#/findings?rule=&quot;&gt;&lt;script&gt;""#), "{svg}");
+        assert!(
+            svg.contains(r##"href="#/findings?rule=&quot;&gt;&lt;script&gt;""##),
+            "{svg}"
+        );
         assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;"), "{svg}");
         assert!(!svg.contains("<img"));
     }
