@@ -108,6 +108,7 @@ export class PosturePage {
     return {
       status: await tile.getAttribute("data-status"),
       value: await tile.getAttribute("data-value"),
+      previous: await tile.getAttribute("data-previous"),
       text: await tile.innerText(),
     };
   }

@@ -14,8 +14,11 @@ const TYPES = {
   ".svg": "image/svg+xml",
 };
 
-/** Serves `root` under `base` (e.g. "/posture/") on 127.0.0.1; resolves to { url, requests, close }. */
-export async function serve(root, base = "/posture/") {
+/**
+ * Serves `root` under `base` (e.g. "/posture/") on 127.0.0.1, plus `extra` files by name (an
+ * organisation's posture.profile.json beside index.html); resolves to { url, requests, close }.
+ */
+export async function serve(root, base = "/posture/", extra = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
@@ -24,7 +27,13 @@ export async function serve(root, base = "/posture/") {
       res.writeHead(404).end();
       return;
     }
-    let file = normalize(join(root, path.slice(base.length) || "index.html"));
+    const name = path.slice(base.length);
+    if (name in extra) {
+      res.writeHead(200, { "content-type": TYPES[extname(name)] ?? "application/octet-stream" });
+      res.end(extra[name]);
+      return;
+    }
+    let file = normalize(join(root, name || "index.html"));
     if (!file.startsWith(normalize(root))) {
       res.writeHead(403).end();
       return;

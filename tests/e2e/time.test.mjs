@@ -1,0 +1,156 @@
+// End to end in Chromium: a quarter of weekly scans (history, SLA, deltas, ageing), the
+// findings explorer, and settings that survive a reload. Expected numbers come from
+// quarter.mjs, worked out from the generated scans independently of Posture.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { launch, PosturePage } from "./page.mjs";
+import { serve } from "./server.mjs";
+import { DAY, expected, quarter } from "./quarter.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../..");
+const dist = process.env.POSTURE_DIST ?? join(repo, "dist");
+const artifacts = join(here, "artifacts");
+const scansDir = join(here, "artifacts/quarter");
+
+// The period the test picks: 2026-10-16 to 2026-11-30, whole days; the previous period is the
+// 46 days before.
+const FROM = Date.UTC(2026, 9, 16);
+const TO = Date.UTC(2026, 10, 30) + DAY - 1;
+const LENGTH = TO - FROM;
+
+let server;
+let browser;
+let paths;
+const { scans } = quarter();
+
+before(async () => {
+  await rm(scansDir, { recursive: true, force: true });
+  await mkdir(scansDir, { recursive: true });
+  paths = [];
+  for (const scan of scans) {
+    const path = join(scansDir, scan.name);
+    await writeFile(path, scan.text);
+    paths.push(path);
+  }
+  server = await serve(dist);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const close = (actual, wanted, what) => {
+  if (wanted === null) assert.equal(actual, "", `${what}: no value`);
+  else assert.ok(Math.abs(Number(actual) - wanted) < 1e-6, `${what}: ${actual} ≠ ${wanted}`);
+};
+
+async function pickRange(p, from, to) {
+  await p.page.selectOption('[data-action="period"]', "custom");
+  await p.page.fill('[data-action="period-from"]', from);
+  await p.page.fill('[data-action="period-to"]', to);
+  await p.page.click('[data-action="period-apply"]');
+  await p.idle();
+}
+
+describe("Time and targets in Chromium", () => {
+  test("a quarter of weekly scans gives history, SLA, deltas and ageing that match the files", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(paths);
+    await pickRange(p, "2026-10-16", "2026-11-30");
+    const now = expected(scans, FROM, TO);
+    const then = expected(scans, FROM - LENGTH, FROM - 1);
+    for (const [id, key] of [
+      ["vuln_sla_compliance", "sla"],
+      ["vuln_mttr", "mttr"],
+      ["critical_high_reduction", "reduction"],
+    ]) {
+      const kpi = await p.kpi(id);
+      close(kpi.value, now[key], id);
+      close(kpi.previous, then[key], `${id} in the previous period`);
+    }
+    // Every tile carries data-previous.
+    assert.equal(await p.page.locator("[data-kpi]:not([data-previous])").count(), 0);
+    await p.page.screenshot({ path: join(artifacts, "quarter-scorecard.png"), fullPage: true });
+
+    await p.goto("metrics");
+    const rows = await p.page.$$eval('[data-table="vuln-ageing"] tbody tr', (trs) =>
+      trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())),
+    );
+    const ages = Object.fromEntries(rows.map((r) => [r[0].toUpperCase(), r.slice(1, 6).map(Number)]));
+    assert.deepEqual(ages, now.buckets);
+    await p.page.screenshot({ path: join(artifacts, "quarter-metrics.png"), fullPage: true });
+
+    // The explorer holds every finding of the period: open at its end, or seen fixed.
+    await p.goto("findings");
+    const total = () => p.page.getAttribute("[data-findings-total]", "data-findings-total");
+    await p.page.waitForFunction((n) => document.querySelector("[data-findings-total]")?.dataset.findingsTotal === String(n), now.findings);
+    await p.page.selectOption('[data-filter="status"]', "open");
+    await p.page.waitForFunction((n) => document.querySelector("[data-findings-total]")?.dataset.findingsTotal === String(n), now.open);
+    assert.equal(Number(await total()), now.open);
+    assert.equal(await p.page.locator("[data-finding]").count(), now.open);
+    await p.page.screenshot({ path: join(artifacts, "quarter-findings.png"), fullPage: true });
+    assert.deepEqual(p.outbound, []);
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("settings apply at once, survive a reload, and a wrong profile changes nothing", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(paths);
+    await pickRange(p, "2026-10-16", "2026-11-30");
+    const before = await p.kpi("vuln_sla_compliance");
+    await p.goto("settings");
+    await p.page.fill('[data-setting="sla-critical"]', "60");
+    await p.page.locator('[data-setting="sla-critical"]').dispatchEvent("change");
+    await p.idle();
+    await p.goto("scorecard");
+    const after = await p.kpi("vuln_sla_compliance");
+    assert.notEqual(after.value, before.value, "a longer critical SLA changes SLA compliance");
+    // Reload: the settings come back from localStorage; the same files give the same numbers.
+    await p.page.reload();
+    await p.idle();
+    await p.addFiles(paths);
+    await pickRange(p, "2026-10-16", "2026-11-30");
+    assert.equal((await p.kpi("vuln_sla_compliance")).value, after.value);
+    // A profile with a wrong field is refused whole.
+    await p.goto("settings");
+    const [chooser] = await Promise.all([
+      p.page.waitForEvent("filechooser"),
+      p.page.click('[data-action="import-profile"]'),
+    ]);
+    await chooser.setFiles({
+      name: "bad.json",
+      mimeType: "application/json",
+      buffer: Buffer.from('{"sla_days":{"critical":1,"high":-5,"medium":90,"low":180}}'),
+    });
+    await p.page.waitForSelector("[data-settings-error]");
+    assert.match(await p.page.getAttribute("[data-settings-error]", "data-settings-error"), /sla_days\.high must be a number of days above 0/);
+    await p.goto("scorecard");
+    assert.equal((await p.kpi("vuln_sla_compliance")).value, after.value, "nothing changed");
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("an organisation's posture.profile.json beside index.html is applied and said", async () => {
+    const profile = JSON.stringify({ schema: "posture.profile.v1", targets: { critical_open: 5 } });
+    const org = await serve(dist, "/tools/posture/", { "posture.profile.json": profile });
+    try {
+      const p = await PosturePage.open(browser, org.url);
+      await p.addFiles(paths);
+      await p.page.waitForSelector('[data-settings-origin^="Organisation profile"]');
+      const critical = await p.kpi("critical_open");
+      assert.match(critical.text, /Target ≤ 5/);
+      assert.ok(org.requests.some((r) => r.endsWith("/posture.profile.json")));
+      assert.deepEqual(p.outbound, []);
+    } finally {
+      await org.close();
+    }
+  });
+});
