@@ -576,6 +576,7 @@ impl Engine {
             sources: self.sources.iter().map(source_json).collect(),
             kpis: analysis.kpis.iter().map(KpiJson::from).collect(),
             metrics: MetricsJson::from(&analysis.metrics),
+            settings: Profile::of(&self.settings),
         }
     }
 }

@@ -20,6 +20,9 @@ pub struct Scorecard {
     pub sources: Vec<SourceJson>,
     pub kpis: Vec<KpiJson>,
     pub metrics: MetricsJson,
+    /// The settings the numbers were computed with (`posture.profile.v1`), so a reader can
+    /// recompute them.
+    pub settings: super::profile::Profile,
 }
 
 #[derive(Serialize, Debug)]

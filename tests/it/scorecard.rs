@@ -48,6 +48,14 @@ fn the_contract_shape() {
 
     assert_eq!(json["schema"], "posture.scorecard.v1");
     assert_eq!(json["generated_at"], "2026-11-23T10:00:00Z");
+    // The settings it was computed with, as a profile that imports back.
+    assert_eq!(json["settings"]["schema"], "posture.profile.v1");
+    assert_eq!(json["settings"]["sla_days"]["critical"], 7.0);
+    let profile = serde_json::to_string(&json["settings"]).unwrap();
+    assert_eq!(
+        posture::core::profile::Profile::parse(&profile),
+        Ok(posture::core::settings::Settings::default())
+    );
     let mut top = keys(&json);
     top.sort_unstable();
     assert_eq!(
@@ -58,6 +66,7 @@ fn the_contract_shape() {
             "metrics",
             "period",
             "schema",
+            "settings",
             "sources"
         ]
     );
