@@ -163,7 +163,10 @@ describe("Posture in Chromium", () => {
     const { name, json } = await p.exportScorecard();
     assert.match(name, /^posture-scorecard-\d{4}-\d{2}-\d{2}\.json$/);
     assert.equal(json.schema, "posture.scorecard.v1");
-    assert.deepEqual(Object.keys(json), ["schema", "generated_at", "period", "sources", "kpis", "metrics"]);
+    assert.deepEqual(Object.keys(json), ["schema", "generated_at", "period", "sources", "kpis", "metrics", "settings"]);
+    // The settings it was computed with, as a profile that imports back: the defaults here.
+    assert.equal(json.settings.schema, "posture.profile.v1");
+    assert.equal(json.settings.sla_days.critical, 7);
     assert.deepEqual(json.kpis.map((k) => k.id), KPI_IDS);
     const exported = Object.fromEntries(json.kpis.map((k) => [k.id, k]));
     assert.equal(exported.critical_open.value, truth.criticalVulns);
