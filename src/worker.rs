@@ -92,7 +92,7 @@ fn respond(engine: &mut Engine, request: Request, message: &js_sys::Array) {
                     .map_err(|_| "no file came with it".to_string());
                 let responses = match file.and_then(|file| read(&file, id)) {
                     Ok(bytes) => {
-                        let read_ms = clock_ms() - started;
+                        let read_ms = (clock_ms() - started).max(0.0).round() as u32;
                         // The bytes are dropped as soon as the engine has parsed them.
                         let mut responses = engine.ingest(id, &bytes);
                         for response in &mut responses {

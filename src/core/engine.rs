@@ -9,17 +9,17 @@ use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::evidence::PeriodChoice;
 use super::explorer;
 use super::formats::{self, Parsed};
-use super::kpi;
 use super::model::Evidence;
 use super::present;
-use super::profile::{self, Profile};
+use super::profile::Profile;
 use super::protocol::{
-    FileMeta, FindingsQuery, FindingsRequest, FindingsWindow, KpiSetting, ProfileOrigin, Request,
-    Response, SettingsView, SourceRow,
+    FileMeta, FindingsQuery, FindingsRequest, FindingsWindow, ProfileOrigin, Request, Response,
+    SettingsView, SourceRow,
 };
 use super::sample;
 use super::scorecard::{self, KpiJson, MetricsJson, PeriodJson, Scorecard, SourceJson};
 use super::settings::Settings;
+use super::settings_form;
 use super::time::Timestamp;
 use super::unpack::{self, Container};
 
@@ -141,8 +141,9 @@ impl Engine {
                 responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
                 responses
             }
-            Request::SetSettings(profile) => {
-                let result = profile.settings();
+            Request::EditSetting { id, value } => {
+                let result = settings_form::edit(&self.settings, &id, &value)
+                    .and_then(|profile| profile.settings());
                 self.apply_settings(result, "Your settings, kept in this browser", true, now)
             }
             Request::ImportProfile { text, origin } => {
@@ -270,34 +271,10 @@ impl Engine {
     /// What the Settings view shows.
     pub fn settings_response(&self, save: bool, error: Option<String>) -> Response {
         let settings = &self.settings;
-        let kpis = kpi::KPIS
-            .iter()
-            .map(|k| KpiSetting {
-                id: k.id.into(),
-                label: k.label.into(),
-                unit: k.unit.symbol().into(),
-                direction: match k.direction {
-                    kpi::Direction::AtMost => "at most".into(),
-                    kpi::Direction::AtLeast => "at least".into(),
-                },
-                target: k.target(settings, None),
-                default_target: profile::default_target(k, settings),
-                weight: settings.weight(k.id),
-            })
-            .collect();
         Response::Settings(Box::new(SettingsView {
-            profile: Profile::of(settings),
-            kpis,
-            kinds: super::model::SourceKind::ALL
-                .iter()
-                .map(|k| {
-                    (
-                        k.id().to_string(),
-                        k.label().to_string(),
-                        settings.expected_sources.contains(k),
-                    )
-                })
-                .collect(),
+            groups: settings_form::groups(settings),
+            kpis: settings_form::kpis(settings),
+            profile_json: serde_json::to_string(&Profile::of(settings)).unwrap_or_default(),
             origin_text: if self.settings_origin.is_empty() {
                 "Defaults (SPEC §4)".into()
             } else {
@@ -385,8 +362,9 @@ impl Engine {
         self.clock.map(|clock| clock())
     }
 
-    fn elapsed_since(&self, start: Option<f64>) -> Option<f64> {
-        Some(self.now_ms()? - start?)
+    /// Whole ms since `start`, by the caller's clock.
+    fn elapsed_since(&self, start: Option<f64>) -> Option<u32> {
+        Some((self.now_ms()? - start?).max(0.0).round() as u32)
     }
 
     /// Reads a queued file: recognises and parses it, or, for an archive, each of its members,

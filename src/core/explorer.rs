@@ -284,24 +284,18 @@ pub fn rows(records: &[Record], indices: &[u32], sources: &[Source]) -> Vec<Find
         .iter()
         .filter_map(|&i| {
             let r = resolve(sources, records.get(i as usize)?)?;
-            let (package, installed, fixed) = r.package();
             Some(FindingRow {
                 fingerprint: format!("{:016x}", r.finding.fingerprint.0),
                 severity: r.finding.severity.as_str().into(),
-                category: r.finding.category.as_str().into(),
-                rule: r.finding.rule_id.to_string(),
-                title: r.finding.title.to_string(),
-                asset: r.asset.into(),
-                location: r.finding.location.to_string(),
-                package: package.into(),
-                installed: installed.into(),
-                fixed_version: fixed.into(),
-                tools: r.tools(sources),
-                status: r.record.status.as_str().into(),
-                first_seen: r.text("first_seen", sources),
-                age: r.text("age", sources),
                 sla: r.record.sla.as_str().into(),
-                sla_label: r.record.sla.label().into(),
+                cells: COLUMNS
+                    .iter()
+                    .map(|(c, _)| match *c {
+                        "sla" => r.record.sla.label().into(),
+                        c => r.text(c, sources),
+                    })
+                    .collect(),
+                location: r.finding.location.to_string(),
             })
         })
         .collect()

@@ -27,6 +27,7 @@ pub mod sample;
 pub mod scorecard;
 pub mod session;
 pub mod settings;
+pub mod settings_form;
 pub mod severity;
 pub mod sniff;
 pub mod time;

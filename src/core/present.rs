@@ -47,6 +47,7 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
             )
         }),
         overall: analysis.overall.value,
+        overall_raw: tile::raw(analysis.overall.value),
         overall_text: analysis
             .overall
             .value
@@ -199,6 +200,16 @@ fn metrics_view(m: &Metrics) -> MetricsView {
         by_tool,
         vulnerabilities: m.vulnerabilities,
         fixable: m.fixable,
+        fixable_text: if m.vulnerabilities == 0 {
+            "—".into()
+        } else {
+            format!(
+                "{} of {} ({:.0} %)",
+                m.fixable,
+                m.vulnerabilities,
+                100.0 * m.fixable as f64 / m.vulnerabilities as f64
+            )
+        },
         charts: vec![
             Chart {
                 id: "severity-by-asset".into(),

@@ -7,7 +7,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::evidence::PeriodChoice;
-use super::profile::Profile;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -28,8 +27,13 @@ pub enum Request {
         id: u32,
         at: Option<i64>,
     },
-    /// Settings from the Settings view, answered with `Response::Settings` and a view.
-    SetSettings(Profile),
+    /// One field of the Settings view set to the text typed (`SettingField::id`), checked by
+    /// the worker: answered with `Response::Settings` and a view, or with an error and nothing
+    /// changed.
+    EditSetting {
+        id: String,
+        value: String,
+    },
     /// A profile's text (imported, saved in the browser, or the organisation's), checked whole:
     /// answered with `Response::Settings`, with an error and nothing changed when it is wrong.
     ImportProfile {
@@ -93,41 +97,63 @@ pub struct FindingsWindow {
 pub struct FindingRow {
     /// `data-finding`: the fingerprint, 16 hex digits.
     pub fingerprint: String,
+    /// The severity and SLA state ids (`within`, `at_risk`, `breached`, `none`), for styling.
     pub severity: String,
-    pub category: String,
-    pub rule: String,
-    pub title: String,
-    pub asset: String,
-    pub location: String,
-    pub package: String,
-    pub installed: String,
-    pub fixed_version: String,
-    pub tools: String,
-    pub status: String,
-    pub first_seen: String,
-    /// Whole days.
-    pub age: String,
-    /// `within`, `at_risk`, `breached` or `none`, and its words.
     pub sla: String,
-    pub sla_label: String,
+    /// The cells as shown, in `explorer::COLUMNS` order.
+    pub cells: Vec<String>,
+    /// Where it is (file and line, resource): the title's tooltip.
+    pub location: String,
 }
 
-/// The Settings view: the profile in force, and what the form needs to show it.
+/// The Settings view: the settings in force as fields ready to show, and the profile the page
+/// keeps in localStorage. Numbers travel as text both ways; the worker reads and checks them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SettingsView {
-    pub profile: Profile,
+    pub groups: Vec<SettingsGroup>,
     pub kpis: Vec<KpiSetting>,
-    /// Source kinds: id, label, expected.
-    pub kinds: Vec<(String, String, bool)>,
+    /// `posture.profile.v1` JSON of the settings in force.
+    pub profile_json: String,
     /// "Organisation profile (posture.profile.json)", "Your settings, saved in this browser"…
     pub origin_text: String,
     /// Whether the page should keep these settings in localStorage (the user's own).
     pub save: bool,
-    /// Why the last profile given was refused; nothing changed.
+    /// Why the last profile or value given was refused; nothing changed.
     pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SettingsGroup {
+    pub title: String,
+    pub note: Option<String>,
+    pub fields: Vec<SettingField>,
+}
+
+/// One control of the Settings view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingField {
+    /// `data-setting`, and what an edit names: "sla-critical", "target-mttd", "source-incidents"…
+    pub id: String,
+    pub label: String,
+    /// The value in force, as text ("true"/"false" for a check box).
+    pub value: String,
+    pub input: FieldInput,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FieldInput {
+    Number {
+        min: Option<String>,
+        max: Option<String>,
+        step: String,
+        placeholder: Option<String>,
+    },
+    /// Options: value, label.
+    Choice(Vec<(String, String)>),
+    Check,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KpiSetting {
     pub id: String,
     pub label: String,
@@ -135,9 +161,9 @@ pub struct KpiSetting {
     pub unit: String,
     /// "at most" or "at least".
     pub direction: String,
-    pub target: Option<f64>,
-    pub default_target: Option<f64>,
-    pub weight: f64,
+    /// Empty when the default target holds (shown as the placeholder).
+    pub target: SettingField,
+    pub weight: SettingField,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -197,9 +223,9 @@ pub struct SourceRow {
     pub warnings: Vec<String>,
     /// What went wrong, with where (`data-error`).
     pub error: Option<String>,
-    /// Time to read the file and to parse it, measured by the worker.
-    pub read_ms: Option<f64>,
-    pub parse_ms: Option<f64>,
+    /// Time to read the file and to parse it, measured by the worker, in whole ms.
+    pub read_ms: Option<u32>,
+    pub parse_ms: Option<u32>,
     /// "27.4 KB".
     pub size_text: String,
 }
@@ -224,6 +250,8 @@ pub struct View {
     /// "1 of 6 files could not be read" and the like.
     pub failed_text: Option<String>,
     pub overall: Option<f64>,
+    /// `data-overall`: the raw number, empty when there is none.
+    pub overall_raw: String,
     pub overall_text: String,
     pub overall_formula: String,
     /// The overall score in the previous period, and the change in words.
@@ -235,16 +263,18 @@ pub struct View {
     pub metrics: MetricsView,
     /// The formats this build reads, by label, for the drop zone.
     pub formats: Vec<String>,
-    /// Time the worker took to compute this view.
-    pub compute_ms: Option<f64>,
+    /// Time the worker took to compute this view, in whole ms.
+    pub compute_ms: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tile {
     pub id: String,
     pub label: String,
-    /// The raw number (`data-value`).
     pub value: Option<f64>,
+    /// `data-value`: the raw number as text, empty when there is none (the page formats no
+    /// numbers).
+    pub value_raw: String,
     pub value_text: String,
     pub target_text: String,
     /// `on_track` … `no_data` (`data-status`), and its words.
@@ -259,8 +289,9 @@ pub struct Tile {
     pub notes: Vec<String>,
     /// "no data — drop … to measure this".
     pub missing: Option<String>,
-    /// The value in the previous period (`data-previous`), and as words.
+    /// The value in the previous period; `data-previous`, its raw number as text; and as words.
     pub previous: Option<f64>,
+    pub previous_raw: String,
     pub previous_text: Option<String>,
     /// "+3", "−2.5 pts"; `better`, `worse` or `same` for this KPI's direction.
     pub delta_text: Option<String>,
@@ -280,6 +311,8 @@ pub struct MetricsView {
     pub by_tool: Vec<Count>,
     pub vulnerabilities: u64,
     pub fixable: u64,
+    /// "12 of 40 (30 %)", or "—" without vulnerabilities.
+    pub fixable_text: String,
     pub charts: Vec<Chart>,
     pub top_vulnerabilities: Vec<RuleRow>,
     pub top_rules: Vec<RuleRow>,
@@ -311,6 +344,27 @@ pub struct Table {
     pub empty_text: String,
     /// A sentence under the table ("12 more not shown").
     pub note: Option<String>,
+}
+
+impl Table {
+    /// Which columns hold numbers only (after the first, which names the row), to align them.
+    pub fn numeric_columns(&self) -> Vec<bool> {
+        let number = |text: &str| {
+            text.bytes().any(|b| b.is_ascii_digit())
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'-' | b'+'))
+        };
+        (0..self.columns.len())
+            .map(|c| {
+                c > 0
+                    && self
+                        .rows
+                        .iter()
+                        .all(|r| r.get(c).is_some_and(|v| number(v)))
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -179,7 +179,7 @@ impl Client {
             s.settings
                 .as_ref()
                 .filter(|v| v.save && v.error.is_none())
-                .and_then(|v| serde_json::to_string(&v.profile).ok())
+                .map(|v| v.profile_json.clone())
         });
         if let (Some(profile), Some(storage)) = (profile, storage()) {
             let _ = storage.set_item(SAVED_PROFILE, &profile);

@@ -149,14 +149,15 @@ pub fn FindingsView(hash: String) -> impl IntoView {
             let scrollable = (height() - VIEWPORT).max(1.0);
             f64::from(start) / (rows - VIEWPORT / ROW).max(1.0) * scrollable
         };
-        format!("{top}px")
+        // Whole pixels: the page formats no fractions.
+        format!("{}px", top.round() as i64)
     };
     let rows = move || {
         client.findings(|w| {
             w.map(|w| w.rows.clone())
                 .unwrap_or_default()
                 .into_iter()
-                .map(|r| view! { <Row row=r /> })
+                .map(row)
                 .collect_view()
         })
     };
@@ -206,7 +207,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
             <div class="findings-table" role="table" aria-label="Findings" aria-rowcount=move || total().to_string()>
                 <div class="findings-row head" role="row">{header}</div>
                 <div class="findings-scroller" on:scroll=on_scroll>
-                    <div class="findings-spacer" style:height=move || format!("{}px", height())>
+                    <div class="findings-spacer" style:height=move || format!("{}px", height().round() as i64)>
                         <div class="findings-window" style:top=offset role="rowgroup">{rows}</div>
                     </div>
                 </div>
@@ -215,23 +216,34 @@ pub fn FindingsView(hash: String) -> impl IntoView {
     }
 }
 
-#[component]
-fn Row(row: FindingRow) -> impl IntoView {
+/// One row: a cell per column, the severity as a badge; each cell's full text as its tooltip
+/// (the title's is where the finding is).
+fn row(row: FindingRow) -> impl IntoView {
+    let cells = COLUMNS
+        .iter()
+        .zip(row.cells)
+        .map(|((id, _), text)| {
+            let class = format!("cell col-{id}");
+            match *id {
+                "severity" => {
+                    let badge = format!("sev sev-{text}");
+                    view! { <span class=class role="cell"><span class=badge>{text}</span></span> }
+                        .into_any()
+                }
+                _ => {
+                    let tip = if *id == "title" {
+                        row.location.clone()
+                    } else {
+                        text.clone()
+                    };
+                    view! { <span class=class role="cell" title=tip>{text}</span> }.into_any()
+                }
+            }
+        })
+        .collect_view();
     view! {
-        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) role="row" data-finding=row.fingerprint.clone()>
-            <span class="cell col-severity" role="cell"><span class=format!("sev sev-{}", row.severity)>{row.severity.clone()}</span></span>
-            <span class="cell col-category" role="cell">{row.category}</span>
-            <span class="cell col-rule" role="cell" title=row.rule.clone()>{row.rule.clone()}</span>
-            <span class="cell col-title" role="cell" title=row.location.clone()>{row.title}</span>
-            <span class="cell col-asset" role="cell" title=row.asset.clone()>{row.asset.clone()}</span>
-            <span class="cell col-package" role="cell" title=row.package.clone()>{row.package.clone()}</span>
-            <span class="cell col-installed" role="cell">{row.installed}</span>
-            <span class="cell col-fixed_version" role="cell">{row.fixed_version}</span>
-            <span class="cell col-tools" role="cell">{row.tools}</span>
-            <span class="cell col-status" role="cell">{row.status}</span>
-            <span class="cell col-first_seen" role="cell">{row.first_seen}</span>
-            <span class="cell col-age" role="cell">{row.age}</span>
-            <span class="cell col-sla" role="cell">{row.sla_label}</span>
+        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) role="row" data-finding=row.fingerprint>
+            {cells}
         </div>
     }
 }

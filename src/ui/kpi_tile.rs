@@ -7,8 +7,6 @@ use crate::core::protocol::Tile;
 /// Carries the SPEC §9 hooks `data-kpi`, `data-status` and `data-value`.
 #[component]
 pub fn KpiTile(tile: Tile) -> impl IntoView {
-    let raw = tile.value.map(|v| v.to_string()).unwrap_or_default();
-    let previous = tile.previous.map(|v| v.to_string()).unwrap_or_default();
     let change = tile.delta_text.clone().map(|delta| {
         let trend = tile.trend.clone().unwrap_or_default();
         let words = match trend.as_str() {
@@ -53,8 +51,8 @@ pub fn KpiTile(tile: Tile) -> impl IntoView {
             class=format!("tile status-{}", tile.status)
             data-kpi=tile.id
             data-status=tile.status.clone()
-            data-value=raw
-            data-previous=previous
+            data-value=tile.value_raw
+            data-previous=tile.previous_raw
         >
             <header>
                 <h3>{tile.label}</h3>

@@ -19,16 +19,7 @@ pub fn MetricsView() -> impl IntoView {
 
 #[component]
 fn MetricsPanel(metrics: Metrics) -> impl IntoView {
-    let fixable = if metrics.vulnerabilities == 0 {
-        "—".to_string()
-    } else {
-        format!(
-            "{} of {} ({:.0} %)",
-            metrics.fixable,
-            metrics.vulnerabilities,
-            100.0 * metrics.fixable as f64 / metrics.vulnerabilities as f64
-        )
-    };
+    let fixable = metrics.fixable_text.clone();
     let sections = metrics.sections.clone();
     view! {
         <section class="metrics">

@@ -31,7 +31,7 @@ fn Scorecard(view: View) -> impl IntoView {
     view! {
         <section class="scorecard">
             <div class="scorecard-head">
-                <div class="overall" data-overall=view.overall.map(|v| v.to_string()).unwrap_or_default()>
+                <div class="overall" data-overall=view.overall_raw>
                     <span class="overall-label">"Posture score"</span>
                     <span class="overall-value">{view.overall_text}</span>
                     <span class="overall-scale">" / 100"</span>
@@ -80,7 +80,7 @@ fn Scorecard(view: View) -> impl IntoView {
                 .map(|ms| {
                     view! {
                         <p class="compute-time" data-compute-ms=ms.to_string()>
-                            {format!("Computed in {ms:.0} ms, in this browser.")}
+                            {format!("Computed in {ms} ms, in this browser.")}
                         </p>
                     }
                 })}

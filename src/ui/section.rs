@@ -48,15 +48,7 @@ fn DataTable(table: Table) -> impl IntoView {
         }
         .into_any();
     }
-    let numeric: Vec<bool> = (0..table.columns.len())
-        .map(|c| {
-            c > 0
-                && table
-                    .rows
-                    .iter()
-                    .all(|r| r.get(c).is_some_and(|v| v.parse::<f64>().is_ok()))
-        })
-        .collect();
+    let numeric = table.numeric_columns();
     view! {
         <section class="rules" data-table=table.id>
             <table>

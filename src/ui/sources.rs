@@ -79,10 +79,9 @@ fn SourceLine(row: SourceRow) -> impl IntoView {
     let client = use_client();
     let id = row.id;
     let meta = match (row.read_ms, row.parse_ms) {
-        (Some(read), Some(parse)) => format!(
-            "{} · read {read:.0} ms · parsed {parse:.0} ms",
-            row.size_text
-        ),
+        (Some(read), Some(parse)) => {
+            format!("{} · read {read} ms · parsed {parse} ms", row.size_text)
+        }
         _ => row.size_text.clone(),
     };
     let status = match row.state {

@@ -22,6 +22,7 @@ pub fn tiles(analysis: &Analysis) -> Vec<Tile> {
             let weekly = analysis.trend.values.get(k).map_or(&[][..], Vec::as_slice);
             Tile {
                 previous,
+                previous_raw: raw(previous),
                 previous_text: previous
                     .map(|p| format!("{} in the previous period", result.unit.format(p))),
                 delta_text: change(result, previous).map(|(text, _)| text),
@@ -34,11 +35,18 @@ pub fn tiles(analysis: &Analysis) -> Vec<Tile> {
         .collect()
 }
 
+/// A raw number for a test hook (`data-value`, `data-previous`): as Rust writes it, empty
+/// when there is none.
+pub fn raw(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
 pub fn tile(k: &KpiResult) -> Tile {
     Tile {
         id: k.id.into(),
         label: k.label.into(),
         value: k.measure.value,
+        value_raw: raw(k.measure.value),
         value_text: k.measure.value.map_or("—".into(), |v| k.unit.format(v)),
         target_text: k.target_text.clone(),
         status: k.status.as_str().into(),
