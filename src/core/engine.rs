@@ -300,11 +300,18 @@ impl Engine {
         if self.analysis.is_none() {
             self.analysis = Some(self.analyse(now));
         }
-        let stale = self.selection.as_ref().is_none_or(|(q, _)| q != query);
-        if stale {
-            let records = self.analysis.as_ref().map_or(&[][..], |a| &a.records[..]);
-            let indices = explorer::select(records, query, &self.sources);
-            self.selection = Some((query.clone(), indices));
+        let records = self.analysis.as_ref().map_or(&[][..], |a| &a.records[..]);
+        match self.selection.take() {
+            Some((q, indices)) if q == *query => self.selection = Some((q, indices)),
+            // Another order of the same rows: sorted again, not filtered again.
+            Some((q, mut indices)) if explorer::same_selection(&q, query) => {
+                explorer::sort(records, &mut indices, query, &self.sources);
+                self.selection = Some((query.clone(), indices));
+            }
+            _ => {
+                let indices = explorer::select(records, query, &self.sources);
+                self.selection = Some((query.clone(), indices));
+            }
         }
         self.selection.as_ref().map_or(&[][..], |(_, i)| &i[..])
     }
@@ -321,6 +328,11 @@ impl Engine {
             id: request.id,
             total: total as u32,
             all: records.len() as u32,
+            summary_text: format!(
+                "{} of {} findings",
+                present::grouped(total as u64),
+                present::grouped(records.len() as u64)
+            ),
             start: start as u32,
             rows: explorer::rows(records, indices, &self.sources),
         }

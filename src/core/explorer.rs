@@ -2,6 +2,7 @@
 //! searched and sorted on request, and served a window of rows at a time — the page renders only
 //! what is visible, so a million findings stay smooth.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::engine::{Outcome, Source};
@@ -162,32 +163,40 @@ impl Resolved<'_> {
         }
     }
 
-    /// The text of a column, as shown and as searched.
-    fn text(&self, column: &str, sources: &[Source]) -> String {
+    /// The text of a column, as shown and as searched: borrowed from the finding where it can
+    /// be, so a search over a million rows allocates only for the few columns it must compose.
+    fn text(&self, column: &str, sources: &[Source]) -> Cow<'_, str> {
         let f = self.finding;
         let (package, installed, fixed) = self.package();
         match column {
             "severity" => f.severity.as_str().into(),
             "category" => f.category.as_str().into(),
-            "rule" => f.rule_id.to_string(),
-            "title" => f.title.to_string(),
+            "rule" => (&*f.rule_id).into(),
+            "title" => (&*f.title).into(),
             "asset" => self.asset.into(),
             "package" => package.into(),
             "installed" => installed.into(),
             "fixed_version" => fixed.into(),
-            "tools" => self.tools(sources),
+            "tools" if self.record.also.is_empty() => self.tool.into(),
+            "tools" => self.tools(sources).into(),
             "status" => self.record.status.as_str().into(),
-            "first_seen" => self.record.first_seen.map(|t| t.day()).unwrap_or_default(),
+            "first_seen" => self
+                .record
+                .first_seen
+                .map(|t| t.day())
+                .unwrap_or_default()
+                .into(),
             "age" => self
                 .record
                 .age_days
-                .map_or(String::new(), |d| format!("{:.0}", d.floor())),
+                .map_or(String::new(), |d| format!("{:.0}", d.floor()))
+                .into(),
             "sla" => match self.record.sla {
-                SlaState::None => String::new(),
+                SlaState::None => "".into(),
                 s => s.as_str().into(),
             },
-            "location" => f.location.to_string(),
-            _ => String::new(),
+            "location" => (&*f.location).into(),
+            _ => "".into(),
         }
     }
 
@@ -250,17 +259,27 @@ fn contains(haystack: &str, needle: &str) -> bool {
     }
 }
 
-/// The records matching a query, in its order: indices into `records`. Ties keep severity,
-/// then load order, so the order is stable from one request to the next.
+/// The records matching a query, in its order: indices into `records`.
 pub fn select(records: &[Record], query: &FindingsQuery, sources: &[Source]) -> Vec<u32> {
-    let mut rows: Vec<(u32, Resolved)> = records
+    let mut indices: Vec<u32> = records
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| Some((i as u32, resolve(sources, r)?)))
-        .filter(|(_, r)| r.matches(query, sources))
+        .filter(|(_, r)| resolve(sources, r).is_some_and(|r| r.matches(query, sources)))
+        .map(|(i, _)| i as u32)
         .collect();
+    sort(records, &mut indices, query, sources);
+    indices
+}
+
+/// Puts records in the query's order. Ties keep severity, then load order, so the order is the
+/// same whatever order they came in: a new sort of rows already selected needs no new filter.
+pub fn sort(records: &[Record], indices: &mut [u32], query: &FindingsQuery, sources: &[Source]) {
     let column = query.sort.as_str();
-    rows.sort_by(|(i, a), (j, b)| {
+    let mut keyed: Vec<(u32, Resolved)> = indices
+        .iter()
+        .filter_map(|&i| Some((i, resolve(sources, records.get(i as usize)?)?)))
+        .collect();
+    keyed.sort_by(|(i, a), (j, b)| {
         let primary = if column.is_empty() {
             Ordering::Equal
         } else {
@@ -275,7 +294,14 @@ pub fn select(records: &[Record], query: &FindingsQuery, sources: &[Source]) -> 
             .then(a.finding.severity.cmp(&b.finding.severity))
             .then(i.cmp(j))
     });
-    rows.into_iter().map(|(i, _)| i).collect()
+    for (slot, (i, _)) in indices.iter_mut().zip(keyed) {
+        *slot = i;
+    }
+}
+
+/// Whether two queries select the same records (they may order them differently).
+pub fn same_selection(a: &FindingsQuery, b: &FindingsQuery) -> bool {
+    a.filters == b.filters && a.text == b.text
 }
 
 /// Rows ready to show.
@@ -292,7 +318,7 @@ pub fn rows(records: &[Record], indices: &[u32], sources: &[Source]) -> Vec<Find
                     .iter()
                     .map(|(c, _)| match *c {
                         "sla" => r.record.sla.label().into(),
-                        c => r.text(c, sources),
+                        c => r.text(c, sources).into_owned(),
                     })
                     .collect(),
                 location: r.finding.location.to_string(),
@@ -311,8 +337,11 @@ pub fn csv(records: &[Record], indices: &[u32], sources: &[Source]) -> String {
         let Some(r) = records.get(i as usize).and_then(|r| resolve(sources, r)) else {
             continue;
         };
-        let mut cells: Vec<String> = COLUMNS.iter().map(|(c, _)| r.text(c, sources)).collect();
-        cells.push(r.text("location", sources));
+        let mut cells: Vec<String> = COLUMNS
+            .iter()
+            .map(|(c, _)| r.text(c, sources).into_owned())
+            .collect();
+        cells.push(r.text("location", sources).into_owned());
         cells.push(format!("{:016x}", r.finding.fingerprint.0));
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         out.push_str(&line.join(","));

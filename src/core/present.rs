@@ -91,6 +91,10 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
 
 fn period_text(choice: PeriodChoice, period: Period) -> String {
     let day = |t: Option<Timestamp>| t.map(|t| t.to_string()[..10].to_string());
+    if let PeriodChoice::Range { .. } = choice {
+        // The range's label is its days already.
+        return format!("Custom range: {}", choice.label());
+    }
     match (day(period.from), day(period.to)) {
         (Some(from), Some(to)) if from == to => format!("{}: {from}", choice.label()),
         (Some(from), Some(to)) => format!("{}: {from} to {to}", choice.label()),
@@ -414,6 +418,19 @@ fn number(value: f64) -> String {
     }
 }
 
+/// "1,000,000": a count with its thousands grouped, as English writes it.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// "512 B", "27.4 KB", "104.9 MB" (decimal units, as file managers show them).
 pub fn human_size(bytes: u64) -> String {
     match bytes {
@@ -477,4 +494,20 @@ fn capitalise(word: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (22_200, "22,200"),
+            (1_000_000, "1,000,000"),
+        ] {
+            assert_eq!(super::grouped(n), text);
+        }
+    }
 }

@@ -89,6 +89,8 @@ pub struct FindingsWindow {
     /// Rows matching the query (`data-findings-total`), and all rows.
     pub total: u32,
     pub all: u32,
+    /// "22,200 of 1,000,000 findings".
+    pub summary_text: String,
     pub start: u32,
     pub rows: Vec<FindingRow>,
 }

@@ -33,6 +33,15 @@ pub fn FindingsView(hash: String) -> impl IntoView {
     }
     let query = RwSignal::new(initial);
     let first = RwSignal::new(0u32);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    // A new query shows its first rows: the scroller goes back to the top with them (left deep
+    // down a longer list, it would show an empty stretch).
+    let to_top = move || {
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        first.set(0);
+    };
     // Any change of query or position asks for the window in view.
     Effect::new(move |_| {
         let start = first.get().saturating_sub(MARGIN);
@@ -51,7 +60,6 @@ pub fn FindingsView(hash: String) -> impl IntoView {
         }
     });
     let total = move || client.findings(|w| w.map_or(0, |w| w.total));
-    let all = move || client.findings(|w| w.map_or(0, |w| w.all));
     let height = move || (f64::from(total()) * ROW).min(MAX_HEIGHT);
     // Scroll position ↔ first row, scaled when the list is taller than a browser allows.
     let on_scroll = move |ev: leptos::ev::Event| {
@@ -76,7 +84,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                 q.filters.push((column.to_string(), value));
             }
         });
-        first.set(0);
+        to_top();
     };
     let filter_value = move |column: &'static str| {
         query.with(|q| {
@@ -120,7 +128,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                 q.descending = matches!(column, "age" | "first_seen");
             }
         });
-        first.set(0);
+        to_top();
     };
     let header = COLUMNS
         .iter()
@@ -154,10 +162,12 @@ pub fn FindingsView(hash: String) -> impl IntoView {
     };
     let rows = move || {
         client.findings(|w| {
+            let start = w.map_or(0, |w| w.start);
             w.map(|w| w.rows.clone())
                 .unwrap_or_default()
                 .into_iter()
-                .map(row)
+                .zip(start..)
+                .map(|(r, i)| row(r, i))
                 .collect_view()
         })
     };
@@ -175,7 +185,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                         on:change=move |ev| {
                             let text = event_target_value(&ev);
                             query.update(|q| q.text = text);
-                            first.set(0);
+                            to_top();
                         }
                     />
                 </label>
@@ -193,7 +203,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                 </label>
             </div>
             <p class="findings-summary">
-                {move || format!("{} of {} findings", total(), all())}
+                {move || client.findings(|w| w.map(|w| w.summary_text.clone()).unwrap_or_default())}
                 " "
                 <button type="button" data-action="export-csv" on:click=move |_| client.send(Request::ExportFindings(query.get_untracked()))>
                     "Export this view as CSV"
@@ -201,12 +211,12 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                 " "
                 <button type="button" class="link" on:click=move |_| {
                     query.set(FindingsQuery::default());
-                    first.set(0);
+                    to_top();
                 }>"Clear filters"</button>
             </p>
-            <div class="findings-table" role="table" aria-label="Findings" aria-rowcount=move || total().to_string()>
-                <div class="findings-row head" role="row">{header}</div>
-                <div class="findings-scroller" on:scroll=on_scroll>
+            <div class="findings-table" role="table" aria-label="Findings" aria-rowcount=move || (total() + 1).to_string()>
+                <div class="findings-row head" role="row" aria-rowindex="1">{header}</div>
+                <div class="findings-scroller" node_ref=scroller on:scroll=on_scroll>
                     <div class="findings-spacer" style:height=move || format!("{}px", height().round() as i64)>
                         <div class="findings-window" style:top=offset role="rowgroup">{rows}</div>
                     </div>
@@ -216,9 +226,11 @@ pub fn FindingsView(hash: String) -> impl IntoView {
     }
 }
 
-/// One row: a cell per column, the severity as a badge; each cell's full text as its tooltip
-/// (the title's is where the finding is).
-fn row(row: FindingRow) -> impl IntoView {
+/// One row, the `index`-th of those matching: a cell per column, the severity as a badge; each
+/// cell's full text as its tooltip (the title's is where the finding is). `aria-rowindex` tells
+/// assistive technology (and tests) where a row of a partly rendered table stands; the header
+/// is row 1.
+fn row(row: FindingRow, index: u32) -> impl IntoView {
     let cells = COLUMNS
         .iter()
         .zip(row.cells)
@@ -242,7 +254,7 @@ fn row(row: FindingRow) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) role="row" data-finding=row.fingerprint>
+        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) role="row" aria-rowindex=(index + 2).to_string() data-finding=row.fingerprint>
             {cells}
         </div>
     }
