@@ -201,7 +201,9 @@ impl Resolved<'_> {
     }
 
     /// Whether it passes one column's filter: the exact value for enumerations and the SLA, a
-    /// minimum for age ("30" is 30 days or more), a case-insensitive part of the text otherwise.
+    /// minimum for age ("30" is 30 days or more), a case-insensitive part of the text otherwise
+    /// — or all of it, when the value is in double quotes (`"CVE-2021-4428"` is not
+    /// CVE-2021-44228).
     fn passes(&self, column: &str, wanted: &str, sources: &[Source]) -> bool {
         match column {
             "severity" | "category" | "status" | "sla" => self.text(column, sources) == wanted,
@@ -210,7 +212,10 @@ impl Resolved<'_> {
                 (Ok(_), None) => false,
                 (Err(_), _) => true,
             },
-            _ => contains(&self.text(column, sources), wanted),
+            _ => match quoted(wanted) {
+                Some(exact) => self.text(column, sources).eq_ignore_ascii_case(exact),
+                None => contains(&self.text(column, sources), wanted),
+            },
         }
     }
 
@@ -244,6 +249,16 @@ impl Resolved<'_> {
             c => self.text(c, sources).cmp(&other.text(c, sources)),
         }
     }
+}
+
+/// A filter value for exactly this text (what a link from a chart or table asks for).
+pub fn exactly(value: &str) -> String {
+    format!("\"{value}\"")
+}
+
+fn quoted(wanted: &str) -> Option<&str> {
+    let inner = wanted.trim().strip_prefix('"')?.strip_suffix('"')?;
+    Some(inner)
 }
 
 fn contains(haystack: &str, needle: &str) -> bool {

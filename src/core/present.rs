@@ -12,6 +12,7 @@ use super::analysis::Analysis;
 use super::charts::{self, Bar};
 use super::engine::{Outcome, Source};
 use super::evidence::{Period, PeriodChoice};
+use super::explorer::exactly;
 use super::formats;
 use super::metrics::{Metrics, RuleCount};
 use super::model::{
@@ -156,7 +157,10 @@ fn metrics_view(m: &Metrics) -> MetricsView {
         .iter()
         .take(CHART_ASSETS)
         .map(|a| Bar {
-            link: Some(findings_link(&[("asset", &a.name), ("status", "open")])),
+            link: Some(findings_link(&[
+                ("asset", &exactly(&a.name)),
+                ("status", "open"),
+            ])),
             label: a.name.clone(),
             segments: Severity::ALL
                 .iter()
@@ -180,7 +184,10 @@ fn metrics_view(m: &Metrics) -> MetricsView {
     let vulnerability_bars: Vec<Bar> = top_vulnerabilities
         .iter()
         .map(|r| Bar {
-            link: Some(findings_link(&[("rule", &r.id), ("status", "open")])),
+            link: Some(findings_link(&[
+                ("rule", &exactly(&r.id)),
+                ("status", "open"),
+            ])),
             label: r.id.clone(),
             segments: vec![(
                 r.findings,
@@ -253,7 +260,7 @@ fn rule_rows(table: &std::collections::BTreeMap<Text, RuleCount>) -> Vec<RuleRow
     Metrics::top(table, TOP)
         .into_iter()
         .map(|(id, r)| RuleRow {
-            link: findings_link(&[("rule", id), ("status", "open")]),
+            link: findings_link(&[("rule", &exactly(id)), ("status", "open")]),
             id: id.into(),
             severity: r.severity.map_or("unknown", |s| s.as_str()).into(),
             title: r.title.to_string(),

@@ -247,8 +247,8 @@ impl Client {
         self.session.with_value(|s| read(&s.sources))
     }
 
-    /// One source row, without tracking: rows are keyed by id and state, so a row whose state
-    /// changes is rendered anew.
+    /// One source row, without tracking: rows are keyed by id, state and snapshot time, so a
+    /// row whose state or time changes is rendered anew.
     pub fn source_untracked(self, id: u32) -> Option<SourceRow> {
         self.session
             .with_value(|s| s.sources.iter().find(|r| r.id == id).cloned())

@@ -41,9 +41,9 @@ pub fn SourcesView() -> impl IntoView {
                 </thead>
                 <tbody>
                     <For
-                        each=move || client.sources(|rows| rows.iter().map(|r| (r.id, r.state)).collect::<Vec<_>>())
-                        key=|key| *key
-                        children=move |(id, _)| client.source_untracked(id).map(|row| view! { <SourceLine row=row /> })
+                        each=move || client.sources(|rows| rows.iter().map(|r| (r.id, r.state, r.taken_at.clone())).collect::<Vec<_>>())
+                        key=|key| key.clone()
+                        children=move |(id, _, _)| client.source_untracked(id).map(|row| view! { <SourceLine row=row /> })
                     />
                 </tbody>
             </table>

@@ -128,15 +128,18 @@ export class PosturePage {
   }
 
   /** Clicks the export control and returns the downloaded scorecard JSON. */
-  async exportScorecard() {
-    const [download] = await Promise.all([
-      this.page.waitForEvent("download"),
-      this.page.click('[data-action="export-scorecard"]'),
-    ]);
+  /** Clicks `selector` and reads the file it downloads: { name, text }. */
+  async download(selector) {
+    const [download] = await Promise.all([this.page.waitForEvent("download"), this.page.click(selector)]);
     const stream = await download.createReadStream();
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    return { name: download.suggestedFilename(), json: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+    return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString("utf8") };
+  }
+
+  async exportScorecard() {
+    const { name, text } = await this.download('[data-action="export-scorecard"]');
+    return { name, json: JSON.parse(text) };
   }
 
   async cspViolations() {

@@ -106,14 +106,9 @@ describe("Posture in Chromium", () => {
       assert.match(kpi.text, /no data — drop /, id);
     }
     // Posture's incident template, for trackers it does not read.
-    const [template] = await Promise.all([
-      p.page.waitForEvent("download"),
-      p.page.click('[data-action="download-incident-template"]'),
-    ]);
-    const chunks = [];
-    for await (const chunk of await template.createReadStream()) chunks.push(chunk);
-    assert.equal(template.suggestedFilename(), "posture-incidents.csv");
-    assert.match(Buffer.concat(chunks).toString("utf8"), /^id,title,severity,source,event_time,alert_time,contained_time,resolved_time,false_positive,status\n/);
+    const template = await p.download('[data-action="download-incident-template"]');
+    assert.equal(template.name, "posture-incidents.csv");
+    assert.match(template.text, /^id,title,severity,source,event_time,alert_time,contained_time,resolved_time,false_positive,status\n/);
     await p.page.screenshot({ path: join(artifacts, "start.png"), fullPage: true });
     assert.deepEqual(p.outbound, []);
     assert.deepEqual(await p.cspViolations(), []);

@@ -102,6 +102,80 @@ describe("Time and targets in Chromium", () => {
     assert.deepEqual(p.errors, []);
   });
 
+  test("charts and top rules open the explorer filtered to them; its view exports as CSV", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(paths);
+    await pickRange(p, "2026-10-16", "2026-11-30");
+    const last = scans.filter((s) => s.t <= TO).at(-1);
+    const openIds = last.open.map((v) => v.id).sort();
+    const totalIs = (n) =>
+      p.page.waitForFunction((n) => document.querySelector("[data-findings-total]")?.dataset.findingsTotal === String(n), n);
+
+    // The top vulnerability's row: one image, so one open finding of that CVE.
+    await p.goto("metrics");
+    const top = p.page.locator("tr[data-rule] a").first();
+    const cve = await top.innerText();
+    assert.ok(openIds.includes(cve), `${cve} is open at the period's end`);
+    await top.click();
+    await totalIs(1);
+    assert.equal(await p.page.inputValue('[data-filter="rule"]'), `"${cve}"`, "the link asks for exactly that rule");
+    assert.equal(await p.page.inputValue('[data-filter="status"]'), "open");
+    assert.equal(await p.page.locator("[data-finding] .col-rule").innerText(), cve);
+
+    // The image's bar in the chart of open findings per asset: every open finding.
+    await p.goto("metrics");
+    await p.page.locator('[data-chart="severity-by-asset"] a.bar-link').first().click();
+    await totalIs(openIds.length);
+
+    // Sorted by rule, descending, and exported: the CSV is that view, row for row.
+    await p.page.click('[data-sort="rule"]');
+    await p.page.click('[data-sort="rule"]');
+    await p.page.waitForFunction(
+      (id) => document.querySelector('[data-finding][aria-rowindex="2"] .col-rule')?.textContent === id,
+      openIds.at(-1),
+    );
+    const { name, text } = await p.download('[data-action="export-csv"]');
+    assert.equal(name, "posture-findings-2026-10-16-to-2026-11-30.csv");
+    const [header, ...lines] = text.trimEnd().split("\r\n");
+    assert.equal(
+      header,
+      "Severity,Category,Rule,Title,Asset,Package,Installed,Fixed version,Tools,Status,First seen,Age (days),SLA,Location,Fingerprint",
+    );
+    const rows = lines.map((l) => l.split(","));
+    assert.deepEqual(rows.map((r) => r[2]), [...openIds].reverse());
+    for (const r of rows) {
+      const v = last.open.find((o) => o.id === r[2]);
+      assert.equal(r[0], v.severity.toLowerCase(), r[2]);
+      assert.equal(r[4], "ghcr.io/acme/api");
+      assert.equal(r[9], "open");
+    }
+    await p.page.screenshot({ path: join(artifacts, "quarter-findings-linked.png"), fullPage: true });
+    assert.deepEqual(p.outbound, []);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("a snapshot time set by hand in Sources moves every number", async () => {
+    // A Gitleaks report says nothing of when it ran: its time is the file's modification time,
+    // here today, after the period picked below. Set by hand inside it, its secret counts.
+    const file = join(scansDir, "secrets.json");
+    await writeFile(
+      file,
+      JSON.stringify([{ RuleID: "aws-access-token", File: "deploy/env.sh", StartLine: 3, Secret: "AKIA0000000000000000", Match: "AKIA…", Commit: "", Fingerprint: "deploy/env.sh:aws-access-token:3" }]),
+    );
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles([file]);
+    await pickRange(p, "2026-10-16", "2026-11-30");
+    assert.equal((await p.kpi("secrets_exposed")).value, "", "scanned after the period");
+    await p.goto("sources");
+    await p.page.fill('[data-source="secrets.json"] [data-action="set-taken-at"]', "2026-11-20T10:00");
+    await p.page.locator('[data-source="secrets.json"] [data-action="set-taken-at"]').dispatchEvent("change");
+    await p.idle();
+    assert.match(await p.page.innerText('[data-source="secrets.json"]'), /2026-11-20/);
+    await p.goto("scorecard");
+    assert.equal((await p.kpi("secrets_exposed")).value, "1");
+    assert.deepEqual(p.errors, []);
+  });
+
   test("settings apply at once, survive a reload, and a wrong profile changes nothing", async () => {
     const p = await PosturePage.open(browser, server.url);
     await p.addFiles(paths);
@@ -120,6 +194,19 @@ describe("Time and targets in Chromium", () => {
     await p.addFiles(paths);
     await pickRange(p, "2026-10-16", "2026-11-30");
     assert.equal((await p.kpi("vuln_sla_compliance")).value, after.value);
+    // A wrong value typed in the form is refused, with what is wrong, and nothing changes.
+    await p.goto("settings");
+    await p.page.fill('[data-setting="sla-high"]', "-5");
+    await p.page.locator('[data-setting="sla-high"]').dispatchEvent("change");
+    await p.page.waitForSelector("[data-settings-error]");
+    assert.match(
+      await p.page.getAttribute("[data-settings-error]", "data-settings-error"),
+      /^sla_days\.high must be a number of days above 0 \(got -5\)/,
+    );
+    assert.equal(await p.page.inputValue('[data-setting="sla-high"]'), "30", "the form shows what is in force");
+    await p.page.screenshot({ path: join(artifacts, "settings.png"), fullPage: true });
+    await p.goto("scorecard");
+    assert.equal((await p.kpi("vuln_sla_compliance")).value, after.value, "nothing changed");
     // A profile with a wrong field is refused whole.
     await p.goto("settings");
     const [chooser] = await Promise.all([

@@ -147,6 +147,15 @@ fn filters_search_and_minimum_age_narrow_the_rows() {
         // A text filter is a part of the text, in any case.
         (query(&[("tools", "GRYPE")], ""), &["CVE-2"]),
         (query(&[("package", "url")], ""), &["CVE-3"]),
+        // In double quotes, all of the text (a chart's link asks so: CVE-2021-4428 is not
+        // CVE-2021-44228).
+        (query(&[("rule", "CVE-")], ""), &["CVE-1", "CVE-2", "CVE-3"]),
+        (query(&[("rule", "\"cve-2\"")], ""), &["CVE-2"]),
+        (query(&[("rule", "\"CVE-\"")], ""), &[]),
+        (
+            query(&[("asset", "\"app\"")], ""),
+            &["CVE-1", "CVE-2", "CVE-3"],
+        ),
         // Free text searches rule, title, asset, package, location and tools.
         (query(&[], "overflow"), &["CVE-1"]),
         (query(&[], "cve-3"), &["CVE-3"]),
