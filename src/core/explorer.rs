@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use super::engine::{Outcome, Source};
 use super::evidence::CurrentFinding;
 use super::kpi::Context;
-use super::model::{Category, Evidence, Finding, Severity, Status};
+use super::model::{Category, Evidence, Finding, Status};
 use super::protocol::{FindingRow, FindingsQuery};
 use super::time::Timestamp;
 use super::vulntime::{SlaState, first_seen};
@@ -46,6 +46,33 @@ pub const COLUMNS: [(&str, &str); 13] = [
     ("age", "Age (days)"),
     ("sla", "SLA"),
 ];
+
+/// How a column is filtered: one of its values, a part of its text (all of it in double
+/// quotes), or a minimum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Filter {
+    Choice(&'static [&'static str]),
+    Text,
+    AtLeast,
+}
+
+pub fn filter_of(column: &str) -> Filter {
+    match column {
+        "severity" => Filter::Choice(&["critical", "high", "medium", "low", "info", "unknown"]),
+        "category" => Filter::Choice(&[
+            "vulnerability",
+            "misconfiguration",
+            "secret",
+            "code",
+            "policy",
+            "compliance",
+        ]),
+        "status" => Filter::Choice(&["open", "fixed", "suppressed", "passed"]),
+        "sla" => Filter::Choice(&["within", "at_risk", "breached"]),
+        "age" => Filter::AtLeast,
+        _ => Filter::Text,
+    }
+}
 
 /// Every finding of the period: the current state (each asset's latest scans), then the
 /// vulnerabilities and secrets history saw fixed.
@@ -205,14 +232,14 @@ impl Resolved<'_> {
     /// — or all of it, when the value is in double quotes (`"CVE-2021-4428"` is not
     /// CVE-2021-44228).
     fn passes(&self, column: &str, wanted: &str, sources: &[Source]) -> bool {
-        match column {
-            "severity" | "category" | "status" | "sla" => self.text(column, sources) == wanted,
-            "age" => match (wanted.trim().parse::<f64>(), self.record.age_days) {
+        match filter_of(column) {
+            Filter::Choice(_) => self.text(column, sources) == wanted,
+            Filter::AtLeast => match (wanted.trim().parse::<f64>(), self.record.age_days) {
                 (Ok(min), Some(age)) => age.floor() >= min,
                 (Ok(_), None) => false,
                 (Err(_), _) => true,
             },
-            _ => match quoted(wanted) {
+            Filter::Text => match quoted(wanted) {
                 Some(exact) => self.text(column, sources).eq_ignore_ascii_case(exact),
                 None => contains(&self.text(column, sources), wanted),
             },
@@ -381,14 +408,10 @@ pub fn csv_cell(value: &str) -> String {
     }
 }
 
-/// Severities in filter order, for the page's select.
-pub fn severities() -> Vec<&'static str> {
-    Severity::ALL.iter().map(|s| s.as_str()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::model::Severity;
 
     #[test]
     fn csv_cells_are_quoted_and_never_formulas() {
@@ -399,6 +422,31 @@ mod tests {
         assert_eq!(csv_cell("+1"), "'+1");
         assert_eq!(csv_cell("-2"), "'-2");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    }
+
+    #[test]
+    fn the_filter_choices_are_the_models_words() {
+        let words = |column| match filter_of(column) {
+            Filter::Choice(options) => options.to_vec(),
+            other => panic!("{column}: {other:?}"),
+        };
+        assert_eq!(words("severity"), Severity::ALL.map(Severity::as_str));
+        assert_eq!(words("category"), Category::ALL.map(Category::as_str));
+        let mut statuses = words("status");
+        statuses.sort_unstable();
+        let mut model = [
+            Status::Open,
+            Status::Passed,
+            Status::Suppressed,
+            Status::Fixed,
+        ]
+        .map(Status::as_str);
+        model.sort_unstable();
+        assert_eq!(statuses, model);
+        assert_eq!(
+            words("sla"),
+            SlaState::JUDGED.map(SlaState::as_str).to_vec()
+        );
     }
 
     #[test]

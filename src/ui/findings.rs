@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::client::use_client;
-use crate::core::explorer::COLUMNS;
+use crate::core::explorer::{COLUMNS, Filter, filter_of};
 use crate::core::protocol::{FindingRow, FindingsQuery, Request};
 use crate::core::session::hash_params;
 
@@ -95,30 +95,36 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let select = move |column: &'static str,
-                       label: &'static str,
-                       options: &'static [&'static str]| {
-        view! {
-            <label class="field">
-                <span>{label}</span>
-                <select data-filter=column on:change=move |ev| set_filter(column, event_target_value(&ev))>
-                    <option value="" selected=move || filter_value(column).is_empty()>"Any"</option>
-                    {options
-                        .iter()
-                        .map(|o| view! { <option value=*o selected=move || filter_value(column) == *o>{o.replace('_', " ")}</option> })
-                        .collect_view()}
-                </select>
-            </label>
-        }
-    };
-    let text_filter = move |column: &'static str, label: &'static str| {
-        view! {
-            <label class="field">
-                <span>{label}</span>
-                <input type="search" data-filter=column prop:value=move || filter_value(column) on:change=move |ev| set_filter(column, event_target_value(&ev)) />
-            </label>
-        }
-    };
+    // A filter under each column header: a choice, a part of the text, or a minimum age.
+    let filters = COLUMNS
+        .iter()
+        .map(|(id, label)| {
+            let id: &'static str = id;
+            let name = format!("Filter by {}", label.to_lowercase());
+            let on_change = move |ev: leptos::ev::Event| set_filter(id, event_target_value(&ev));
+            let control = match filter_of(id) {
+                Filter::Choice(options) => view! {
+                    <select data-filter=id aria-label=name on:change=on_change>
+                        <option value="" selected=move || filter_value(id).is_empty()>"Any"</option>
+                        {options
+                            .iter()
+                            .map(|o| view! { <option value=*o selected=move || filter_value(id) == *o>{o.replace('_', " ")}</option> })
+                            .collect_view()}
+                    </select>
+                }
+                .into_any(),
+                Filter::AtLeast => view! {
+                    <input type="number" min="0" placeholder="≥ days" data-filter=id aria-label=name prop:value=move || filter_value(id) on:change=on_change />
+                }
+                .into_any(),
+                Filter::Text => view! {
+                    <input type="search" data-filter=id aria-label=name prop:value=move || filter_value(id) on:change=on_change />
+                }
+                .into_any(),
+            };
+            view! { <span class=format!("cell col-{id}") role="cell">{control}</span> }
+        })
+        .collect_view();
     let sort_by = move |column: &'static str| {
         query.update(|q| {
             if q.sort == column {
@@ -189,18 +195,6 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                         }
                     />
                 </label>
-                {select("severity", "Severity", &["critical", "high", "medium", "low", "info", "unknown"])}
-                {select("category", "Category", &["vulnerability", "misconfiguration", "secret", "code", "policy", "compliance"])}
-                {select("status", "Status", &["open", "fixed", "suppressed", "passed"])}
-                {select("sla", "SLA", &["within", "at_risk", "breached"])}
-                {text_filter("rule", "Rule")}
-                {text_filter("asset", "Asset")}
-                {text_filter("package", "Package")}
-                {text_filter("tools", "Tool")}
-                <label class="field">
-                    <span>"Age at least (days)"</span>
-                    <input type="number" min="0" data-filter="age" prop:value=move || filter_value("age") on:change=move |ev| set_filter("age", event_target_value(&ev)) />
-                </label>
             </div>
             <p class="findings-summary">
                 {move || client.findings(|w| w.map(|w| w.summary_text.clone()).unwrap_or_default())}
@@ -214,8 +208,9 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                     to_top();
                 }>"Clear filters"</button>
             </p>
-            <div class="findings-table" role="table" aria-label="Findings" aria-rowcount=move || (total() + 1).to_string()>
+            <div class="findings-table" role="table" aria-label="Findings" aria-rowcount=move || (total() + 2).to_string()>
                 <div class="findings-row head" role="row" aria-rowindex="1">{header}</div>
+                <div class="findings-row filters" role="row" aria-rowindex="2">{filters}</div>
                 <div class="findings-scroller" node_ref=scroller on:scroll=on_scroll>
                     <div class="findings-spacer" style:height=move || format!("{}px", height().round() as i64)>
                         <div class="findings-window" style:top=offset role="rowgroup">{rows}</div>
@@ -229,7 +224,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
 /// One row, the `index`-th of those matching: a cell per column, the severity as a badge; each
 /// cell's full text as its tooltip (the title's is where the finding is). `aria-rowindex` tells
 /// assistive technology (and tests) where a row of a partly rendered table stands; the header
-/// is row 1.
+/// and the filters are rows 1 and 2.
 fn row(row: FindingRow, index: u32) -> impl IntoView {
     let cells = COLUMNS
         .iter()
@@ -254,7 +249,7 @@ fn row(row: FindingRow, index: u32) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) role="row" aria-rowindex=(index + 2).to_string() data-finding=row.fingerprint>
+        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) role="row" aria-rowindex=(index + 3).to_string() data-finding=row.fingerprint>
             {cells}
         </div>
     }

@@ -78,7 +78,7 @@ async function shown(p, total, row, title = null) {
   await p.page.waitForFunction(
     ([total, row, title]) => {
       const table = document.querySelector("[data-findings-total]");
-      const shown = document.querySelector(`[data-finding][aria-rowindex="${row + 1}"]`);
+      const shown = document.querySelector(`[data-finding][aria-rowindex="${row + 2}"]`);
       return (
         table?.dataset.findingsTotal === String(total) &&
         shown !== null &&

@@ -131,7 +131,7 @@ describe("Time and targets in Chromium", () => {
     await p.page.click('[data-sort="rule"]');
     await p.page.click('[data-sort="rule"]');
     await p.page.waitForFunction(
-      (id) => document.querySelector('[data-finding][aria-rowindex="2"] .col-rule')?.textContent === id,
+      (id) => document.querySelector('[data-finding][aria-rowindex="3"] .col-rule')?.textContent === id,
       openIds.at(-1),
     );
     const { name, text } = await p.download('[data-action="export-csv"]');

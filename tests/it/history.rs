@@ -169,6 +169,34 @@ fn a_reopened_finding_still_open_ages_from_its_first_sight() {
 }
 
 #[test]
+fn open_vulnerabilities_are_within_at_risk_or_breached_beside_the_sla_rate() {
+    // Scanned 01-01 and 01-02, all three still open on 01-26: 25 days old. Critical (SLA 7):
+    // breached. High (SLA 30, at risk with 7.5 days or fewer left, from day 22.5): at risk. Low
+    // (SLA 180): within. Nothing fixed, one past SLA: 0 ÷ (0 + 1) = 0 %.
+    const L3: (&str, &str, &str) = ("CVE-3", "c", "LOW");
+    let docs = vec![
+        ("w1.json", trivy(1, &[C1, H2, L3])),
+        ("w2.json", trivy(2, &[C1, H2, L3])),
+    ];
+    let view = view_of(&docs, "2026-01-26T00:00:00Z");
+    assert_eq!(value(&view, "vuln_sla_compliance"), Some(0.0));
+    let tile = view
+        .tiles
+        .iter()
+        .find(|t| t.id == "vuln_sla_compliance")
+        .unwrap();
+    assert!(
+        tile.notes.contains(
+            &"Open at the end: 1 within SLA, 1 at risk (at most 25 % of the SLA left), 1 breached \
+              — critical 0 / 0 / 1, high 0 / 1 / 0, low 1 / 0 / 0 (within / at risk / breached)"
+                .to_string()
+        ),
+        "{:#?}",
+        tile.notes
+    );
+}
+
+#[test]
 fn two_tools_reporting_one_finding_count_it_once_and_it_is_fixed_when_both_stop() {
     // Trivy and Grype scan the image on 01-01 and 01-11; both report CVE-1 (critical) on 01-01.
     // On 01-11 Grype still reports it and Trivy does not: it is still open (one fix, not two, and

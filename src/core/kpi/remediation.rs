@@ -3,6 +3,7 @@
 use super::{Context, Measure, Unit, mean, median};
 use crate::core::history::{Instant, Lifecycle};
 use crate::core::model::Severity;
+use crate::core::vulntime::SlaState;
 
 fn history_inputs(cx: &Context) -> Vec<String> {
     cx.vulnerabilities
@@ -117,9 +118,18 @@ pub(super) fn vuln_sla_compliance(cx: &Context) -> Measure {
     // Still open: its age at the end of the period (now, for all data), not at its last scan.
     let end = cx.period.to.unwrap_or(cx.now);
     let mut past = 0;
+    // Open ones by severity (critical … low) and SLA state (within, at risk, breached).
+    let mut states = [[0usize; 3]; 4];
     for l in history.open_at_end(cx.period) {
+        let age = end.days_since(l.first_seen);
         match s.sla(l.severity) {
-            Some(sla) => past += usize::from(end.days_since(l.first_seen) > sla),
+            Some(sla) => {
+                past += usize::from(age > sla);
+                let state = SlaState::of(age, Some(sla), s.sla_margin_pct);
+                if let Some(column) = SlaState::JUDGED.iter().position(|j| *j == state) {
+                    states[l.severity as usize][column] += 1;
+                }
+            }
             None => no_sla += 1,
         }
     }
@@ -139,9 +149,37 @@ pub(super) fn vuln_sla_compliance(cx: &Context) -> Measure {
     .note(Some(format!(
         "{fixed} fixed ({within} within SLA), {past} open past SLA"
     )))
+    .note(open_by_sla(&states, s.sla_margin_pct))
     .note((no_sla > 0).then(|| {
         format!("{no_sla} info or unknown-severity vulnerabilities have no SLA and are not counted")
     }))
+}
+
+/// "Open at the end: 11 within SLA, 1 at risk, 3 breached (critical 0 / 0 / 2, high 2 / 1 / 1…)":
+/// the SLA status of what is still open, beside the rate, when anything is.
+fn open_by_sla(states: &[[usize; 3]; 4], margin_pct: f64) -> Option<String> {
+    let total = |c: usize| states.iter().map(|s| s[c]).sum::<usize>();
+    if (0..3).map(total).sum::<usize>() == 0 {
+        return None;
+    }
+    let per_severity: Vec<String> = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ]
+    .iter()
+    .zip(states)
+    .filter(|(_, s)| s.iter().sum::<usize>() > 0)
+    .map(|(sev, s)| format!("{} {} / {} / {}", sev.as_str(), s[0], s[1], s[2]))
+    .collect();
+    Some(format!(
+        "Open at the end: {} within SLA, {} at risk (at most {margin_pct} % of the SLA left), {} breached — {} (within / at risk / breached)",
+        total(0),
+        total(1),
+        total(2),
+        per_severity.join(", ")
+    ))
 }
 
 pub(super) fn critical_high_reduction(cx: &Context) -> Measure {
