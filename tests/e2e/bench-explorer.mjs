@@ -8,6 +8,7 @@
 // generator's, stopping the run if wrong.
 // Usage: node bench-explorer.mjs [runs]   (after `trunk build --offline --release`)
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,6 +62,12 @@ const expected = {
   search: (1 + 10 + 100) * (PER_IMAGE / PACKAGES) * IMAGES,
 };
 
+/** Resident memory of every Chromium process, in MB. */
+function chromiumRss() {
+  const out = execFileSync("ps", ["-C", "chromium", "-o", "rss="], { encoding: "utf8" });
+  return out.split("\n").filter(Boolean).reduce((sum, kb) => sum + Number(kb), 0) / 1e3;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // The titles "pkg-7" finds, in the order a sort by title gives (byte order, as Rust's).
@@ -105,13 +112,15 @@ const toEnd = (p) =>
 
 const server = await serve(join(repo, "dist"));
 const browser = await launch();
-const rows = { load: [], wheel: [], end: [], filter: [], search: [], sort: [], sortedEnd: [], longest: [], over100: [] };
+const rows = { rss: [], load: [], wheel: [], end: [], filter: [], search: [], sort: [], sortedEnd: [], longest: [], over100: [] };
 try {
   for (let run = 0; run < runs; run += 1) {
     const p = await PosturePage.open(browser, server.url);
+    const baseline = chromiumRss();
     const loadStarted = Date.now();
     await p.addFiles(paths);
     const load = Date.now() - loadStarted;
+    const rss = chromiumRss() - baseline;
     assert.equal((await p.kpi("critical_open")).value, String(expected.critical));
     await p.goto("findings");
     await shown(p, TOTAL, 1);
@@ -147,6 +156,7 @@ try {
     const long = await p.page.evaluate(() => window.__long);
     await p.page.screenshot({ path: join(dir, "../explorer-million.png") });
     const values = {
+      rss,
       load,
       wheel,
       end,
@@ -179,6 +189,7 @@ console.log(`| filter: severity critical (${expected.critical.toLocaleString("en
 console.log(`| search "pkg-7" over every text column (${expected.search.toLocaleString("en")} rows) | ${ms("search")} |`);
 console.log(`| sort those by title | ${ms("sort")} |`);
 console.log(`| jump to the last of them | ${ms("sortedEnd")} |`);
+console.log(`\nChromium's extra resident memory once loaded: ${Math.round(median(rows.rss))} MB.`);
 console.log(
-  `\nLongest main-thread task while exploring: ${ms("longest")}; tasks over 100 ms: ${median(rows.over100)} (median).`,
+  `Longest main-thread task while exploring: ${ms("longest")}; tasks over 100 ms: ${median(rows.over100)} (median).`,
 );

@@ -7,27 +7,23 @@ use posture::core::explorer::COLUMNS;
 use posture::core::protocol::{FindingsQuery, FindingsRequest, FindingsWindow, Request, Response};
 use posture::core::time::Timestamp;
 
-use crate::support::add_one;
+use crate::support::{add_one, trivy_image_of};
 
 fn at(text: &str) -> Timestamp {
     Timestamp::parse_rfc3339(text).unwrap()
 }
 
-/// A Trivy scan of image `app` on 2026-01-DD: `(id, package, severity, title)`.
+/// A Trivy scan of image `app` on 2026-01-DD: `(id, package, severity, title)`, installed 1.0,
+/// fixed in 1.1.
 fn trivy(day: u32, vulns: &[(&str, &str, &str, &str)]) -> String {
-    let vulns: Vec<String> = vulns
-        .iter()
-        .map(|(id, pkg, sev, title)| {
+    trivy_image_of(
+        &format!("app:{day}"),
+        &format!("2026-01-{day:02}T00:00:00Z"),
+        vulns.iter().map(|(id, pkg, sev, title)| {
             format!(
                 r#"{{"VulnerabilityID":"{id}","PkgName":"{pkg}","InstalledVersion":"1.0","FixedVersion":"1.1","Severity":"{sev}","Title":"{title}"}}"#
             )
-        })
-        .collect();
-    format!(
-        r#"{{"SchemaVersion":2,"CreatedAt":"2026-01-{day:02}T00:00:00Z","ArtifactName":"app:{day}",
-           "ArtifactType":"container_image","Results":[{{"Target":"app","Class":"os-pkgs",
-           "Vulnerabilities":[{}]}}]}}"#,
-        vulns.join(",")
+        }),
     )
 }
 

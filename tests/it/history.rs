@@ -10,7 +10,7 @@ use posture::core::model::{Category, Snapshot};
 use posture::core::protocol::View;
 use posture::core::time::Timestamp;
 
-use crate::support::add_one;
+use crate::support::{add_one, trivy_image};
 
 fn at(text: &str) -> Timestamp {
     Timestamp::parse_rfc3339(text).unwrap()
@@ -19,17 +19,10 @@ fn at(text: &str) -> Timestamp {
 /// A Trivy image report of `app` at `day` (2026-01-DD) with open vulnerabilities
 /// `(id, package, severity)`.
 pub fn trivy(day: u32, vulnerabilities: &[(&str, &str, &str)]) -> String {
-    let vulns: Vec<String> = vulnerabilities
-        .iter()
-        .map(|(id, pkg, sev)| {
-            format!(r#"{{"VulnerabilityID":"{id}","PkgName":"{pkg}","Severity":"{sev}"}}"#)
-        })
-        .collect();
-    format!(
-        r#"{{"SchemaVersion":2,"CreatedAt":"2026-01-{day:02}T00:00:00Z","ArtifactName":"app:{day}",
-           "ArtifactType":"container_image","Results":[{{"Target":"app","Class":"os-pkgs",
-           "Vulnerabilities":[{}]}}]}}"#,
-        vulns.join(",")
+    trivy_image(
+        &format!("app:{day}"),
+        &format!("2026-01-{day:02}T00:00:00Z"),
+        vulnerabilities,
     )
 }
 

@@ -19,7 +19,7 @@ use posture::core::kpi::KpiStatus;
 use posture::core::protocol::View;
 use posture::core::time::Timestamp;
 
-use crate::support::{add_one, fixture, read, real_dir};
+use crate::support::{add_one, fixture, read, real_dir, trivy_image as image};
 
 fn at(text: &str) -> Timestamp {
     Timestamp::parse_rfc3339(text).unwrap()
@@ -178,21 +178,6 @@ fn a_period_without_scans_keeps_the_last_known_state_and_says_so() {
         None,
         "no source in the period"
     );
-}
-
-/// A Trivy image report of `image` at `at` with open vulnerabilities `(id, package, severity)`.
-fn image(image: &str, at: &str, vulnerabilities: &[(&str, &str, &str)]) -> String {
-    let vulns: Vec<String> = vulnerabilities
-        .iter()
-        .map(|(id, pkg, sev)| {
-            format!(r#"{{"VulnerabilityID":"{id}","PkgName":"{pkg}","Severity":"{sev}"}}"#)
-        })
-        .collect();
-    format!(
-        r#"{{"SchemaVersion":2,"CreatedAt":"{at}","ArtifactName":"{image}","ArtifactType":"container_image",
-           "Results":[{{"Target":"{image} (debian 12)","Class":"os-pkgs","Vulnerabilities":[{}]}}]}}"#,
-        vulns.join(",")
-    )
 }
 
 fn engine_of(docs: &[(&str, String)]) -> Engine {

@@ -99,6 +99,32 @@ pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
     e
 }
 
+/// A Trivy image report of `image` (its `ArtifactName`, tag and all) taken `at`, with open
+/// vulnerabilities `(id, package, severity)`.
+pub fn trivy_image(image: &str, at: &str, vulnerabilities: &[(&str, &str, &str)]) -> String {
+    trivy_image_of(
+        image,
+        at,
+        vulnerabilities.iter().map(|(id, pkg, sev)| {
+            format!(r#"{{"VulnerabilityID":"{id}","PkgName":"{pkg}","Severity":"{sev}"}}"#)
+        }),
+    )
+}
+
+/// The same with each vulnerability's JSON written by the caller (titles, versions…).
+pub fn trivy_image_of(
+    image: &str,
+    at: &str,
+    vulnerabilities: impl Iterator<Item = String>,
+) -> String {
+    let vulns: Vec<String> = vulnerabilities.collect();
+    format!(
+        r#"{{"SchemaVersion":2,"CreatedAt":"{at}","ArtifactName":"{image}","ArtifactType":"container_image",
+           "Results":[{{"Target":"{image} (debian 12)","Class":"os-pkgs","Vulnerabilities":[{}]}}]}}"#,
+        vulns.join(",")
+    )
+}
+
 /// Adds one plain (not archive) file to an engine; its row.
 pub fn add_one(
     engine: &mut Engine,
