@@ -61,18 +61,24 @@ impl PeriodChoice {
         }
     }
 
-    /// The chosen span, when it is bounded: the days up to now, or the custom range.
+    /// The chosen span, when it is bounded: the days up to now, or the custom range — up to
+    /// now at the latest: what has not happened yet is not measured (a quarter picked in its
+    /// first month is the quarter so far, not ages counted to its last day).
     fn bounds(self, now: Timestamp) -> Option<Window> {
         match self {
             PeriodChoice::All => None,
+            // Exactly N days of instants, ends included, as a range of whole days holds.
             PeriodChoice::LastDays(days) => Some(Window {
-                from: Timestamp(now.0 - i64::from(days) * MS_PER_DAY),
+                from: Timestamp(now.0 - i64::from(days) * MS_PER_DAY + 1),
                 to: now,
             }),
-            PeriodChoice::Range { from, to } => Some(Window {
-                from: Timestamp(from.min(to)),
-                to: Timestamp(to.max(from)),
-            }),
+            PeriodChoice::Range { from, to } => {
+                let to = Timestamp(to.max(from)).min(now);
+                Some(Window {
+                    from: Timestamp(from.min(to.0)),
+                    to,
+                })
+            }
         }
     }
 
@@ -90,7 +96,8 @@ impl PeriodChoice {
     /// previous period". All data has none.
     pub fn previous(self, now: Timestamp) -> Option<PeriodChoice> {
         let w = self.bounds(now)?;
-        let length = w.to.0 - w.from.0;
+        // Both ends are included: the span holds `length` instants, and so does the one before.
+        let length = w.to.0 - w.from.0 + 1;
         Some(PeriodChoice::Range {
             from: w.from.0 - length,
             to: w.from.0 - 1,
@@ -177,7 +184,7 @@ impl PeriodChoice {
         let Some(period) = self.bounds(now) else {
             return Some(halves(coverage));
         };
-        let length = period.to.0 - period.from.0;
+        let length = period.to.0 - period.from.0 + 1;
         let before = Window {
             from: Timestamp(period.from.0 - length),
             to: Timestamp(period.from.0 - 1),
@@ -461,4 +468,68 @@ pub fn intern_assets<'a>(items: &[Item<'a>]) -> (Vec<&'a Asset>, Vec<u32>) {
         })
         .collect();
     (assets, asset_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(text).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_previous_period_holds_as_many_instants_and_touches_this_one() {
+        // 2026-10-16 to 2026-11-30, whole days: 46 days; the 46 before are 2026-08-31 to 10-15,
+        // from its first instant (a midnight scan on 08-31 is in it).
+        let range = PeriodChoice::Range {
+            from: at("2026-10-16T00:00:00Z").0,
+            to: at("2026-11-30T23:59:59.999Z").0,
+        };
+        let now = at("2026-12-04T00:00:00Z");
+        let Some(PeriodChoice::Range { from, to }) = range.previous(now) else {
+            panic!("a range has a previous period")
+        };
+        assert_eq!(
+            (from, to),
+            (
+                at("2026-08-31T00:00:00Z").0,
+                at("2026-10-15T23:59:59.999Z").0
+            )
+        );
+        // The last 7 days: the instants after 7 days ago, up to now; the 7 before end where
+        // they begin.
+        let week = PeriodChoice::LastDays(7).resolve(now);
+        assert_eq!(week.from, Some(Timestamp(at("2026-11-27T00:00:00Z").0 + 1)));
+        let Some(PeriodChoice::Range { from, to }) = PeriodChoice::LastDays(7).previous(now) else {
+            panic!("the last 7 days have a previous period")
+        };
+        assert_eq!(
+            (from, to),
+            (
+                at("2026-11-20T00:00:00Z").0 + 1,
+                at("2026-11-27T00:00:00Z").0
+            )
+        );
+    }
+
+    #[test]
+    fn a_range_running_past_now_stops_at_now() {
+        let now = at("2026-11-20T12:00:00Z");
+        let quarter = PeriodChoice::Range {
+            from: at("2026-10-01T00:00:00Z").0,
+            to: at("2026-12-31T23:59:59.999Z").0,
+        };
+        let period = quarter.resolve(now);
+        assert_eq!(
+            (period.from, period.to),
+            (Some(at("2026-10-01T00:00:00Z")), Some(now))
+        );
+        // Wholly in the future: nothing but now.
+        let next = PeriodChoice::Range {
+            from: at("2027-01-01T00:00:00Z").0,
+            to: at("2027-03-31T00:00:00Z").0,
+        };
+        assert_eq!(next.resolve(now).from, Some(now));
+    }
 }

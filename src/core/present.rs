@@ -92,9 +92,16 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
 
 fn period_text(choice: PeriodChoice, period: Period) -> String {
     let day = |t: Option<Timestamp>| t.map(|t| t.to_string()[..10].to_string());
-    if let PeriodChoice::Range { .. } = choice {
-        // The range's label is its days already.
-        return format!("Custom range: {}", choice.label());
+    if let PeriodChoice::Range { to, .. } = choice {
+        // The range's label is its days already; one running past today is measured to now.
+        return match period.to {
+            Some(end) if end.0 < to => format!(
+                "Custom range: {}, so far: to {}",
+                choice.label(),
+                day(Some(end)).unwrap_or_default()
+            ),
+            _ => format!("Custom range: {}", choice.label()),
+        };
     }
     match (day(period.from), day(period.to)) {
         (Some(from), Some(to)) if from == to => format!("{}: {from}", choice.label()),

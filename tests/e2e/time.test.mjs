@@ -22,7 +22,8 @@ const scansDir = join(here, "artifacts/quarter");
 // 46 days before.
 const FROM = Date.UTC(2026, 9, 16);
 const TO = Date.UTC(2026, 10, 30) + DAY - 1;
-const LENGTH = TO - FROM;
+// Both ends included: the previous period holds as many instants.
+const LENGTH = TO - FROM + 1;
 
 let server;
 let browser;

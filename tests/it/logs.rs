@@ -450,7 +450,8 @@ fn the_same_events_in_two_files_count_once() {
 
 #[test]
 fn the_last_seven_days_compare_with_the_seven_before() {
-    // Now 2026-11-20T00:00Z: the last 7 days are 11-13 to 11-20, the 7 before 11-06 to 11-13.
+    // Now 2026-11-20T00:00Z: the last 7 days are the instants after 11-13T00:00 up to now, the
+    // 7 before those after 11-06T00:00 up to 11-13T00:00 (so they read 11-06 to 11-13).
     // All of the audit log lies in the last 7 days; the previous week has no log at all, so
     // there is no previous rate and no status, and the tile says why.
     let mut engine = Engine::default();
@@ -468,7 +469,7 @@ fn the_last_seven_days_compare_with_the_seven_before() {
         unauthorized.missing.as_deref(),
         Some(
             "no status — the sources cover too little of the previous 7 days (2026-11-06 to \
-             2026-11-12: none) to compare with"
+             2026-11-13: none) to compare with"
         )
     );
 }
