@@ -322,20 +322,17 @@ impl<'a> History<'a> {
             .filter(move |l| l.fixed_at.is_some_and(|at| period.contains(Some(at))))
     }
 
-    /// Open after its asset's last scan, when that scan lies in the period.
-    pub fn open_at_end(&self, period: Period) -> impl Iterator<Item = &Lifecycle<'a>> {
-        let last_in_period: Vec<bool> = self
-            .assets
-            .iter()
-            .map(|a| {
-                a.instants
-                    .last()
-                    .is_some_and(|i| period.contains(Some(i.at)))
-            })
-            .collect();
-        self.lifecycles
-            .iter()
-            .filter(move |l| l.fixed_at.is_none() && last_in_period[l.asset as usize])
+    /// Whether any asset was scanned in the period: what happened in it (fixes) is seen only
+    /// through scans in it.
+    pub fn scanned_in(&self, period: Period) -> bool {
+        self.assets.iter().any(|a| a.within(period).next().is_some())
+    }
+
+    /// Open at the period's end, as its asset's last scan up to then says: the rule of
+    /// `evidence::Current`, so an asset not rescanned in the period keeps its open findings (and
+    /// their SLA keeps running), as `critical_open` counts them.
+    pub fn open_at_end(&self) -> impl Iterator<Item = &Lifecycle<'a>> {
+        self.lifecycles.iter().filter(|l| l.fixed_at.is_none())
     }
 }
 

@@ -71,14 +71,15 @@ export function expected(scans, from, to) {
     for (const id of previous) if (!now.has(id)) life.get(id).fixed = scan.t;
     previous = now;
   }
-  const last = seen[seen.length - 1];
-  const lastInPeriod = last && last.t >= from && last.t <= to;
+  // Open at the end: as the last scan up to then says. Fixes are seen only through scans in the
+  // period: without one, the SLA rate has nothing to go on.
+  const scannedInPeriod = seen.some((s) => s.t >= from);
   const fixed = [...life.values()].filter((l) => l.fixed !== null && l.fixed >= from && l.fixed <= to);
-  const open = [...life.values()].filter((l) => l.fixed === null && lastInPeriod);
+  const open = [...life.values()].filter((l) => l.fixed === null);
   const days = (l) => (l.fixed - l.first) / DAY;
   const within = fixed.filter((l) => days(l) <= SLA[l.severity]).length;
   const past = open.filter((l) => (to - l.first) / DAY > SLA[l.severity]).length;
-  const sla = fixed.length + past > 0 ? (100 * within) / (fixed.length + past) : null;
+  const sla = scannedInPeriod && fixed.length + past > 0 ? (100 * within) / (fixed.length + past) : null;
   const mttr = fixed.length > 0 ? fixed.reduce((a, l) => a + days(l), 0) / fixed.length : null;
   const inPeriod = seen.filter((s) => s.t >= from);
   const serious = (s) => s.open.filter((v) => v.severity === "CRITICAL" || v.severity === "HIGH").length;

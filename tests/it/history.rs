@@ -3,7 +3,7 @@
 //! at the same instant.
 
 use posture::core::engine::Engine;
-use posture::core::evidence::{Item, Period};
+use posture::core::evidence::{Item, Period, PeriodChoice};
 use posture::core::formats;
 use posture::core::history::History;
 use posture::core::model::{Category, Snapshot};
@@ -187,6 +187,32 @@ fn open_vulnerabilities_are_within_at_risk_or_breached_beside_the_sla_rate() {
         "{:#?}",
         tile.notes
     );
+}
+
+#[test]
+fn an_asset_not_rescanned_in_the_period_keeps_its_breaches_in_the_sla_rate() {
+    // Period 01-15 to 01-31. `app` is scanned 01-01 (CVE-2, high) and 01-20 (clean): CVE-2 fixed
+    // after 19 days, within its 30. `old` was scanned 01-01 and 01-02 only, with CVE-1 (critical)
+    // open: still open at the end as far as anyone knows, 30 days old, past its 7 — as
+    // `critical_open` counts it. 1 within ÷ (1 fixed + 1 past) = 50 %; resolved 1 ÷ 2 = 50 %.
+    let docs = vec![
+        ("app-1.json", trivy(1, &[H2])),
+        ("app-20.json", trivy(20, &[])),
+        ("old-1.json", trivy_image("old:1", "2026-01-01T00:00:00Z", &[C1])),
+        ("old-2.json", trivy_image("old:2", "2026-01-02T00:00:00Z", &[C1])),
+    ];
+    let mut engine = Engine::default();
+    for (name, doc) in &docs {
+        add_one(&mut engine, name, doc.as_bytes(), None);
+    }
+    engine.set_period(PeriodChoice::Range {
+        from: at("2026-01-15T00:00:00Z").0,
+        to: at("2026-01-31T23:59:59.999Z").0,
+    });
+    let view = engine.view(at("2026-02-10T00:00:00Z"));
+    assert_eq!(value(&view, "critical_open"), Some(1.0));
+    assert_eq!(value(&view, "vuln_sla_compliance"), Some(50.0));
+    assert_eq!(value(&view, "resolved_vulns_pct"), Some(50.0));
 }
 
 #[test]

@@ -20,8 +20,15 @@ pub(super) fn resolved_vulns_pct(cx: &Context) -> Measure {
     if !history.has_history() {
         return Measure::none(formula);
     }
+    if !history.scanned_in(cx.period) {
+        return Measure::empty(
+            formula,
+            history_inputs(cx),
+            "no vulnerability scan in this period, so no fix could be seen in it",
+        );
+    }
     let fixed = history.fixed_in(cx.period).count();
-    let open = history.open_at_end(cx.period).count();
+    let open = history.open_at_end().count();
     if fixed + open == 0 {
         return Measure::empty(
             formula,
@@ -104,6 +111,13 @@ pub(super) fn vuln_sla_compliance(cx: &Context) -> Measure {
     if !history.has_history() {
         return Measure::none(formula);
     }
+    if !history.scanned_in(cx.period) {
+        return Measure::empty(
+            formula,
+            history_inputs(cx),
+            "no vulnerability scan in this period, so no fix could be seen in it",
+        );
+    }
     let mut no_sla = 0;
     let (mut within, mut fixed) = (0, 0);
     for l in history.fixed_in(cx.period) {
@@ -120,7 +134,7 @@ pub(super) fn vuln_sla_compliance(cx: &Context) -> Measure {
     let mut past = 0;
     // Open ones by severity (critical … low) and SLA state (within, at risk, breached).
     let mut states = [[0usize; 3]; 4];
-    for l in history.open_at_end(cx.period) {
+    for l in history.open_at_end() {
         let age = end.days_since(l.first_seen);
         match s.sla(l.severity) {
             Some(sla) => {
