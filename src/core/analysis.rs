@@ -224,7 +224,25 @@ pub fn analyse(
             trend: Trend::default(),
             metrics: Metrics::of(cx.current),
             activity: Activity::of(cx.events, cx.incidents, cx.window),
-            records: explorer::records(cx, &loaded.item_source, end),
+            records: {
+                // The explorer ages every category; the KPIs follow vulnerabilities and secrets.
+                let [misconfiguration, code, policy, compliance] = [
+                    Category::Misconfiguration,
+                    Category::Code,
+                    Category::Policy,
+                    Category::Compliance,
+                ]
+                .map(|c| History::new(cx.items, c, cx.period));
+                let histories = Category::ALL.map(|c| match c {
+                    Category::Vulnerability => cx.vulnerabilities,
+                    Category::Secret => cx.secrets,
+                    Category::Misconfiguration => &misconfiguration,
+                    Category::Code => &code,
+                    Category::Policy => &policy,
+                    Category::Compliance => &compliance,
+                });
+                explorer::records(cx, histories, &loaded.item_source, end)
+            },
             vulns,
             role_threshold: settings.role_assumptions_per_day,
             compliance: present::compliance::compliance(cx.items, cx.current, loaded.inventory),

@@ -7,6 +7,8 @@ use std::cmp::Ordering;
 
 use super::engine::{Outcome, Source};
 use super::evidence::CurrentFinding;
+use super::hash::FxHashSet;
+use super::history::History;
 use super::kpi::Context;
 use super::model::{Category, Evidence, Finding, Status};
 use super::protocol::{FindingRow, FindingsQuery};
@@ -74,21 +76,34 @@ pub fn filter_of(column: &str) -> Filter {
     }
 }
 
-/// Every finding of the period: the current state (each asset's latest scans), then the
-/// vulnerabilities and secrets history saw fixed.
-pub fn records(cx: &Context, item_source: &[usize], end: Timestamp) -> Vec<Record> {
+/// Every finding loaded: the current state (each asset's latest scans), then those history saw
+/// fixed and that no latest scan reports any more. `histories` are by category
+/// (`Category::ALL` order), for first sights and fixes.
+pub fn records(
+    cx: &Context,
+    histories: [&History; 6],
+    item_source: &[usize],
+    end: Timestamp,
+) -> Vec<Record> {
     let source_of = |item: usize| item_source[item] as u32;
     let mut records: Vec<Record> = Vec::with_capacity(cx.current.findings.len());
+    // What the current state already shows, so a fix it reports (or a suppression) is one row.
+    let mut shown: FxHashSet<(u32, u64)> = FxHashSet::default();
     for f in &cx.current.findings {
-        let history = match f.finding.category {
-            Category::Secret => cx.secrets,
-            _ => cx.vulnerabilities,
-        };
+        let history = histories[f.finding.category as usize];
+        let key = (f.asset_id, f.finding.fingerprint.0);
+        shown.insert(key);
         let seen = first_seen(f, cx.current, history);
-        let open = f.finding.status == Status::Open;
-        let age = seen.filter(|_| open).map(|s| end.days_since(s).max(0.0));
-        let sla = match (age, f.finding.category) {
-            (Some(age), Category::Vulnerability) => SlaState::of(
+        let lifecycle = history.lifecycle(key.0, key.1);
+        let fixed_at = lifecycle.filter(|l| l.is_fixed()).and_then(|l| l.fixed_at);
+        let age = match f.finding.status {
+            Status::Open => seen.map(|s| end.days_since(s).max(0.0)),
+            // Reported fixed by its tool after history saw it go: its time to fix.
+            Status::Fixed => lifecycle.and_then(|l| l.days_to_fix()),
+            _ => None,
+        };
+        let sla = match (f.finding.status, f.finding.category, age) {
+            (Status::Open, Category::Vulnerability, Some(age)) => SlaState::of(
                 age,
                 cx.settings.sla(f.finding.severity),
                 cx.settings.sla_margin_pct,
@@ -101,13 +116,16 @@ pub fn records(cx: &Context, item_source: &[usize], end: Timestamp) -> Vec<Recor
             also: also(f, source_of),
             status: f.finding.status,
             first_seen: seen,
-            fixed_at: None,
+            fixed_at,
             age_days: age,
             sla,
         });
     }
-    for history in [cx.vulnerabilities, cx.secrets] {
-        for l in history.lifecycles.iter().filter(|l| l.fixed_at.is_some()) {
+    for history in histories {
+        for l in history.lifecycles.iter().filter(|l| l.is_fixed()) {
+            if shown.contains(&(l.asset, l.fingerprint)) {
+                continue;
+            }
             records.push(Record {
                 source: source_of(l.at.0),
                 finding: l.at.1,
@@ -213,10 +231,14 @@ impl Resolved<'_> {
                 .map(|t| t.day())
                 .unwrap_or_default()
                 .into(),
+            // Tenths, cut down: 7.0 is over 7 days (past a 7-day SLA), where a whole "7" would
+            // read as within it.
             "age" => self
                 .record
                 .age_days
-                .map_or(String::new(), |d| format!("{:.0}", d.floor()))
+                .map_or(String::new(), |d| {
+                    format!("{:.1}", (d * 10.0).floor() / 10.0)
+                })
                 .into(),
             "sla" => match self.record.sla {
                 SlaState::None => "".into(),

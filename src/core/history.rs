@@ -27,15 +27,27 @@ pub struct Lifecycle<'a> {
     pub first_seen: Timestamp,
     /// The last instant it was reported open.
     pub last_seen: Timestamp,
-    /// The first instant after which no scan reported it open, while it stays away.
+    /// The first instant after which no scan reported it open, while it stays closed.
     pub fixed_at: Option<Timestamp>,
+    /// Closed by a suppression rather than a fix: a scan then still reported it, suppressed
+    /// (an exception, "not affected", a baseline). Not open, and not remediated either: it
+    /// counts in no time to fix and no SLA.
+    pub suppressed: bool,
     /// How often it came back after it was seen fixed.
     pub reopened: u32,
 }
 
 impl Lifecycle<'_> {
+    /// Days from first seen to the fix; none while open, or when it was suppressed.
     pub fn days_to_fix(&self) -> Option<f64> {
-        self.fixed_at.map(|fixed| fixed.days_since(self.first_seen))
+        self.fixed_at
+            .filter(|_| !self.suppressed)
+            .map(|fixed| fixed.days_since(self.first_seen))
+    }
+
+    /// Seen fixed (not suppressed) and still so.
+    pub fn is_fixed(&self) -> bool {
+        self.fixed_at.is_some() && !self.suppressed
     }
 }
 
@@ -46,9 +58,11 @@ pub struct Instant {
     /// Open findings after it, by severity (`Severity::ALL` order).
     pub open: [u32; 6],
     /// Compared with the instant before: first seen, gone, back after being gone. The asset's
-    /// first instant has no before: what it shows is the baseline, not new.
+    /// first instant has no before: what it shows is the baseline, not new. Gone but still
+    /// reported, suppressed, is not fixed.
     pub new: u32,
     pub fixed: u32,
+    pub suppressed: u32,
     pub reopened: u32,
     /// The scans taken then, as indices into the items.
     pub items: Vec<usize>,
@@ -88,10 +102,12 @@ pub struct History<'a> {
     index: FxHashMap<(u32, u64), usize>,
 }
 
-/// A tool's scans of one asset, and what its latest one reports open (by fingerprint, sorted).
+/// A tool's scans of one asset, and what its latest one reports open and suppressed (by
+/// fingerprint, sorted).
 struct Stream<'a> {
     scans: Vec<usize>,
     open: Vec<Open<'a>>,
+    suppressed: Vec<u64>,
 }
 
 /// A finding reported open: its fingerprint, itself, and where (item, index in the snapshot).
@@ -172,6 +188,7 @@ impl<'a> History<'a> {
             .map(|scans| Stream {
                 scans,
                 open: Vec::new(),
+                suppressed: Vec::new(),
             })
             .collect();
         // Every (time, stream, scan), in time order.
@@ -207,6 +224,7 @@ impl<'a> History<'a> {
                 if !lifecycles {
                     continue;
                 }
+                streams[s].suppressed = suppressed_in(items, i, category);
                 let now = &streams[s].open;
                 for fingerprint in difference(&before, now) {
                     let count = reporting.entry(fingerprint).or_default();
@@ -227,17 +245,31 @@ impl<'a> History<'a> {
                     match (was_open, open) {
                         (true, false) => {
                             reporting.remove(&fingerprint);
+                            let suppressed = streams
+                                .iter()
+                                .any(|s| s.suppressed.binary_search(&fingerprint).is_ok());
                             if let Some(&l) = self.index.get(&(asset, fingerprint)) {
-                                self.lifecycles[l].fixed_at = Some(at);
+                                let lifecycle = &mut self.lifecycles[l];
+                                lifecycle.fixed_at = Some(at);
+                                lifecycle.suppressed = suppressed;
                             }
-                            instant.fixed += 1;
+                            if suppressed {
+                                instant.suppressed += 1;
+                            } else {
+                                instant.fixed += 1;
+                            }
                         }
                         (false, true) => match self.index.get(&(asset, fingerprint)) {
                             Some(&l) => {
                                 let lifecycle = &mut self.lifecycles[l];
+                                // Back from a fix is a reopening; back from a suppression, the
+                                // suppression lifted.
+                                if !lifecycle.suppressed {
+                                    lifecycle.reopened += 1;
+                                    instant.reopened += 1;
+                                }
                                 lifecycle.fixed_at = None;
-                                lifecycle.reopened += 1;
-                                instant.reopened += 1;
+                                lifecycle.suppressed = false;
                             }
                             None => {
                                 let Some((_, finding, position)) = latest(&streams, fingerprint)
@@ -255,6 +287,7 @@ impl<'a> History<'a> {
                                     first_seen: at,
                                     last_seen: at,
                                     fixed_at: None,
+                                    suppressed: false,
                                     reopened: 0,
                                 });
                                 instant.new += u32::from(!first);
@@ -316,16 +349,19 @@ impl<'a> History<'a> {
             .map(|&l| &self.lifecycles[l])
     }
 
+    /// Fixed (not suppressed) in the period, and still so.
     pub fn fixed_in(&self, period: Period) -> impl Iterator<Item = &Lifecycle<'a>> {
         self.lifecycles
             .iter()
-            .filter(move |l| l.fixed_at.is_some_and(|at| period.contains(Some(at))))
+            .filter(move |l| l.is_fixed() && l.fixed_at.is_some_and(|at| period.contains(Some(at))))
     }
 
     /// Whether any asset was scanned in the period: what happened in it (fixes) is seen only
     /// through scans in it.
     pub fn scanned_in(&self, period: Period) -> bool {
-        self.assets.iter().any(|a| a.within(period).next().is_some())
+        self.assets
+            .iter()
+            .any(|a| a.within(period).next().is_some())
     }
 
     /// Open at the period's end, as its asset's last scan up to then says: the rule of
@@ -349,6 +385,20 @@ fn open_in<'a>(items: &[Item<'a>], i: usize, category: Category) -> Vec<Open<'a>
     open.sort_unstable_by_key(|(fingerprint, f, _)| (*fingerprint, f.severity));
     open.dedup_by_key(|(fingerprint, _, _)| *fingerprint);
     open
+}
+
+/// What item `i` reports in a category with a suppression, by fingerprint, sorted.
+fn suppressed_in(items: &[Item], i: usize, category: Category) -> Vec<u64> {
+    let mut suppressed: Vec<u64> = items[i]
+        .snapshot
+        .findings
+        .iter()
+        .filter(|f| f.category == category && f.status == Status::Suppressed)
+        .map(|f| f.fingerprint.0)
+        .collect();
+    suppressed.sort_unstable();
+    suppressed.dedup();
+    suppressed
 }
 
 /// The fingerprints `a` has and `b` does not; both sorted by fingerprint.

@@ -35,11 +35,11 @@ const L3: (&str, &str, &str, &str) = ("CVE-3", "curl", "LOW", "=HYPERLINK(1)");
 /// Trivy on 01-01 finds CVE-1, 2 and 3; on 01-08 CVE-2 and 3 (CVE-1 fixed, after 7 days); Grype on
 /// 01-08 finds CVE-2 too. On 01-21 (all data, aged to today), the rows are, in severity order:
 ///
-/// | rule  | status | tools        | first seen | age (days) | SLA                          |
-/// |-------|--------|--------------|------------|------------|------------------------------|
-/// | CVE-1 | fixed  | Trivy        | 2026-01-01 | 7 (to fix) |                              |
-/// | CVE-2 | open   | Grype, Trivy | 2026-01-01 | 20         | within (30 d, at risk ≥ 22.5) |
-/// | CVE-3 | open   | Trivy        | 2026-01-01 | 20         | within (180 d)               |
+/// | rule  | status | tools        | first seen | age (days)   | SLA                           |
+/// |-------|--------|--------------|------------|--------------|-------------------------------|
+/// | CVE-1 | fixed  | Trivy        | 2026-01-01 | 7.0 (to fix) |                               |
+/// | CVE-2 | open   | Grype, Trivy | 2026-01-01 | 20.0         | within (30 d, at risk ≥ 22.5) |
+/// | CVE-3 | open   | Trivy        | 2026-01-01 | 20.0         | within (180 d)                |
 fn engine() -> Engine {
     let grype = r#"{"matches":[{"vulnerability":{"id":"CVE-2","severity":"High"},"artifact":{"name":"zlib","version":"1.0"}}],
         "source":{"type":"image","target":{"userInput":"app:8"}},
@@ -116,7 +116,7 @@ fn every_finding_of_the_period_is_a_row_with_its_history() {
     };
     assert_eq!(
         columns(&all.rows[0]),
-        ["fixed", "Trivy", "2026-01-01", "7", "—", "openssl", "1.1"]
+        ["fixed", "Trivy", "2026-01-01", "7.0", "—", "openssl", "1.1"]
     );
     assert_eq!(
         columns(&all.rows[1]),
@@ -124,7 +124,7 @@ fn every_finding_of_the_period_is_a_row_with_its_history() {
             "open",
             "Grype, Trivy",
             "2026-01-01",
-            "20",
+            "20.0",
             "Within SLA",
             "zlib",
             "1.1"
@@ -226,12 +226,53 @@ fn the_csv_is_the_view_with_formulas_made_text() {
         "Severity,Category,Rule,Title,Asset,Package,Installed,Fixed version,Tools,Status,First seen,Age (days),SLA,Location,Fingerprint"
     );
     assert_eq!(lines.len(), 4, "header, two rows, and the last line's end");
-    assert!(lines[1].starts_with("low,vulnerability,CVE-3,'=HYPERLINK(1),app,curl,1.0,1.1,Trivy,open,2026-01-01,20,within,"), "{}", lines[1]);
+    assert!(lines[1].starts_with("low,vulnerability,CVE-3,'=HYPERLINK(1),app,curl,1.0,1.1,Trivy,open,2026-01-01,20.0,within,"), "{}", lines[1]);
     assert!(
         lines[2].starts_with(
             "high,vulnerability,CVE-2,Out-of-bounds read,app,zlib,1.0,1.1,\"Grype, Trivy\",open,"
         ),
         "{}",
         lines[2]
+    );
+}
+
+#[test]
+fn a_suppressed_finding_is_one_row_and_a_misconfiguration_ages_from_its_first_scan() {
+    // CVE-1 open on 01-01, reported `not_affected` on 01-08: one row, suppressed (not also a
+    // "fixed" one). A Trivy config failure found on 01-01 and again on 01-15 is 20 days old on
+    // 01-21: its first scan, not its latest, is when it was first seen.
+    let suppressed = trivy(8, &[]).replace(
+        r#""Vulnerabilities":[]"#,
+        r#""Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"openssl","Severity":"CRITICAL","Status":"not_affected"}]"#,
+    );
+    let config = |day: u32| {
+        format!(
+            r#"{{"SchemaVersion":2,"CreatedAt":"2026-01-{day:02}T00:00:00Z","ArtifactName":"infra","ArtifactType":"filesystem",
+               "Results":[{{"Target":"main.tf","Class":"config","Type":"terraform","Misconfigurations":[
+               {{"ID":"AVD-AWS-0086","Title":"S3 bucket is public","Severity":"HIGH","Status":"FAIL","Message":"public"}}]}}]}}"#
+        )
+    };
+    let mut engine = Engine::default();
+    for (name, doc) in [
+        ("w1.json", trivy(1, &[C1])),
+        ("w2.json", suppressed),
+        ("infra-1.json", config(1)),
+        ("infra-15.json", config(15)),
+    ] {
+        let row = add_one(&mut engine, name, doc.as_bytes(), None);
+        assert!(row.error.is_none(), "{name}: {:?}", row.error);
+    }
+    let all = window(&mut engine, 1, FindingsQuery::default(), 0);
+    let rows: Vec<[&str; 4]> = all
+        .rows
+        .iter()
+        .map(|r| ["rule", "status", "first_seen", "age"].map(|c| cell(r, c)))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["CVE-1", "suppressed", "2026-01-01", ""],
+            ["AVD-AWS-0086", "open", "2026-01-01", "20.0"],
+        ]
     );
 }

@@ -198,8 +198,14 @@ fn an_asset_not_rescanned_in_the_period_keeps_its_breaches_in_the_sla_rate() {
     let docs = vec![
         ("app-1.json", trivy(1, &[H2])),
         ("app-20.json", trivy(20, &[])),
-        ("old-1.json", trivy_image("old:1", "2026-01-01T00:00:00Z", &[C1])),
-        ("old-2.json", trivy_image("old:2", "2026-01-02T00:00:00Z", &[C1])),
+        (
+            "old-1.json",
+            trivy_image("old:1", "2026-01-01T00:00:00Z", &[C1]),
+        ),
+        (
+            "old-2.json",
+            trivy_image("old:2", "2026-01-02T00:00:00Z", &[C1]),
+        ),
     ];
     let mut engine = Engine::default();
     for (name, doc) in &docs {
@@ -213,6 +219,36 @@ fn an_asset_not_rescanned_in_the_period_keeps_its_breaches_in_the_sla_rate() {
     assert_eq!(value(&view, "critical_open"), Some(1.0));
     assert_eq!(value(&view, "vuln_sla_compliance"), Some(50.0));
     assert_eq!(value(&view, "resolved_vulns_pct"), Some(50.0));
+}
+
+#[test]
+fn a_suppressed_finding_is_closed_but_not_fixed() {
+    // CVE-1 (critical) open on 01-01; on 01-08 Trivy still reports it, `not_affected` (a VEX
+    // statement, say): suppressed, so not open — and not fixed either: no time to fix, no SLA, no
+    // fix in the week; one row in the explorer, suppressed. CVE-2 (high) is fixed on 01-08 after
+    // 7 days, the one remediation: mean time 7 days, within SLA 1 of 1.
+    let suppressed = trivy(8, &[]).replace(
+        r#""Vulnerabilities":[]"#,
+        r#""Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"a","Severity":"CRITICAL","Status":"not_affected"}]"#,
+    );
+    let docs = vec![("w1.json", trivy(1, &[C1, H2])), ("w2.json", suppressed)];
+    let snapshots = snapshots(&docs);
+    let items = items_of(&snapshots);
+    let history = history_of(&items, "2026-02-01T00:00:00Z");
+    let cve1 = history
+        .lifecycles
+        .iter()
+        .find(|l| &*l.finding.rule_id == "CVE-1")
+        .unwrap();
+    assert!(cve1.suppressed && !cve1.is_fixed());
+    assert_eq!(cve1.days_to_fix(), None);
+    let instant = &history.assets[0].instants[1];
+    assert_eq!((instant.fixed, instant.suppressed), (1, 1));
+
+    let view = view_of(&docs, "2026-01-20T00:00:00Z");
+    assert_eq!(value(&view, "vuln_mttr"), Some(7.0));
+    assert_eq!(value(&view, "vuln_sla_compliance"), Some(100.0));
+    assert_eq!(value(&view, "resolved_vulns_pct"), Some(100.0));
 }
 
 #[test]
