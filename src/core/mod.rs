@@ -32,5 +32,6 @@ pub mod severity;
 pub mod sniff;
 pub mod time;
 pub mod unpack;
+pub mod viewport;
 pub mod vulntime;
 pub mod yaml;

@@ -8,6 +8,7 @@ use super::client::use_client;
 use crate::core::explorer::{COLUMNS, Filter, filter_of};
 use crate::core::protocol::{FindingRow, FindingsQuery, Request};
 use crate::core::session::hash_params;
+use crate::core::viewport::Viewport;
 
 /// One row's height in px (the stylesheet's `.findings-row` agrees).
 const ROW: f64 = 32.0;
@@ -15,9 +16,11 @@ const ROW: f64 = 32.0;
 const MARGIN: u32 = 20;
 /// The scroller's height in px (`.findings-scroller`).
 const VIEWPORT: f64 = 560.0;
-/// Browsers cap an element's height (Chromium near 33.5 million px, Firefox near 17.9 million):
-/// above this, scroll positions are scaled onto the rows.
+/// Below every browser's cap on an element's height; above it, scroll positions are scaled onto
+/// the rows (`core::viewport`).
 const MAX_HEIGHT: f64 = 8_000_000.0;
+/// Rows asked for: those in view and the margins.
+const WINDOW: u32 = (VIEWPORT / ROW) as u32 + 1 + 2 * MARGIN;
 
 /// The explorer, its filters taken from the hash (`#/findings?rule=CVE-…&status=open`).
 #[component]
@@ -33,6 +36,8 @@ pub fn FindingsView(hash: String) -> impl IntoView {
     }
     let query = RwSignal::new(initial);
     let first = RwSignal::new(0u32);
+    // The scroll position, in px.
+    let top = RwSignal::new(0.0f64);
     let scroller = NodeRef::<leptos::html::Div>::new();
     // A new query shows its first rows: the scroller goes back to the top with them (left deep
     // down a longer list, it would show an empty stretch).
@@ -40,13 +45,13 @@ pub fn FindingsView(hash: String) -> impl IntoView {
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(0);
         }
+        top.set(0.0);
         first.set(0);
     };
     // Any change of query or position asks for the window in view.
     Effect::new(move |_| {
         let start = first.get().saturating_sub(MARGIN);
-        let count = (VIEWPORT / ROW) as u32 + 2 * MARGIN;
-        client.ask_findings(query.get(), start, count);
+        client.ask_findings(query.get(), start, WINDOW);
     });
     // A new view of the data (files, period, settings) asks again.
     Effect::new(move |previous: Option<()>| {
@@ -55,24 +60,22 @@ pub fn FindingsView(hash: String) -> impl IntoView {
             client.ask_findings(
                 query.get_untracked(),
                 first.get_untracked().saturating_sub(MARGIN),
-                (VIEWPORT / ROW) as u32 + 2 * MARGIN,
+                WINDOW,
             );
         }
     });
     let total = move || client.findings(|w| w.map_or(0, |w| w.total));
-    let height = move || (f64::from(total()) * ROW).min(MAX_HEIGHT);
-    // Scroll position ↔ first row, scaled when the list is taller than a browser allows.
+    let list = move || Viewport {
+        rows: total(),
+        row_px: ROW,
+        viewport_px: VIEWPORT,
+        max_px: MAX_HEIGHT,
+    };
     let on_scroll = move |ev: leptos::ev::Event| {
         let target: web_sys::Element = event_target(&ev);
-        let top = f64::from(target.scroll_top());
-        let rows = f64::from(total());
-        let scrollable = (height() - VIEWPORT).max(1.0);
-        let row = if rows * ROW <= MAX_HEIGHT {
-            top / ROW
-        } else {
-            top / scrollable * (rows - VIEWPORT / ROW).max(0.0)
-        };
-        let row = (row.floor().max(0.0) as u32).min(total().saturating_sub(1));
+        let position = f64::from(target.scroll_top());
+        top.set(position);
+        let row = list().first_row(position);
         if row != first.get_untracked() {
             first.set(row);
         }
@@ -154,17 +157,11 @@ pub fn FindingsView(hash: String) -> impl IntoView {
             }
         })
         .collect_view();
-    let offset = move || {
-        let start = client.findings(|w| w.map_or(0, |w| w.start));
-        let rows = f64::from(total());
-        let top = if rows * ROW <= MAX_HEIGHT {
-            f64::from(start) * ROW
-        } else {
-            let scrollable = (height() - VIEWPORT).max(1.0);
-            f64::from(start) / (rows - VIEWPORT / ROW).max(1.0) * scrollable
-        };
-        // Whole pixels: the page formats no fractions.
-        format!("{}px", top.round() as i64)
+    // The rendered rows, placed so the row the scroll position stands for is at its top.
+    let placement = move || {
+        let (start, count) =
+            client.findings(|w| w.map_or((0, 0), |w| (w.start, w.rows.len() as u32)));
+        list().place(top.get(), start, count)
     };
     let rows = move || {
         client.findings(|w| {
@@ -212,8 +209,16 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                 <div class="findings-row head" role="row" aria-rowindex="1">{header}</div>
                 <div class="findings-row filters" role="row" aria-rowindex="2">{filters}</div>
                 <div class="findings-scroller" node_ref=scroller on:scroll=on_scroll>
-                    <div class="findings-spacer" style:height=move || format!("{}px", height().round() as i64)>
-                        <div class="findings-window" style:top=offset role="rowgroup">{rows}</div>
+                    // Whole pixels: the page formats no fractions.
+                    <div class="findings-spacer" style:height=move || format!("{}px", list().height().round() as i64)>
+                        <div
+                            class="findings-window"
+                            style:top=move || format!("{}px", placement().top.round() as i64)
+                            style:height=move || format!("{}px", placement().height.round() as i64)
+                            role="rowgroup"
+                        >
+                            {rows}
+                        </div>
                     </div>
                 </div>
             </div>

@@ -78,7 +78,7 @@ for (let i = 0; i < PER_IMAGE; i += 1) {
 searched.sort();
 
 /**
- * Waits until the explorer shows `total` matching rows and row `row` (1-based) is rendered, with
+ * Waits until the explorer shows `total` matching rows and row `row` (1-based) is on screen, with
  * the title `title` when one is given (a new order of as many rows).
  */
 async function shown(p, total, row, title = null) {
@@ -86,9 +86,14 @@ async function shown(p, total, row, title = null) {
     ([total, row, title]) => {
       const table = document.querySelector("[data-findings-total]");
       const shown = document.querySelector(`[data-finding][aria-rowindex="${row + 2}"]`);
+      // On screen, whole: inside the scroller's visible box.
+      const view = document.querySelector(".findings-scroller").getBoundingClientRect();
+      const box = shown?.getBoundingClientRect();
       return (
         table?.dataset.findingsTotal === String(total) &&
-        shown !== null &&
+        shown != null &&
+        box.top >= view.top - 1 &&
+        box.bottom <= view.bottom + 1 &&
         (title === null || shown.querySelector(".col-title")?.textContent === title)
       );
     },
