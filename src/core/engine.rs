@@ -87,7 +87,15 @@ pub struct Engine {
     organisation: Option<Settings>,
     /// Where the settings in force come from, in words.
     settings_origin: String,
+    /// Whether the settings in force are the user's own (saved, imported or edited): an
+    /// organisation's profile arriving then does not replace them.
+    own_settings: bool,
+    /// Why the settings saved in this browser could not be used, when they could not.
+    saved_refused: Option<String>,
 }
+
+/// Where settings come from when an organisation placed them beside the page.
+const ORGANISATION: &str = "Organisation profile (posture.profile.json beside this page)";
 
 impl Engine {
     /// Answers a request. `now` is the caller's clock (there is none in `wasm32-unknown-unknown`).
@@ -144,58 +152,69 @@ impl Engine {
             Request::EditSetting { id, value } => {
                 let result = settings_form::edit(&self.settings, &id, &value)
                     .and_then(|profile| profile.settings());
+                self.own_settings |= result.is_ok();
                 self.apply_settings(result, "Your settings, kept in this browser", true, now)
             }
             Request::ImportProfile { text, origin } => {
                 let result = Profile::parse(&text);
                 match origin {
-                    ProfileOrigin::Imported => self.apply_settings(
-                        result,
-                        "Imported profile, kept in this browser",
-                        true,
-                        now,
-                    ),
-                    ProfileOrigin::Saved => self.apply_settings(
-                        result,
-                        "Your settings, kept in this browser",
-                        false,
-                        now,
-                    ),
-                    ProfileOrigin::Organisation { apply } => {
-                        if let Ok(settings) = &result {
-                            self.organisation = Some(settings.clone());
-                        }
-                        match (apply, result) {
-                            (true, result) => self.apply_settings(
-                                result,
-                                "Organisation profile (posture.profile.json beside this page)",
-                                false,
-                                now,
-                            ),
-                            (false, Ok(_)) => {
-                                self.settings_origin = "Your settings, kept in this browser; \
-                                    an organisation profile (posture.profile.json) is available: \
-                                    Reset returns to it"
-                                    .into();
-                                vec![self.settings_response(false, None), Response::Idle]
-                            }
-                            (false, Err(e)) => vec![
-                                self.settings_response(
-                                    false,
-                                    Some(format!("posture.profile.json beside this page: {e}")),
-                                ),
-                                Response::Idle,
-                            ],
-                        }
+                    ProfileOrigin::Imported => {
+                        self.own_settings |= result.is_ok();
+                        self.apply_settings(
+                            result,
+                            "Imported profile, kept in this browser",
+                            true,
+                            now,
+                        )
                     }
+                    ProfileOrigin::Saved => {
+                        self.own_settings = result.is_ok();
+                        let result = result.map_err(|e| {
+                            self.saved_refused = Some(e.clone());
+                            format!("the settings saved in this browser cannot be used: {e}")
+                        });
+                        self.apply_settings(
+                            result,
+                            "Your settings, kept in this browser",
+                            false,
+                            now,
+                        )
+                    }
+                    ProfileOrigin::Organisation => match result {
+                        Ok(settings) if self.own_settings => {
+                            self.organisation = Some(settings);
+                            self.settings_origin = "Your settings, kept in this browser; \
+                                an organisation profile (posture.profile.json) is available: \
+                                Reset returns to it"
+                                .into();
+                            vec![self.settings_response(false, None), Response::Idle]
+                        }
+                        Ok(settings) => {
+                            self.organisation = Some(settings.clone());
+                            let origin = match &self.saved_refused {
+                                Some(e) => format!(
+                                    "{ORGANISATION}; the settings saved in this browser could \
+                                     not be used ({e})"
+                                ),
+                                None => ORGANISATION.into(),
+                            };
+                            self.apply_settings(Ok(settings), &origin, false, now)
+                        }
+                        Err(e) => vec![
+                            self.settings_response(
+                                false,
+                                Some(format!("posture.profile.json beside this page: {e}")),
+                            ),
+                            Response::Idle,
+                        ],
+                    },
                 }
             }
             Request::ResetSettings => {
+                self.own_settings = false;
+                self.saved_refused = None;
                 let (settings, origin) = match &self.organisation {
-                    Some(o) => (
-                        o.clone(),
-                        "Organisation profile (posture.profile.json beside this page)",
-                    ),
+                    Some(o) => (o.clone(), ORGANISATION),
                     None => (Settings::default(), "Defaults (SPEC §4)"),
                 };
                 self.apply_settings(Ok(settings), origin, false, now)

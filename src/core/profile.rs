@@ -13,6 +13,9 @@ use super::settings::Settings;
 
 pub const SCHEMA: &str = "posture.profile.v1";
 
+/// The largest weight a KPI may have in the overall score.
+pub const MAX_WEIGHT: f64 = 1000.0;
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
@@ -73,9 +76,10 @@ impl Profile {
         }
         for (id, weight) in &self.weights {
             known_kpi(id, "weights")?;
-            if !(weight.is_finite() && *weight >= 0.0) {
+            // Bounded, so the weights' sum stays a number (two of 1e308 would make the score NaN).
+            if !(0.0..=MAX_WEIGHT).contains(weight) {
                 return Err(format!(
-                    "weights.{id} must be a number of 0 or more (got {weight})"
+                    "weights.{id} must be a number from 0 to {MAX_WEIGHT} (got {weight})"
                 ));
             }
             settings.weights.insert(id.clone(), *weight);

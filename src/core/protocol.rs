@@ -59,8 +59,9 @@ pub enum ProfileOrigin {
     Imported,
     /// The user's settings, kept in this browser.
     Saved,
-    /// `posture.profile.json` beside index.html: applied unless the user has settings of their own.
-    Organisation { apply: bool },
+    /// `posture.profile.json` beside index.html: applied unless the user's own settings are in
+    /// force (saved ones that cannot be used are not).
+    Organisation,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -144,10 +145,9 @@ pub struct SettingField {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FieldInput {
+    /// A number, typed as text (`inputmode="decimal"`): the worker reads what was typed, so
+    /// "2,5" is refused with a reason rather than sent as nothing, as a number input would.
     Number {
-        min: Option<String>,
-        max: Option<String>,
-        step: String,
         placeholder: Option<String>,
     },
     /// Options: value, label.

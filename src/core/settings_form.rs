@@ -29,23 +29,12 @@ fn text(value: f64) -> String {
     format!("{value}")
 }
 
-fn number_field(
-    id: String,
-    label: String,
-    value: String,
-    min: &str,
-    max: Option<&str>,
-) -> SettingField {
+fn number_field(id: String, label: String, value: String) -> SettingField {
     SettingField {
         id,
         label,
         value,
-        input: FieldInput::Number {
-            min: Some(min.into()),
-            max: max.map(Into::into),
-            step: "1".into(),
-            placeholder: None,
-        },
+        input: FieldInput::Number { placeholder: None },
     }
 }
 
@@ -69,21 +58,13 @@ pub fn groups(settings: &Settings) -> Vec<SettingsGroup> {
         .iter()
         .zip(settings.sla_days)
         .map(|((id, label), days)| {
-            number_field(
-                format!("sla-{id}"),
-                format!("{label} (days)"),
-                text(days),
-                "1",
-                None,
-            )
+            number_field(format!("sla-{id}"), format!("{label} (days)"), text(days))
         })
         .collect();
     sla.push(number_field(
         "sla-margin".into(),
         "At risk when this share of the SLA is left (%)".into(),
         text(settings.sla_margin_pct),
-        "0",
-        Some("100"),
     ));
     vec![
         SettingsGroup {
@@ -105,8 +86,6 @@ pub fn groups(settings: &Settings) -> Vec<SettingsGroup> {
                     "role-threshold".into(),
                     "Role assumptions per principal per day before flagging".into(),
                     settings.role_assumptions_per_day.to_string(),
-                    "1",
-                    None,
                 ),
             ],
         },
@@ -150,9 +129,6 @@ pub fn kpis(settings: &Settings) -> Vec<KpiSetting> {
                         .map(|t| text(*t))
                         .unwrap_or_default(),
                     input: FieldInput::Number {
-                        min: None,
-                        max: None,
-                        step: "any".into(),
                         placeholder: Some(placeholder),
                     },
                 },
@@ -160,12 +136,7 @@ pub fn kpis(settings: &Settings) -> Vec<KpiSetting> {
                     id: format!("weight-{}", k.id),
                     label: format!("Weight of {}", k.label),
                     value: text(settings.weight(k.id)),
-                    input: FieldInput::Number {
-                        min: Some("0".into()),
-                        max: None,
-                        step: "any".into(),
-                        placeholder: None,
-                    },
+                    input: FieldInput::Number { placeholder: None },
                 },
             }
         })
@@ -347,7 +318,7 @@ mod tests {
             (
                 "weight-mttd",
                 "-1",
-                "weights.mttd must be a number of 0 or more (got -1)",
+                "weights.mttd must be a number from 0 to 1000 (got -1)",
             ),
             (
                 "source-email",

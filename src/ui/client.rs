@@ -58,7 +58,7 @@ pub fn provide_client() -> Client {
 }
 
 /// The settings at start: the defaults, then the user's saved ones, then the organisation's
-/// `posture.profile.json` when the server has one (applied only if the user has none).
+/// `posture.profile.json` when the server has one (applied unless the user's are in force).
 fn load_profiles(client: Client) {
     client.send(Request::ResetSettings);
     let saved = storage().and_then(|s| s.get_item(SAVED_PROFILE).ok().flatten());
@@ -68,12 +68,12 @@ fn load_profiles(client: Client) {
             origin: ProfileOrigin::Saved,
         });
     }
-    let apply = saved.is_none();
+    // The worker decides whether it applies: not over the user's own settings in force.
     leptos::task::spawn_local(async move {
         if let Some(text) = fetch_text(ORGANISATION_PROFILE).await {
             client.send(Request::ImportProfile {
                 text,
-                origin: ProfileOrigin::Organisation { apply },
+                origin: ProfileOrigin::Organisation,
             });
         }
     });

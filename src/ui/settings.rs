@@ -113,13 +113,8 @@ fn control(field: SettingField) -> impl IntoView {
         input,
     } = field;
     match input {
-        FieldInput::Number {
-            min,
-            max,
-            step,
-            placeholder,
-        } => view! {
-            <input type="number" data-setting=id aria-label=label min=min max=max step=step placeholder=placeholder prop:value=value
+        FieldInput::Number { placeholder } => view! {
+            <input type="text" inputmode="decimal" data-setting=id aria-label=label placeholder=placeholder prop:value=value
                 on:change=move |ev| send(event_target_value(&ev)) />
         }
         .into_any(),

@@ -11,6 +11,7 @@
 //! - `explorer`: the findings explorer's rows, filters, search, sort, windows and CSV.
 //! - `history`: findings across scans: reopened, reported by two tools, scanned twice at once.
 //! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
+//! - `settings`: settings through the engine: saved, the organisation's, edits, Reset.
 //! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
 //! - `robustness`: random and mutated input never panics.
 //! - `tidy`: the architecture's invariants.
@@ -35,4 +36,5 @@ mod policy;
 mod readme;
 mod robustness;
 mod scorecard;
+mod settings;
 mod tidy;
