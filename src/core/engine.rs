@@ -20,7 +20,7 @@ use super::sample;
 use super::scorecard::{self, KpiJson, MetricsJson, PeriodJson, Scorecard, SourceJson};
 use super::settings::Settings;
 use super::settings_form;
-use super::time::Timestamp;
+use super::time::{MS_PER_DAY, Timestamp};
 use super::unpack::{self, Container};
 
 /// One file the user gave, whatever became of it.
@@ -92,6 +92,23 @@ pub struct Engine {
     own_settings: bool,
     /// Why the settings saved in this browser could not be used, when they could not.
     saved_refused: Option<String>,
+    /// Why the last custom range asked for was not applied.
+    period_error: Option<String>,
+}
+
+/// The first instant of a day given as "2026-10-16" (UTC).
+fn day_start(text: &str) -> Option<Timestamp> {
+    Timestamp::parse_rfc3339(&format!("{}T00:00:00Z", text.trim()))
+}
+
+/// A time as a datetime input gives it, "2026-11-20T10:00" or with seconds, read as UTC.
+fn local_time(text: &str) -> Option<Timestamp> {
+    let seconds = if text.len() == "2026-11-20T10:00".len() {
+        ":00"
+    } else {
+        ""
+    };
+    Timestamp::parse_rfc3339(&format!("{text}{seconds}Z"))
 }
 
 /// Where settings come from when an organisation placed them beside the page.
@@ -131,6 +148,24 @@ impl Engine {
                 self.set_period(period);
                 vec![Response::View(Box::new(self.view(now))), Response::Idle]
             }
+            Request::SetRange { from, to } => {
+                match (day_start(&from), day_start(&to)) {
+                    (Some(a), Some(b)) => self.set_period(PeriodChoice::Range {
+                        from: a.0.min(b.0),
+                        // The last day is included whole.
+                        to: a.0.max(b.0) + MS_PER_DAY - 1,
+                    }),
+                    _ => {
+                        self.period_error = Some(format!(
+                            "A custom range needs its first and last days (got \"{}\" and \"{}\"); \
+                             the period is unchanged",
+                            from.trim(),
+                            to.trim()
+                        ))
+                    }
+                }
+                vec![Response::View(Box::new(self.view(now))), Response::Idle]
+            }
             Request::IncidentTemplate => vec![
                 Response::Export {
                     file_name: "posture-incidents.csv".into(),
@@ -142,7 +177,16 @@ impl Engine {
             Request::SetTakenAt { id, at } => {
                 let mut responses = Vec::new();
                 if let Some(source) = self.sources.iter_mut().find(|s| s.id == id) {
-                    source.corrected = at.map(Timestamp::from_millis);
+                    // Nothing typed is back to the file's time; a time that cannot be read
+                    // changes nothing (the row, sent again, shows what holds).
+                    match at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                        None => source.corrected = None,
+                        Some(text) => {
+                            if let Some(at) = local_time(text) {
+                                source.corrected = Some(at);
+                            }
+                        }
+                    }
                     responses.push(Response::Source(Box::new(present::source_row(source))));
                     self.changed();
                 }
@@ -538,6 +582,7 @@ impl Engine {
 
     pub fn set_period(&mut self, period: PeriodChoice) {
         self.period = period;
+        self.period_error = None;
         self.changed();
     }
 
@@ -563,6 +608,7 @@ impl Engine {
         self.analysis = Some(analysis);
         super::protocol::View {
             compute_ms: self.elapsed_since(start),
+            period_error: self.period_error.clone(),
             ..view
         }
     }

@@ -83,6 +83,11 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
             ..metrics_view(&analysis.metrics)
         },
         compute_ms: None,
+        range: match choice {
+            PeriodChoice::Range { from, to } => Some((Timestamp(from).day(), Timestamp(to).day())),
+            _ => None,
+        },
+        period_error: None,
         formats: formats::FORMATS
             .iter()
             .map(|f| f.label.to_string())

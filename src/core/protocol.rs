@@ -16,16 +16,23 @@ pub enum Request {
     LoadSample,
     Remove(u32),
     SetPeriod(PeriodChoice),
+    /// A custom range of whole days (UTC) as the date inputs give them, "2026-10-16": both
+    /// included, in either order. Read by the worker; without both days, the view says so.
+    SetRange {
+        from: String,
+        to: String,
+    },
     /// Answered with `Response::Export` holding the scorecard JSON.
     ExportScorecard,
     /// Answered with `Response::Export` holding Posture's incident template (CSV), for teams
     /// whose tracker has no export Posture reads.
     IncidentTemplate,
-    /// A snapshot's time, set by the user (ms since the epoch), or `None` to go back to the
-    /// file's own or its modification time.
+    /// A snapshot's time as the user set it (UTC, "2026-11-20T10:00" as a datetime input gives
+    /// it, seconds optional), or `None` (or nothing typed) to go back to the file's own or its
+    /// modification time.
     SetTakenAt {
         id: u32,
-        at: Option<i64>,
+        at: Option<String>,
     },
     /// One field of the Settings view set to the text typed (`SettingField::id`), checked by
     /// the worker: answered with `Response::Settings` and a view, or with an error and nothing
@@ -267,6 +274,10 @@ pub struct View {
     pub formats: Vec<String>,
     /// Time the worker took to compute this view, in whole ms.
     pub compute_ms: Option<u32>,
+    /// The custom range's days ("2026-10-16", "2026-11-30"), for the date inputs.
+    pub range: Option<(String, String)>,
+    /// Why the last custom range asked for was not applied.
+    pub period_error: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

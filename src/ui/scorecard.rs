@@ -7,20 +7,33 @@ use super::client::use_client;
 use super::kpi_tile::KpiTile;
 use crate::core::evidence::PeriodChoice;
 use crate::core::protocol::{Request, View};
-use crate::core::time::{MS_PER_DAY, Timestamp};
+
+/// What the custom range controls hold while the user picks: kept across views (a file finishing
+/// its parse sends a new one) until the range is applied or another period chosen.
+#[derive(Clone, Copy)]
+struct RangeInput {
+    shown: RwSignal<bool>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+}
 
 #[component]
 pub fn ScorecardView() -> impl IntoView {
     let client = use_client();
+    let range = RangeInput {
+        shown: RwSignal::new(false),
+        from: RwSignal::new(String::new()),
+        to: RwSignal::new(String::new()),
+    };
     move || {
         client
             .view(|view| view.cloned())
-            .map(|view| view! { <Scorecard view=view /> })
+            .map(|view| view! { <Scorecard view=view range=range /> })
     }
 }
 
 #[component]
-fn Scorecard(view: View) -> impl IntoView {
+fn Scorecard(view: View, range: RangeInput) -> impl IntoView {
     let (measured, waiting): (Vec<_>, Vec<_>) =
         view.tiles.into_iter().partition(|t| t.value.is_some());
     let waiting_title = if measured.is_empty() {
@@ -44,11 +57,17 @@ fn Scorecard(view: View) -> impl IntoView {
                         <p><a href="#/settings">"Weights and targets are in Settings."</a></p>
                     </details>
                 </div>
-                <PeriodSelect current=view.period />
+                <PeriodSelect current=view.period days=view.range.clone() range=range />
                 <p class="period-text">{view.period_text}</p>
                 <p class="previous-text">{view.previous_text}</p>
                 <SettingsOrigin />
             </div>
+            {view
+                .period_error
+                .map(|e| {
+                    let hook = e.clone();
+                    view! { <p class="banner error" role="alert" data-period-error=hook>{e}</p> }
+                })}
             {view
                 .failed_text
                 .map(|text| {
@@ -96,30 +115,34 @@ fn choice_id(choice: PeriodChoice) -> String {
     }
 }
 
-/// "YYYY-MM-DD" of a time, for a date input.
-fn date_value(ms: i64) -> String {
-    Timestamp(ms).day()
-}
-
 /// The period every number is scoped to: all data, the last 7, 30 or 90 days, or a custom
-/// range of whole days (UTC).
+/// range of whole days (UTC), which the worker reads from the date inputs' text.
 #[component]
-fn PeriodSelect(current: PeriodChoice) -> impl IntoView {
+fn PeriodSelect(
+    current: PeriodChoice,
+    days: Option<(String, String)>,
+    range: RangeInput,
+) -> impl IntoView {
     let client = use_client();
-    let custom = RwSignal::new(matches!(current, PeriodChoice::Range { .. }));
-    let (from, to) = match current {
-        PeriodChoice::Range { from, to } => (date_value(from), date_value(to)),
-        _ => (String::new(), String::new()),
-    };
-    let from = RwSignal::new(from);
-    let to = RwSignal::new(to);
+    let is_range = matches!(current, PeriodChoice::Range { .. });
+    if is_range {
+        range.shown.set(true);
+    }
+    // The range in force fills inputs the user has not touched.
+    if let Some((from, to)) = days
+        && range.from.get_untracked().is_empty()
+        && range.to.get_untracked().is_empty()
+    {
+        range.from.set(from);
+        range.to.set(to);
+    }
     let on_change = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         if id == "custom" {
-            custom.set(true);
+            range.shown.set(true);
             return;
         }
-        custom.set(false);
+        range.shown.set(false);
         if let Some(choice) = PeriodChoice::CHOICES
             .into_iter()
             .find(|c| choice_id(*c) == id)
@@ -128,15 +151,10 @@ fn PeriodSelect(current: PeriodChoice) -> impl IntoView {
         }
     };
     let apply = move |_| {
-        let day = |text: String| Timestamp::parse_rfc3339(&format!("{text}T00:00:00Z"));
-        if let (Some(a), Some(b)) = (day(from.get()), day(to.get())) {
-            // The last day is included whole.
-            let (a, b) = (a.0.min(b.0), a.0.max(b.0));
-            client.send(Request::SetPeriod(PeriodChoice::Range {
-                from: a,
-                to: b + MS_PER_DAY - 1,
-            }));
-        }
+        client.send(Request::SetRange {
+            from: range.from.get_untracked(),
+            to: range.to.get_untracked(),
+        })
     };
     view! {
         <div class="period">
@@ -144,20 +162,20 @@ fn PeriodSelect(current: PeriodChoice) -> impl IntoView {
                 <span>"Period"</span>
                 <select data-action="period" on:change=on_change>
                     {PeriodChoice::CHOICES
-                        .map(|c| view! { <option value=choice_id(c) selected=c == current>{c.label()}</option> })
+                        .map(|c| view! { <option value=choice_id(c) selected=c == current && !range.shown.get_untracked()>{c.label()}</option> })
                         .collect_view()}
-                    <option value="custom" selected=matches!(current, PeriodChoice::Range { .. })>"Custom range…"</option>
+                    <option value="custom" selected=is_range || range.shown.get_untracked()>"Custom range…"</option>
                 </select>
             </label>
-            <Show when=move || custom.get()>
+            <Show when=move || range.shown.get()>
                 <span class="range">
                     <label>
                         <span>"From"</span>
-                        <input type="date" data-action="period-from" prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) />
+                        <input type="date" data-action="period-from" prop:value=move || range.from.get() on:change=move |ev| range.from.set(event_target_value(&ev)) />
                     </label>
                     <label>
                         <span>"To"</span>
-                        <input type="date" data-action="period-to" prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) />
+                        <input type="date" data-action="period-to" prop:value=move || range.to.get() on:change=move |ev| range.to.set(event_target_value(&ev)) />
                     </label>
                     <button type="button" data-action="period-apply" on:click=apply>"Apply"</button>
                 </span>

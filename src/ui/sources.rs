@@ -55,12 +55,12 @@ pub fn SourcesView() -> impl IntoView {
 #[component]
 fn TimeEditor(id: u32, value: String) -> impl IntoView {
     let client = use_client();
+    // The worker reads the time typed (UTC); nothing typed is back to the file's.
     let on_change = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        let at = crate::core::time::Timestamp::parse_rfc3339(&format!("{text}:00Z"));
-        if let Some(at) = at {
-            client.send(Request::SetTakenAt { id, at: Some(at.0) });
-        }
+        client.send(Request::SetTakenAt {
+            id,
+            at: Some(event_target_value(&ev)),
+        })
     };
     view! {
         <label class="time-editor">

@@ -155,6 +155,25 @@ describe("Time and targets in Chromium", () => {
     assert.deepEqual(p.errors, []);
   });
 
+  test("a custom range being typed survives new files; one without both days is refused and said", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(paths.slice(0, 2));
+    await p.page.selectOption('[data-action="period"]', "custom");
+    await p.page.fill('[data-action="period-from"]', "2026-09-01");
+    await p.addFiles(paths.slice(2, 4)); // a new view arrives
+    assert.equal(await p.page.inputValue('[data-action="period-from"]'), "2026-09-01");
+    assert.equal(await p.page.inputValue('[data-action="period"]'), "custom");
+    await p.page.click('[data-action="period-apply"]');
+    await p.idle();
+    assert.match(await p.page.getAttribute("[data-period-error]", "data-period-error"), /needs its first and last days/);
+    await p.page.fill('[data-action="period-to"]', "2026-09-30");
+    await p.page.click('[data-action="period-apply"]');
+    await p.idle();
+    assert.equal(await p.page.locator("[data-period-error]").count(), 0);
+    assert.match(await p.page.innerText(".period-text"), /^Custom range: 2026-09-01 to 2026-09-30$/);
+    assert.deepEqual(p.errors, []);
+  });
+
   test("a snapshot time set by hand in Sources moves every number", async () => {
     // A Gitleaks report says nothing of when it ran: its time is the file's modification time,
     // here today, after the period picked below. Set by hand inside it, its secret counts.

@@ -194,3 +194,98 @@ fn removing_a_file_removes_its_numbers() {
     engine.handle(Request::Remove(row.id), now());
     assert_eq!(secrets(&mut engine), None);
 }
+
+/// The view a request answers with.
+fn view_of(engine: &mut Engine, request: Request) -> posture::core::protocol::View {
+    engine
+        .handle(request, now())
+        .into_iter()
+        .find_map(|r| match r {
+            Response::View(view) => Some(*view),
+            _ => None,
+        })
+        .expect("a view")
+}
+
+#[test]
+fn a_custom_range_is_read_from_the_date_inputs_text() {
+    use posture::core::evidence::PeriodChoice;
+    let day = |t: &str| Timestamp::parse_rfc3339(t).unwrap().0;
+    let mut engine = Engine::default();
+    // In either order; the last day whole.
+    let view = view_of(
+        &mut engine,
+        Request::SetRange {
+            from: "2026-11-20".into(),
+            to: " 2026-10-16".into(),
+        },
+    );
+    assert_eq!(
+        view.period,
+        PeriodChoice::Range {
+            from: day("2026-10-16T00:00:00Z"),
+            to: day("2026-11-20T23:59:59.999Z"),
+        }
+    );
+    assert_eq!(view.range, Some(("2026-10-16".into(), "2026-11-20".into())));
+    assert_eq!(view.period_error, None);
+    // One day missing: nothing changes, and the view says why.
+    let view = view_of(
+        &mut engine,
+        Request::SetRange {
+            from: "".into(),
+            to: "2026-11-30".into(),
+        },
+    );
+    assert_eq!(view.range, Some(("2026-10-16".into(), "2026-11-20".into())));
+    assert_eq!(
+        view.period_error.as_deref(),
+        Some(
+            "A custom range needs its first and last days (got \"\" and \"2026-11-30\"); the period is unchanged"
+        )
+    );
+    // Another period clears it.
+    let view = view_of(&mut engine, Request::SetPeriod(PeriodChoice::All));
+    assert_eq!((view.range, view.period_error), (None, None));
+}
+
+#[test]
+fn a_snapshot_time_is_read_from_the_datetime_inputs_text() {
+    // Gitleaks says nothing of when it ran: its time is the file's modification time.
+    let mut engine = Engine::default();
+    let modified = Timestamp::parse_rfc3339("2026-12-01T08:00:00Z").unwrap();
+    let row = add_one(&mut engine, "leaks.json", b"[]", Some(modified));
+    let set = |engine: &mut Engine, at: Option<&str>| {
+        engine
+            .handle(
+                Request::SetTakenAt {
+                    id: row.id,
+                    at: at.map(Into::into),
+                },
+                now(),
+            )
+            .into_iter()
+            .find_map(|r| match r {
+                Response::Source(row) => row.taken_at,
+                _ => None,
+            })
+    };
+    let shown = |t: &str| Some(t.to_string());
+    assert_eq!(
+        set(&mut engine, Some("2026-11-20T10:00")),
+        shown("2026-11-20 10:00 UTC")
+    );
+    assert_eq!(
+        set(&mut engine, Some("2026-11-21T09:30:15")),
+        shown("2026-11-21 09:30 UTC")
+    );
+    // Unreadable: nothing changes.
+    assert_eq!(
+        set(&mut engine, Some("soon")),
+        shown("2026-11-21 09:30 UTC")
+    );
+    // Nothing typed, or undone: the file's time again.
+    assert_eq!(set(&mut engine, Some("")), shown("2026-12-01 08:00 UTC"));
+    set(&mut engine, Some("2026-11-20T10:00"));
+    assert_eq!(set(&mut engine, None), shown("2026-12-01 08:00 UTC"));
+}
