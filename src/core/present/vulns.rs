@@ -88,7 +88,13 @@ pub fn section(v: &VulnTime) -> Option<Section> {
             "Drop two or more scans of the same asset, taken at different times, to see fixes."
                 .into()
         },
-        note: Some("90th percentile by nearest rank; first seen is a lower bound.".into()),
+        note: Some(
+            "Vulnerabilities whose last fix lies in the period (one fixed, back, and fixed again \
+             counts once, as in vuln_mttr; the counts of fixes per week and per asset count each \
+             time). 90th percentile by nearest rank; first seen is a lower bound; suppressed ones \
+             were not fixed and are not here."
+                .into(),
+        ),
     };
     let changes = Table {
         id: "vuln-changes".into(),
