@@ -152,7 +152,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
             };
             view! {
                 <span class=format!("cell col-{id}") role="columnheader" aria-sort=sorted>
-                    <button type="button" class="link" data-sort=id on:click=move |_| sort_by(id)>{*label}</button>
+                    <button type="button" class="link" data-sort=id title=format!("Sort by {}", label.to_lowercase()) on:click=move |_| sort_by(id)>{*label}</button>
                 </span>
             }
         })
