@@ -5,7 +5,7 @@
 use super::activity::Activity;
 use super::engine::{Outcome, Source};
 use super::events::{Events, LogItem};
-use super::evidence::{Current, Item, Period, PeriodChoice, Window};
+use super::evidence::{self, Current, Item, Period, PeriodChoice, Window};
 use super::explorer::{self, Record};
 use super::history::History;
 use super::incidents::{IncidentItem, Incidents};
@@ -80,6 +80,7 @@ impl<'a> Loaded<'a> {
             inventory: None,
             measured: Vec::new(),
         };
+        let mut snapshots = Vec::new();
         for (index, source) in sources.iter().enumerate() {
             let Outcome::Loaded { evidence, .. } = &source.outcome else {
                 continue;
@@ -87,11 +88,7 @@ impl<'a> Loaded<'a> {
             let name = source.name.as_str();
             match &**evidence {
                 Evidence::Findings(snapshot) => {
-                    loaded.items.push(Item {
-                        name,
-                        snapshot,
-                        taken_at: source.taken_at(),
-                    });
+                    snapshots.push((name, snapshot, source.taken_at()));
                     loaded.item_source.push(index);
                 }
                 Evidence::Events(log) => loaded.logs.push(LogItem { name, log }),
@@ -101,6 +98,7 @@ impl<'a> Loaded<'a> {
                 Evidence::Inventory(i) => loaded.inventory = Some(i),
             }
         }
+        loaded.items = evidence::items(snapshots);
         loaded
     }
 }

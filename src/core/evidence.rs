@@ -8,16 +8,62 @@
 //! fingerprint, so the same problem reported by two tools counts once.
 
 use super::hash::FxHashMap;
-use super::model::{Asset, Category, Finding, SeriesKey, Snapshot, Status};
+use super::model::{Asset, Category, Coverage, Finding, SeriesKey, Snapshot, Status};
 use super::time::{MS_PER_DAY, Timestamp};
 
 /// One loaded file's snapshot, with its effective time (the file's own, the file's modification
-/// time, or the user's correction).
+/// time, or the user's correction) and what it is taken to have looked for.
 #[derive(Clone, Copy, Debug)]
 pub struct Item<'a> {
     pub name: &'a str,
     pub snapshot: &'a Snapshot,
     pub taken_at: Option<Timestamp>,
+    /// The snapshot's coverage, with what it only assumes confirmed or dropped ([`items`]).
+    pub covers: Coverage,
+}
+
+/// The items of some snapshots, in the order given. A category a snapshot only assumes it looked
+/// for (Trivy's secrets) is covered when a scan of the same asset by the same tool, up to then,
+/// surely looked for it: that tool runs that scanner on that asset. Otherwise it is not covered.
+pub fn items<'a>(
+    snapshots: impl IntoIterator<Item = (&'a str, &'a Snapshot, Option<Timestamp>)>,
+) -> Vec<Item<'a>> {
+    let mut items: Vec<Item> = snapshots
+        .into_iter()
+        .map(|(name, snapshot, taken_at)| Item {
+            name,
+            snapshot,
+            taken_at,
+            covers: snapshot.covers,
+        })
+        .collect();
+    // Each series' scans: when, and what they surely looked for.
+    type Scans = Vec<(Option<Timestamp>, Coverage)>;
+    let mut series: FxHashMap<(&Asset, SeriesKey), Scans> = FxHashMap::default();
+    for item in &items {
+        series
+            .entry((&item.snapshot.asset, item.snapshot.series()))
+            .or_default()
+            .push((item.taken_at, item.snapshot.covers));
+    }
+    for item in &mut items {
+        let covers = item.snapshot.covers;
+        for category in Category::ALL.into_iter().filter(|c| covers.assumes(*c)) {
+            let scans = &series[&(&item.snapshot.asset, item.snapshot.series())];
+            let shown = scans.iter().any(|(at, c)| {
+                c.covers(category)
+                    && match (at, item.taken_at) {
+                        (Some(at), Some(now)) => *at <= now,
+                        // Without times, the series is all one can go by.
+                        _ => true,
+                    }
+            });
+            if shown {
+                item.covers = item.covers.with(category);
+            }
+        }
+    }
+    items
 }
 
 /// The period every number is scoped to. `None` bounds are open.
@@ -338,7 +384,7 @@ impl<'a> Current<'a> {
             // (asset, series) → the latest snapshot covering the category.
             let mut latest: FxHashMap<(u32, SeriesKey), usize> = FxHashMap::default();
             for (i, item) in items.iter().enumerate() {
-                if !inside[i] || !item.snapshot.covers.covers(category) {
+                if !inside[i] || !item.covers.covers(category) {
                     continue;
                 }
                 let key = (asset_of[i], item.snapshot.series());

@@ -121,7 +121,7 @@ impl<'a> History<'a> {
             FxHashMap::default();
         let mut untimed = 0;
         for (i, item) in items.iter().enumerate() {
-            if !item.snapshot.covers.covers(category) {
+            if !item.covers.covers(category) {
                 continue;
             }
             match item.taken_at {

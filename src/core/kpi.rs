@@ -269,6 +269,8 @@ pub struct KpiResult {
     pub measure: Measure,
     /// For `no_data`: "no data — drop … to measure this", or why the inputs give no value.
     pub missing: Option<String>,
+    /// Scans are loaded, but none of the kinds this KPI reads: "not scanned", not a clean bill.
+    pub not_scanned: bool,
 }
 
 /// What the history-based KPIs wait for.
@@ -548,10 +550,30 @@ impl KpiDef {
             (Some(value), Some(target)) => status(value, target, self.direction),
             _ => KpiStatus::NoData,
         };
+        // Scans are loaded, and none is of a kind this KPI reads.
+        let not_scanned = measure.value.is_none()
+            && measure.reason.is_none()
+            && !cx.items.is_empty()
+            && !self.kinds.is_empty()
+            && self.kinds.iter().all(|k| k.is_scan())
+            && !cx.items.iter().any(|i| {
+                super::model::Evidence::kinds_of(i.snapshot, i.covers)
+                    .iter()
+                    .any(|k| self.kinds.contains(k))
+            });
         let missing = match (&measure.value, &measure.reason) {
             (Some(_), Some(reason)) if target.is_none() => Some(format!("no status — {reason}")),
             (Some(_), _) => None,
             (None, Some(reason)) => Some(format!("no data — {reason}")),
+            (None, None) if not_scanned => Some(format!(
+                "not scanned — none of the loaded scans is of the kind this needs ({}); {}",
+                self.kinds
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.hint().trim_start_matches("no data — ")
+            )),
             (None, None) => Some(self.hint()),
         };
         KpiResult {
@@ -564,6 +586,7 @@ impl KpiDef {
             status,
             measure,
             missing,
+            not_scanned,
         }
     }
 }

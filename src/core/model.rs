@@ -100,7 +100,7 @@ impl Evidence {
     /// The source kinds this evidence shows to be present, for `log_coverage`.
     pub fn kinds(&self) -> Vec<SourceKind> {
         match self {
-            Evidence::Findings(s) => Evidence::kinds_of(s),
+            Evidence::Findings(s) => Evidence::kinds_of(s, s.covers),
             Evidence::Events(l) => vec![l.kind],
             Evidence::Incidents(_) => vec![SourceKind::Incidents],
             // A number of anything: no kind of evidence a KPI expects.
@@ -109,10 +109,10 @@ impl Evidence {
         }
     }
 
-    /// The kinds of scan a snapshot is: what it looked for.
-    pub fn kinds_of(snapshot: &Snapshot) -> Vec<SourceKind> {
-        snapshot
-            .covers
+    /// The kinds of scan a snapshot is: what it looked for (`covers`: its own coverage, or what
+    /// the other scans of its asset confirm of it, `evidence::items`).
+    pub fn kinds_of(snapshot: &Snapshot, covers: Coverage) -> Vec<SourceKind> {
+        covers
             .categories()
             .map(|c| match c {
                 Category::Vulnerability => SourceKind::VulnerabilityScan,
@@ -597,16 +597,39 @@ impl PolicyScope {
 
 /// The categories a snapshot looked for. A category it covers and reports nothing in is clean;
 /// one it does not cover says nothing, so an older snapshot still speaks for it.
+///
+/// Some reports do not say what ran: Trivy's does not say whether its secret scanner did. Such a
+/// category is *assumed*, not covered: a lone report proves nothing about it (a vulnerability
+/// scan is not a clean secret scan), and it counts as covered once a scan of the same asset by
+/// the same tool shows the scanner ran — by reporting one (`Loaded` in `analysis` decides).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Coverage(u8);
+pub struct Coverage {
+    sure: u8,
+    assumed: u8,
+}
 
 impl Coverage {
     pub fn with(self, category: Category) -> Coverage {
-        Coverage(self.0 | category.bit())
+        Coverage {
+            sure: self.sure | category.bit(),
+            ..self
+        }
+    }
+
+    /// Looked for by the tool's defaults, as far as the report lets anyone tell.
+    pub fn assuming(self, category: Category) -> Coverage {
+        Coverage {
+            assumed: self.assumed | category.bit(),
+            ..self
+        }
     }
 
     pub fn covers(self, category: Category) -> bool {
-        self.0 & category.bit() != 0
+        self.sure & category.bit() != 0
+    }
+
+    pub fn assumes(self, category: Category) -> bool {
+        self.assumed & category.bit() != 0 && !self.covers(category)
     }
 
     pub fn categories(self) -> impl Iterator<Item = Category> {

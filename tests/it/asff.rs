@@ -39,7 +39,7 @@ fn securityhub_counts_checks_by_standard_and_resources() {
         .unwrap();
     assert_eq!((own.passed, own.failed, own.skipped), (301, 51, 1));
     assert_eq!(
-        posture::core::model::Evidence::kinds_of(&prowler),
+        posture::core::model::Evidence::kinds_of(&prowler, prowler.covers),
         [posture::core::model::SourceKind::CloudPosture]
     );
     assert!(

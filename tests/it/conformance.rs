@@ -66,7 +66,8 @@ fn trivy() -> Vec<(&'static str, Expect)> {
                 taken_at: Some("2021-08-25T12:20:30Z".into()),
                 listed: [4, 0, 0, 0],
                 open: [0, 0, 4, 0, 0, 0],
-                covers: vec![Vulnerability, Secret],
+                covers: vec![Vulnerability],
+                assumes: vec![Secret],
                 ..Expect::default()
             },
         ),
@@ -82,7 +83,8 @@ fn trivy() -> Vec<(&'static str, Expect)> {
                 listed: [8, 0, 0, 0],
                 open: [0, 0, 0, 7, 0, 0],
                 suppressed: 1,
-                covers: vec![Vulnerability, Secret],
+                covers: vec![Vulnerability],
+                assumes: vec![Secret],
                 ..Expect::default()
             },
         ),

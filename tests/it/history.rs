@@ -3,7 +3,7 @@
 //! at the same instant.
 
 use posture::core::engine::Engine;
-use posture::core::evidence::{Item, Period, PeriodChoice};
+use posture::core::evidence::{self, Item, Period, PeriodChoice};
 use posture::core::formats;
 use posture::core::history::History;
 use posture::core::model::{Category, Snapshot};
@@ -64,14 +64,7 @@ fn history_of<'a>(items: &'a [Item<'a>], until: &str) -> History<'a> {
 }
 
 fn items_of(snapshots: &[Snapshot]) -> Vec<Item<'_>> {
-    snapshots
-        .iter()
-        .map(|s| Item {
-            name: "scan",
-            snapshot: s,
-            taken_at: s.taken_at,
-        })
-        .collect()
+    evidence::items(snapshots.iter().map(|s| ("scan", s, s.taken_at)))
 }
 
 fn view_of(docs: &[(&str, String)], now: &str) -> View {

@@ -843,3 +843,42 @@ fn an_inventory_gives_gatekeeper_its_compliant_share() {
         t.notes
     );
 }
+
+#[test]
+fn a_kpi_no_loaded_scan_looked_for_is_not_scanned_not_green() {
+    // A Trivy image report lists vulnerabilities only: it does not say whether Trivy's secret
+    // scanner ran, so "secrets exposed" is not scanned (no value, no status), and neither is the
+    // IaC pass rate; the vulnerabilities it did look for are counted.
+    let path = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let mut engine = engine_of(&[("alpine.json", String::from_utf8(read(&path)).unwrap())]);
+    let view = engine.view(at(NOW));
+    let secrets = tile(&view, "secrets_exposed");
+    assert_eq!((secrets.value, secrets.status.as_str()), (None, "no_data"));
+    assert_eq!(secrets.status_label, "Not scanned");
+    assert!(
+        secrets
+            .missing
+            .as_deref()
+            .unwrap()
+            .starts_with("not scanned — none of the loaded scans is of the kind this needs (secret scans); drop a secret scan"),
+        "{:?}",
+        secrets.missing
+    );
+    assert!(
+        secrets.notes.iter().any(|n| n.starts_with(
+            "Trivy's reports do not say whether its secret scanner ran (alpine.json)"
+        )),
+        "{:?}",
+        secrets.notes
+    );
+    assert_eq!(
+        tile(&view, "iac_policy_pass_rate").status_label,
+        "Not scanned"
+    );
+    // 4 MEDIUM vulnerabilities (jq '[.Results[].Vulnerabilities[]] | length'): none critical.
+    assert_eq!(tile(&view, "critical_open").value, Some(0.0));
+    // What needs history is waiting for a second scan, not unscanned.
+    assert_eq!(tile(&view, "vuln_mttr").status_label, "No data");
+    // Logs and incidents are not scans: nothing loaded of them is "no data", as before.
+    assert_eq!(tile(&view, "mttd").status_label, "No data");
+}

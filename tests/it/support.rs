@@ -55,6 +55,8 @@ pub struct Expect {
     /// test checks them another way (a file of twenty standards, summed).
     pub compliance: Option<Vec<(String, [u64; 5])>>,
     pub covers: Vec<Category>,
+    /// What the report does not show it looked for, but its tool's defaults would have.
+    pub assumes: Vec<Category>,
     pub warnings: usize,
 }
 
@@ -75,6 +77,10 @@ pub fn summarise(snapshot: &Snapshot, warnings: usize) -> Expect {
                 .collect(),
         ),
         covers: snapshot.covers.categories().collect(),
+        assumes: Category::ALL
+            .into_iter()
+            .filter(|c| snapshot.covers.assumes(*c))
+            .collect(),
         warnings,
         ..Expect::default()
     };

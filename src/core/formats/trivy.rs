@@ -9,8 +9,9 @@
 //! `MisconfSummary` when present, else from the listed statuses.
 //!
 //! Coverage (what the scan looked for, so that what it does not list counts as absent): a report
-//! with package results, or an image report with no results, ran Trivy's default scanners
-//! (vulnerabilities and secrets); config results mean misconfigurations were checked.
+//! with package results, or an image report with no results, ran the vulnerability scanner, and
+//! perhaps the secret scanner (assumed until a report of the asset lists a secret); config
+//! results mean misconfigurations were checked, secret results that secrets were.
 
 use serde::Deserialize;
 
@@ -266,11 +267,13 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             }
         }
     }
-    // The report does not say which scanners ran. Trivy's defaults (image, fs, repo, k8s) look
-    // for vulnerabilities and secrets, so a report with package results, or an image report with
-    // no results at all, ran them: a secret it does not list is gone, not unchecked. A report of
-    // secrets or config results only (`--scanners secret`, `trivy config`) looked for nothing else.
-    // (The pre-0.50 `trivy k8s` shape says what it covered by its keys.)
+    // The report does not say which scanners ran. Package results, or an image report with no
+    // results at all, mean the vulnerability scanner did. Trivy's defaults (image, fs, repo, k8s)
+    // add the secret scanner, but `--scanners vuln` and versions before 0.27 do not, and nothing
+    // in the report tells: secrets are assumed, not covered, until a report of this asset lists
+    // one (then a later report without it has it removed). A report of secrets or config results
+    // only (`--scanners secret`, `trivy config`) looked for nothing else. (The pre-0.50
+    // `trivy k8s` shape says what it covered by its keys.)
     let legacy = report.vulnerable_resources.is_some() || report.misconfigured_resources.is_some();
     let no_results =
         report.results.as_ref().is_none_or(Vec::is_empty) && report.resources.is_none();
@@ -278,7 +281,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         out.covers = out
             .covers
             .with(Category::Vulnerability)
-            .with(Category::Secret);
+            .assuming(Category::Secret);
     }
     if out.licenses > 0 {
         out.c.warn(

@@ -35,7 +35,19 @@ pub(super) fn secrets_exposed(cx: &Context) -> Measure {
     let formula = "count of open secrets in the latest snapshot of each repository".to_string();
     let current = cx.current;
     if current.selected_for(Category::Secret).is_empty() {
-        return Measure::none(formula);
+        let assumed: Vec<&str> = cx
+            .items
+            .iter()
+            .filter(|i| i.covers.assumes(Category::Secret))
+            .map(|i| i.name)
+            .collect();
+        return Measure::none(formula).note((!assumed.is_empty()).then(|| {
+            format!(
+                "Trivy's reports do not say whether its secret scanner ran ({}): one counts as a \
+                 secret scan once a report of the same asset lists a secret",
+                assumed.join(", ")
+            )
+        }));
     }
     let open = current.open_in(Category::Secret).count();
     let fixed: Vec<&Lifecycle> = cx.secrets.fixed_in(cx.period).collect();
@@ -126,7 +138,7 @@ pub(super) fn log_coverage(cx: &Context) -> Measure {
     let mut present: Vec<SourceKind> = Vec::new();
     let mut inputs: Vec<String> = Vec::new();
     for item in cx.items.iter().filter(|i| cx.period.contains(i.taken_at)) {
-        present.extend(Evidence::kinds_of(item.snapshot));
+        present.extend(Evidence::kinds_of(item.snapshot, item.covers));
         inputs.push(item.name.to_string());
     }
     if let Some(window) = cx.window {

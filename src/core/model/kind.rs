@@ -34,6 +34,18 @@ impl SourceKind {
         SourceKind::Incidents,
     ];
 
+    /// A scan's snapshot (what is true of an asset), not a log or records of what happened.
+    pub fn is_scan(self) -> bool {
+        !matches!(
+            self,
+            SourceKind::KubernetesAudit
+                | SourceKind::RuntimeAlerts
+                | SourceKind::ContainerEvents
+                | SourceKind::CloudAudit
+                | SourceKind::Incidents
+        )
+    }
+
     /// The id a settings profile names it by.
     pub fn id(self) -> &'static str {
         match self {

@@ -53,6 +53,7 @@ pub fn tile(k: &KpiResult) -> Tile {
         // A value with nothing to judge it by is not "no data".
         status_label: match (k.status, k.measure.value) {
             (KpiStatus::NoData, Some(_)) => "Not judged".into(),
+            (KpiStatus::NoData, None) if k.not_scanned => "Not scanned".into(),
             (status, _) => status.label().into(),
         },
         formula: k.measure.formula.clone(),
