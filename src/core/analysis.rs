@@ -21,6 +21,11 @@ use super::vulntime::VulnTime;
 /// What one evaluation of the loaded evidence found.
 #[derive(Clone, Debug)]
 pub struct Analysis {
+    /// The clock time it was computed at.
+    pub now: Timestamp,
+    pub choice: PeriodChoice,
+    /// Evidence older than this is stale, for all data (a setting).
+    pub stale_after_days: f64,
     /// The selected period; for all data, the span of the data.
     pub period: Period,
     pub kpis: Vec<KpiResult>,
@@ -68,6 +73,8 @@ struct Loaded<'a> {
     incident_files: Vec<IncidentItem<'a>>,
     inventory: Option<&'a Inventory>,
     measured: Vec<&'a Measurements>,
+    /// When each file's evidence is from, and whether that is only its modification time.
+    times: kpi::FileTimes<'a>,
 }
 
 impl<'a> Loaded<'a> {
@@ -79,13 +86,27 @@ impl<'a> Loaded<'a> {
             incident_files: Vec::new(),
             inventory: None,
             measured: Vec::new(),
+            times: Default::default(),
         };
         let mut snapshots = Vec::new();
+        let mut asset_ids: crate::core::hash::FxHashMap<_, u32> = Default::default();
         for (index, source) in sources.iter().enumerate() {
             let Outcome::Loaded { evidence, .. } = &source.outcome else {
                 continue;
             };
             let name = source.name.as_str();
+            let series = match &**evidence {
+                Evidence::Findings(snapshot) => {
+                    let next = asset_ids.len() as u32;
+                    Some(*asset_ids.entry(&snapshot.asset).or_insert(next))
+                }
+                _ => None,
+            };
+            if let Some(at) = source.taken_at() {
+                loaded
+                    .times
+                    .insert(name, (at, source.time_guessed(), series));
+            }
             match &**evidence {
                 Evidence::Findings(snapshot) => {
                     snapshots.push((name, snapshot, source.taken_at()));
@@ -196,7 +217,8 @@ pub fn analyse(
         now,
     };
     let mut analysis = base.with(choice, |cx| {
-        let kpis = kpi::evaluate_all(cx);
+        let mut kpis = kpi::evaluate_all(cx);
+        kpi::date_evidence(&mut kpis, &loaded.times, cx.period, now, settings);
         let overall = kpi::overall(&kpis, settings);
         let end = cx.period.to.unwrap_or(now);
         let vulns = VulnTime::of(
@@ -208,6 +230,9 @@ pub fn analyse(
             settings,
         );
         Analysis {
+            now,
+            choice,
+            stale_after_days: settings.stale_after_days,
             // "All data" is reported as the span of the data it covers.
             period: match (choice, span) {
                 (PeriodChoice::All, Some(span)) => Period {

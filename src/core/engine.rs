@@ -67,6 +67,26 @@ impl Source {
             _ => None,
         }
     }
+
+    /// Whether [`Source::taken_at`] is the file's modification time, the file saying nothing
+    /// of when it was taken (and no one having said it in Sources).
+    pub fn time_guessed(&self) -> bool {
+        let own = match &self.outcome {
+            Outcome::Loaded { evidence, .. } => match &**evidence {
+                Evidence::Findings(snapshot) => self.corrected.or(snapshot.taken_at),
+                Evidence::Events(log) => log.last,
+                Evidence::Incidents(log) => log
+                    .incidents
+                    .iter()
+                    .filter_map(|i| i.updated.or(i.alert_time))
+                    .max(),
+                Evidence::Measurements(m) => m.points.iter().map(|p| p.at).max(),
+                Evidence::Inventory(_) => None,
+            },
+            _ => return false,
+        };
+        own.is_none() && self.modified.is_some()
+    }
 }
 
 #[derive(Default)]

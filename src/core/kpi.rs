@@ -271,6 +271,73 @@ pub struct KpiResult {
     pub missing: Option<String>,
     /// Scans are loaded, but none of the kinds this KPI reads: "not scanned", not a clean bill.
     pub not_scanned: bool,
+    /// How old the files it read are (set by the analysis of the selected period).
+    pub evidence: Option<EvidenceAge>,
+}
+
+/// How old the evidence behind a KPI is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvidenceAge {
+    /// The newest and the oldest time of the files it read: a scan's time, a log's last record,
+    /// the latest time an incident file mentions.
+    pub newest: Timestamp,
+    pub oldest: Timestamp,
+    /// Files older than the period (for all data, older than the stale threshold).
+    pub stale: Vec<String>,
+    /// Files that do not say when they were taken: their time is the file's modification time.
+    pub guessed: Vec<String>,
+}
+
+/// When a file's evidence is from, whether that time is the file's modification time, and the
+/// asset it scanned (numbered), if any.
+pub type FileTimes<'a> = super::hash::FxHashMap<&'a str, (Timestamp, bool, Option<u32>)>;
+
+/// Sets each result's [`EvidenceAge`] from the times of the files it read. Stale: before a
+/// bounded period; for all data, older than `settings.stale_after_days` at `now` — unless a
+/// newer file of the same asset is read too (an older scan of an asset is its history, not
+/// stale evidence).
+pub fn date_evidence(
+    results: &mut [KpiResult],
+    times: &FileTimes,
+    period: Period,
+    now: Timestamp,
+    settings: &Settings,
+) {
+    let stale = |at: Timestamp| match period.from {
+        Some(from) => at < from,
+        None => now.days_since(at) > settings.stale_after_days,
+    };
+    for result in results {
+        let dated: Vec<(&String, Timestamp, bool, Option<u32>)> = result
+            .measure
+            .inputs
+            .iter()
+            .filter_map(|name| {
+                times
+                    .get(name.as_str())
+                    .map(|&(at, guessed, asset)| (name, at, guessed, asset))
+            })
+            .collect();
+        let superseded = |(_, at, _, asset): &(&String, Timestamp, bool, Option<u32>)| {
+            asset.is_some_and(|a| dated.iter().any(|d| d.3 == Some(a) && d.1 > *at))
+        };
+        let (Some(newest), Some(oldest)) = (
+            dated.iter().map(|d| d.1).max(),
+            dated.iter().map(|d| d.1).min(),
+        ) else {
+            continue;
+        };
+        result.evidence = Some(EvidenceAge {
+            newest,
+            oldest,
+            stale: dated
+                .iter()
+                .filter(|d| stale(d.1) && !superseded(d))
+                .map(|d| d.0.clone())
+                .collect(),
+            guessed: dated.iter().filter(|d| d.2).map(|d| d.0.clone()).collect(),
+        });
+    }
 }
 
 /// What the history-based KPIs wait for.
@@ -587,6 +654,7 @@ impl KpiDef {
             measure,
             missing,
             not_scanned,
+            evidence: None,
         }
     }
 }

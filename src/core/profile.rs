@@ -39,6 +39,8 @@ pub struct Profile {
     pub expected_sources: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_assumptions_per_day: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_after_days: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -129,6 +131,14 @@ impl Profile {
             }
             settings.expected_sources = expected;
         }
+        if let Some(days) = self.stale_after_days {
+            if !(days.is_finite() && days > 0.0) {
+                return Err(format!(
+                    "stale_after_days must be a number of days above 0 (got {days})"
+                ));
+            }
+            settings.stale_after_days = days;
+        }
         if let Some(n) = self.role_assumptions_per_day {
             if n == 0 {
                 return Err("role_assumptions_per_day must be 1 or more".into());
@@ -163,6 +173,7 @@ impl Profile {
                     .collect(),
             ),
             role_assumptions_per_day: Some(settings.role_assumptions_per_day),
+            stale_after_days: Some(settings.stale_after_days),
         }
     }
 }

@@ -314,6 +314,14 @@ pub struct Tile {
     pub spark: String,
     /// "12 weekly values, 2026-09-07 to 2026-11-30".
     pub spark_text: String,
+    /// "As of 18 Nov 2026, 13 days old": the newest file it read.
+    pub as_of_text: Option<String>,
+    /// `data-stale`: some file it read is from before the period (for all data, older than the
+    /// stale threshold), and which ("api.json from before this period (it starts 1 Nov 2026)").
+    pub stale: bool,
+    pub stale_text: Option<String>,
+    /// Files whose time is only their modification time, to be set in Sources.
+    pub guessed_text: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -22,6 +22,9 @@ pub struct Settings {
     pub alert_priority: Severity,
     /// A principal assuming roles more often than this in one day is flagged.
     pub role_assumptions_per_day: u64,
+    /// Evidence older than this many days is stale when the period is all data (for a bounded
+    /// period, evidence from before it is).
+    pub stale_after_days: f64,
     /// The kinds `log_coverage` expects. By default those this build can read: a kind no file
     /// could provide yet would make the KPI unreachable whatever the user drops.
     pub expected_sources: Vec<SourceKind>,
@@ -37,6 +40,7 @@ impl Default for Settings {
             gate: Severity::High,
             alert_priority: Severity::High,
             role_assumptions_per_day: 50,
+            stale_after_days: 30.0,
             expected_sources: super::formats::readable_kinds(),
         }
     }

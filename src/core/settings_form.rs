@@ -83,6 +83,11 @@ pub fn groups(settings: &Settings) -> Vec<SettingsGroup> {
                     settings.alert_priority,
                 ),
                 number_field(
+                    "stale-days".into(),
+                    "Evidence is stale after (days, for all data)".into(),
+                    text(settings.stale_after_days),
+                ),
+                number_field(
                     "role-threshold".into(),
                     "Role assumptions per principal per day before flagging".into(),
                     settings.role_assumptions_per_day.to_string(),
@@ -182,6 +187,8 @@ pub fn edit(settings: &Settings, id: &str, value: &str) -> Result<Profile, Strin
         profile.gate_severity = Some(value.into());
     } else if id == "priority" {
         profile.runtime_alert_priority = Some(value.into());
+    } else if id == "stale-days" {
+        profile.stale_after_days = Some(number(value, "stale_after_days")?);
     } else if id == "role-threshold" {
         let n = value.trim().parse::<u64>().map_err(|_| {
             format!(
@@ -251,6 +258,7 @@ mod tests {
                 .role_assumptions_per_day,
             20
         );
+        assert_eq!(after("stale-days", "14").unwrap().stale_after_days, 14.0);
         assert_eq!(
             after("target-critical_open", "3").unwrap().targets["critical_open"],
             3.0

@@ -94,6 +94,15 @@ impl Timestamp {
         self.to_string()[..10].to_string()
     }
 
+    /// The day as people write it: `18 Nov 2026` (UTC).
+    pub fn date_text(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (year, month, day) = civil_from_days(self.0.div_euclid(MS_PER_DAY));
+        format!("{day} {} {year}", MONTHS[(month as usize).clamp(1, 12) - 1])
+    }
+
     /// Midnight (UTC) of the Monday that starts this instant's week.
     pub fn week_start(self) -> Timestamp {
         let days = self.0.div_euclid(MS_PER_DAY);
@@ -177,6 +186,14 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_read_as_people_write_them() {
+        let at = |t| Timestamp::parse_rfc3339(t).unwrap_or_default();
+        assert_eq!(at("2026-11-18T13:00:00Z").date_text(), "18 Nov 2026");
+        assert_eq!(at("2021-01-05T00:00:00Z").date_text(), "5 Jan 2021");
+        assert_eq!(at("1999-12-31T23:59:59Z").date_text(), "31 Dec 1999");
+    }
+
     use super::*;
 
     fn round_trip(text: &str, expect: &str) {

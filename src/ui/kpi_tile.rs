@@ -53,6 +53,7 @@ pub fn KpiTile(tile: Tile) -> impl IntoView {
             data-status=tile.status.clone()
             data-value=tile.value_raw
             data-previous=tile.previous_raw
+            data-stale=tile.stale.to_string()
         >
             <header>
                 <h3>{tile.label}</h3>
@@ -60,6 +61,9 @@ pub fn KpiTile(tile: Tile) -> impl IntoView {
             </header>
             <p class="value">{tile.value_text}</p>
             <p class="target">"Target " {tile.target_text}</p>
+            {tile.as_of_text.map(|t| view! { <p class="as-of">{t}</p> })}
+            {tile.stale_text.map(|t| view! { <p class="stale"><span class="stale-mark">"Stale"</span>" "{t}</p> })}
+            {tile.guessed_text.map(|t| view! { <p class="guessed"><a href="#/sources">{t}</a></p> })}
             {change}
             {spark}
             {tile.missing.map(|m| view! { <p class="missing">{m}</p> })}

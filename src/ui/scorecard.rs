@@ -36,6 +36,7 @@ pub fn ScorecardView() -> impl IntoView {
 fn Scorecard(view: View, range: RangeInput) -> impl IntoView {
     let (measured, waiting): (Vec<_>, Vec<_>) =
         view.tiles.into_iter().partition(|t| t.value.is_some());
+    let measured_none = measured.is_empty();
     let waiting_title = if measured.is_empty() {
         "Every KPI is waiting for its sources"
     } else {
@@ -85,13 +86,20 @@ fn Scorecard(view: View, range: RangeInput) -> impl IntoView {
                         </div>
                     }
                 })}
+            // KPIs without data fold into one line (open when nothing is measured yet: then
+            // they say what to drop).
             {(!waiting.is_empty())
                 .then(|| {
+                    let count = waiting.len();
                     view! {
-                        <h2 class="waiting-title">{waiting_title}</h2>
-                        <div class="tiles waiting">
-                            {waiting.into_iter().map(|tile| view! { <KpiTile tile=tile /> }).collect_view()}
-                        </div>
+                        <details class="waiting" open=measured_none>
+                            <summary>
+                                <h2 class="waiting-title">{format!("{waiting_title} ({count})")}</h2>
+                            </summary>
+                            <div class="tiles waiting">
+                                {waiting.into_iter().map(|tile| view! { <KpiTile tile=tile /> }).collect_view()}
+                            </div>
+                        </details>
                     }
                 })}
             {view

@@ -882,3 +882,71 @@ fn a_kpi_no_loaded_scan_looked_for_is_not_scanned_not_green() {
     // Logs and incidents are not scans: nothing loaded of them is "no data", as before.
     assert_eq!(tile(&view, "mttd").status_label, "No data");
 }
+
+#[test]
+fn every_tile_says_how_old_its_evidence_is_and_what_is_stale_or_guessed() {
+    // The history fixtures are from 2026-01-01, 01-11 and 02-20 (CreatedAt). Viewed on 03-05
+    // over the last 7 days (02-26 to 03-05), the 02-20 scans are 13 days old: from before the
+    // period, so stale. A Gitleaks report says nothing of its time: it takes the file's, 03-04,
+    // and says it is guessed.
+    let mut engine = history();
+    let modified = at("2026-03-04T09:00:00Z");
+    add_one(&mut engine, "leaks.json", b"[]", Some(modified));
+    engine.set_period(PeriodChoice::LastDays(7));
+    let view = engine.view(at("2026-03-05T00:00:00Z"));
+    let critical = tile(&view, "critical_open");
+    assert_eq!(
+        critical.as_of_text.as_deref(),
+        Some("As of 20 Feb 2026, 13 days old")
+    );
+    assert!(critical.stale);
+    assert_eq!(
+        critical.stale_text.as_deref(),
+        Some("2 files from before this period (it starts 26 Feb 2026)")
+    );
+    let secrets = tile(&view, "secrets_exposed");
+    assert_eq!(
+        secrets.as_of_text.as_deref(),
+        Some("As of 4 Mar 2026, today")
+    );
+    assert!(!secrets.stale);
+    assert_eq!(
+        secrets.guessed_text.as_deref(),
+        Some("Time guessed from the file's date for leaks.json (it has none): set it in Sources")
+    );
+    // All data: nothing is before the period; evidence older than 30 days (a setting) is
+    // stale, so 13 days is not — until the setting says 10.
+    engine.set_period(PeriodChoice::All);
+    let view = engine.view(at("2026-03-05T00:00:00Z"));
+    assert!(!tile(&view, "critical_open").stale);
+    engine.handle(
+        posture::core::protocol::Request::EditSetting {
+            id: "stale-days".into(),
+            value: "10".into(),
+        },
+        at("2026-03-05T00:00:00Z"),
+    );
+    let view = engine.view(at("2026-03-05T00:00:00Z"));
+    let critical = tile(&view, "critical_open");
+    assert!(critical.stale);
+    assert_eq!(
+        critical.stale_text.as_deref(),
+        Some("2 files older than 10 days")
+    );
+    assert!(!tile(&view, "secrets_exposed").stale);
+    // A history KPI reads the older scans too; they are history, superseded by the newer ones of
+    // the same asset, not stale evidence: only the two latest are.
+    let mttr = tile(&view, "vuln_mttr");
+    assert!(
+        mttr.as_of_text
+            .as_deref()
+            .unwrap()
+            .starts_with("Evidence from 1 Jan 2026 to 20 Feb 2026"),
+        "{:?}",
+        mttr.as_of_text
+    );
+    assert_eq!(
+        mttr.stale_text.as_deref(),
+        Some("2 files older than 10 days")
+    );
+}

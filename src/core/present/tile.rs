@@ -3,7 +3,8 @@
 
 use super::number;
 use crate::core::analysis::Analysis;
-use crate::core::kpi::{Direction, KpiResult, KpiStatus, Unit};
+use crate::core::evidence::PeriodChoice;
+use crate::core::kpi::{Direction, EvidenceAge, KpiResult, KpiStatus, Unit};
 use crate::core::protocol::Tile;
 use crate::core::time::Timestamp;
 
@@ -20,7 +21,23 @@ pub fn tiles(analysis: &Analysis) -> Vec<Tile> {
                 .and_then(|p| p.kpis.get(k))
                 .and_then(|p| p.measure.value);
             let weekly = analysis.trend.values.get(k).map_or(&[][..], Vec::as_slice);
+            let evidence = result.evidence.as_ref();
             Tile {
+                as_of_text: evidence.map(|e| as_of(e, analysis.now)),
+                stale: evidence.is_some_and(|e| !e.stale.is_empty()),
+                stale_text: evidence.and_then(|e| stale_text(e, analysis)),
+                guessed_text: evidence.and_then(|e| match e.guessed.as_slice() {
+                    [] => None,
+                    [one] => Some(format!(
+                        "Time guessed from the file's date for {one} (it has none): set it in \
+                         Sources"
+                    )),
+                    many => Some(format!(
+                        "Time guessed from the file's date for {} files (they have none): set \
+                         it in Sources",
+                        many.len()
+                    )),
+                }),
                 previous,
                 previous_raw: raw(previous),
                 previous_text: previous
@@ -33,6 +50,45 @@ pub fn tiles(analysis: &Analysis) -> Vec<Tile> {
             }
         })
         .collect()
+}
+
+/// "As of 18 Nov 2026, 13 days old" (of the newest file; "from 2 Oct 2026 to 18 Nov 2026"
+/// when the files span more than a day).
+fn as_of(e: &EvidenceAge, now: Timestamp) -> String {
+    let age = match now.days_since(e.newest).floor() {
+        d if d < 1.0 => "today".to_string(),
+        d if d < 2.0 => "1 day old".to_string(),
+        d => format!("{d:.0} days old"),
+    };
+    if e.newest.days_since(e.oldest) >= 1.0 {
+        format!(
+            "Evidence from {} to {}, the newest {age}",
+            e.oldest.date_text(),
+            e.newest.date_text()
+        )
+    } else {
+        format!("As of {}, {age}", e.newest.date_text())
+    }
+}
+
+/// Which files are stale, and why: before the period, or older than the threshold.
+fn stale_text(e: &EvidenceAge, analysis: &Analysis) -> Option<String> {
+    if e.stale.is_empty() {
+        return None;
+    }
+    let files = match e.stale.as_slice() {
+        [one] => one.clone(),
+        many => format!("{} files", many.len()),
+    };
+    Some(match (analysis.choice, analysis.period.from) {
+        (PeriodChoice::All, _) | (_, None) => {
+            format!("{files} older than {} days", analysis.stale_after_days)
+        }
+        (_, Some(from)) => format!(
+            "{files} from before this period (it starts {})",
+            from.date_text()
+        ),
+    })
 }
 
 /// A raw number for a test hook (`data-value`, `data-previous`): as Rust writes it, empty
