@@ -663,33 +663,84 @@ pub fn evaluate_all(cx: &Context) -> Vec<KpiResult> {
     KPIS.iter().map(|k| k.evaluate(cx)).collect()
 }
 
-/// The overall posture score heading the scorecard.
+/// The overall posture score heading the scorecard, and what it rests on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overall {
     pub value: Option<f64>,
+    /// KPIs with a status, of all in the catalogue.
     pub counted: usize,
+    pub total: usize,
+    /// KPIs without one (labels): left out of the score, or counted as unmet (`unmet`).
+    pub without: Vec<&'static str>,
+    pub unmet: bool,
+    /// KPIs in the score whose evidence is stale (labels).
+    pub stale: Vec<&'static str>,
     pub formula: String,
 }
 
+impl Overall {
+    /// A score that rests on too little to be read as a posture: under half of the KPIs with
+    /// the rest left out, or stale evidence only.
+    pub fn provisional(&self) -> bool {
+        self.value.is_some()
+            && ((!self.unmet && self.counted * 2 < self.total)
+                || (!self.stale.is_empty() && self.stale.len() == self.counted))
+    }
+}
+
 pub fn overall(results: &[KpiResult], settings: &Settings) -> Overall {
+    let unmet = settings.missing_kpis_unmet;
     let mut weighted = 0.0;
     let mut weights = 0.0;
     let mut counted = 0;
+    let mut without = Vec::new();
+    let mut stale = Vec::new();
     for result in results {
-        if let Some(attainment) = result.status.attainment() {
-            let weight = settings.weight(result.id);
-            weighted += weight * attainment;
-            weights += weight;
-            counted += 1;
+        let weight = settings.weight(result.id);
+        match result.status.attainment() {
+            Some(attainment) => {
+                weighted += weight * attainment;
+                weights += weight;
+                counted += 1;
+                if result
+                    .evidence
+                    .as_ref()
+                    .is_some_and(|e| !e.stale.is_empty())
+                {
+                    stale.push(result.label);
+                }
+            }
+            None => {
+                without.push(result.label);
+                // Counted as unmet: its weight, with nothing attained.
+                if unmet {
+                    weights += weight;
+                }
+            }
         }
     }
-    Overall {
-        value: (weights > 0.0).then(|| 100.0 * weighted / weights),
-        counted,
-        formula: format!(
+    let formula = if unmet {
+        format!(
+            "Σ weight × attainment ÷ Σ weight × 100 over all {} KPIs; attainment is 1 on \
+             track, ½ at risk, 0 off track, and 0 for the {} without data (counted as unmet)",
+            results.len(),
+            without.len()
+        )
+    } else {
+        format!(
             "Σ weight × attainment ÷ Σ weight × 100 over the {counted} KPIs with data; \
-             attainment is 1 on track, ½ at risk, 0 off track"
-        ),
+             attainment is 1 on track, ½ at risk, 0 off track; the {} without data are left out",
+            without.len()
+        )
+    };
+    Overall {
+        value: (counted > 0 && weights > 0.0).then(|| 100.0 * weighted / weights),
+        counted,
+        total: results.len(),
+        without,
+        unmet,
+        stale,
+        formula,
     }
 }
 

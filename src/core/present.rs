@@ -14,6 +14,7 @@ use super::engine::{Outcome, Source};
 use super::evidence::{Period, PeriodChoice};
 use super::explorer::exactly;
 use super::formats;
+use super::kpi::Overall;
 use super::metrics::{Metrics, RuleCount};
 use super::model::{
     Category, EventKind, EventLog, Evidence, IncidentLog, Measurements, Severity, Snapshot, Text,
@@ -54,6 +55,27 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
             .value
             .map_or("—".into(), |v| format!("{v:.0}")),
         overall_formula: analysis.overall.formula.clone(),
+        overall_state: match (&analysis.overall, analysis.overall.value) {
+            (_, None) => "none",
+            (o, _) if o.provisional() => "provisional",
+            _ => "measured",
+        }
+        .into(),
+        overall_basis_text: overall_basis(&analysis.overall),
+        overall_caveat: overall_caveat(&analysis.overall),
+        overall_without_text: (!analysis.overall.without.is_empty()).then(|| {
+            format!(
+                "{}: {}",
+                if analysis.overall.unmet {
+                    "Counted as unmet, without data"
+                } else {
+                    "Left out, without data"
+                },
+                analysis.overall.without.join(", ")
+            )
+        }),
+        overall_stale_text: (!analysis.overall.stale.is_empty())
+            .then(|| format!("On stale evidence: {}", analysis.overall.stale.join(", "))),
         overall_previous: analysis.previous.as_ref().and_then(|p| p.overall.value),
         overall_delta_text: analysis.previous.as_ref().and_then(|p| {
             let delta = analysis.overall.value? - p.overall.value?;
@@ -93,6 +115,40 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
             .map(|f| f.label.to_string())
             .collect(),
     }
+}
+
+/// "Based on 8 of 19 KPIs".
+fn overall_basis(o: &Overall) -> String {
+    match (o.counted, o.unmet) {
+        (0, _) => format!("No KPI of the {} has data yet", o.total),
+        (n, false) => format!("Based on {n} of {} KPIs", o.total),
+        (n, true) => format!(
+            "Based on {n} of {} KPIs; the {} without data count as unmet",
+            o.total,
+            o.total - n
+        ),
+    }
+}
+
+/// Why a score is provisional.
+fn overall_caveat(o: &Overall) -> Option<String> {
+    if !o.provisional() {
+        return None;
+    }
+    let stale = !o.stale.is_empty() && o.stale.len() == o.counted;
+    let few = !o.unmet && o.counted * 2 < o.total;
+    Some(match (few, stale) {
+        (true, true) => format!(
+            "Provisional: {} of {} KPIs measured, all on stale evidence — not yet a posture",
+            o.counted, o.total
+        ),
+        (true, false) => format!(
+            "Provisional: only {} of {} KPIs measured — not yet a posture; drop more sources, \
+             or count KPIs without data as unmet in Settings",
+            o.counted, o.total
+        ),
+        _ => "Provisional: every KPI it rests on has stale evidence".into(),
+    })
 }
 
 fn period_text(choice: PeriodChoice, period: Period) -> String {

@@ -41,6 +41,9 @@ pub struct Profile {
     pub role_assumptions_per_day: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_after_days: Option<f64>,
+    /// "leave_out" (KPIs without data are not in the score) or "unmet" (they count as 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_kpis: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -131,6 +134,17 @@ impl Profile {
             }
             settings.expected_sources = expected;
         }
+        if let Some(rule) = &self.missing_kpis {
+            settings.missing_kpis_unmet = match rule.as_str() {
+                "leave_out" => false,
+                "unmet" => true,
+                other => {
+                    return Err(format!(
+                        "missing_kpis must be \"leave_out\" or \"unmet\" (got \"{other}\")"
+                    ));
+                }
+            };
+        }
         if let Some(days) = self.stale_after_days {
             if !(days.is_finite() && days > 0.0) {
                 return Err(format!(
@@ -174,6 +188,14 @@ impl Profile {
             ),
             role_assumptions_per_day: Some(settings.role_assumptions_per_day),
             stale_after_days: Some(settings.stale_after_days),
+            missing_kpis: Some(
+                if settings.missing_kpis_unmet {
+                    "unmet"
+                } else {
+                    "leave_out"
+                }
+                .into(),
+            ),
         }
     }
 }

@@ -263,6 +263,17 @@ pub struct View {
     pub overall_raw: String,
     pub overall_text: String,
     pub overall_formula: String,
+    /// `measured`, `provisional` (too little evidence to read as a posture) or `none`
+    /// (`data-overall-state`).
+    pub overall_state: String,
+    /// "Based on 8 of 19 KPIs".
+    pub overall_basis_text: String,
+    /// Why a provisional score is one, in words.
+    pub overall_caveat: Option<String>,
+    /// "Left out, without data: …" or "Counted as unmet, without data: …"; and the KPIs in the
+    /// score whose evidence is stale.
+    pub overall_without_text: Option<String>,
+    pub overall_stale_text: Option<String>,
     /// The overall score in the previous period, and the change in words.
     pub overall_previous: Option<f64>,
     pub overall_delta_text: Option<String>,

@@ -25,6 +25,9 @@ pub struct Settings {
     /// Evidence older than this many days is stale when the period is all data (for a bounded
     /// period, evidence from before it is).
     pub stale_after_days: f64,
+    /// Whether a KPI without data counts in the overall score as unmet (attainment 0), rather
+    /// than being left out.
+    pub missing_kpis_unmet: bool,
     /// The kinds `log_coverage` expects. By default those this build can read: a kind no file
     /// could provide yet would make the KPI unreachable whatever the user drops.
     pub expected_sources: Vec<SourceKind>,
@@ -41,6 +44,7 @@ impl Default for Settings {
             alert_priority: Severity::High,
             role_assumptions_per_day: 50,
             stale_after_days: 30.0,
+            missing_kpis_unmet: false,
             expected_sources: super::formats::readable_kinds(),
         }
     }

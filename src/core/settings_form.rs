@@ -82,6 +82,20 @@ pub fn groups(settings: &Settings) -> Vec<SettingsGroup> {
                     "Runtime alerts counted as threats: at or above",
                     settings.alert_priority,
                 ),
+                SettingField {
+                    id: "missing-kpis".into(),
+                    label: "KPIs without data, in the score".into(),
+                    value: if settings.missing_kpis_unmet {
+                        "unmet"
+                    } else {
+                        "leave_out"
+                    }
+                    .into(),
+                    input: FieldInput::Choice(vec![
+                        ("leave_out".into(), "Left out".into()),
+                        ("unmet".into(), "Count as unmet (0)".into()),
+                    ]),
+                },
                 number_field(
                     "stale-days".into(),
                     "Evidence is stale after (days, for all data)".into(),
@@ -187,6 +201,8 @@ pub fn edit(settings: &Settings, id: &str, value: &str) -> Result<Profile, Strin
         profile.gate_severity = Some(value.into());
     } else if id == "priority" {
         profile.runtime_alert_priority = Some(value.into());
+    } else if id == "missing-kpis" {
+        profile.missing_kpis = Some(value.into());
     } else if id == "stale-days" {
         profile.stale_after_days = Some(number(value, "stale_after_days")?);
     } else if id == "role-threshold" {

@@ -45,17 +45,21 @@ fn Scorecard(view: View, range: RangeInput) -> impl IntoView {
     view! {
         <section class="scorecard">
             <div class="scorecard-head">
-                <div class="overall" data-overall=view.overall_raw>
+                <div class=format!("overall state-{}", view.overall_state) data-overall=view.overall_raw data-overall-state=view.overall_state.clone()>
                     <span class="overall-label">"Posture score"</span>
                     <span class="overall-value">{view.overall_text}</span>
                     <span class="overall-scale">" / 100"</span>
                     {view
                         .overall_delta_text
                         .map(|d| view! { <span class="overall-delta">{d}" vs the previous period"</span> })}
+                    <p class="overall-basis">{view.overall_basis_text}</p>
+                    {view.overall_caveat.map(|c| view! { <p class="overall-caveat" role="note">{c}</p> })}
                     <details class="formula">
-                        <summary>"How it is computed"</summary>
+                        <summary>"How the score is computed"</summary>
                         <p>{view.overall_formula}</p>
-                        <p><a href="#/settings">"Weights and targets are in Settings."</a></p>
+                        {view.overall_without_text.map(|t| view! { <p>{t}</p> })}
+                        {view.overall_stale_text.map(|t| view! { <p>{t}</p> })}
+                        <p><a href="#/settings">"Weights, targets and how KPIs without data count are in Settings."</a></p>
                     </details>
                 </div>
                 <PeriodSelect current=view.period days=view.range.clone() range=range />

@@ -553,6 +553,32 @@ describe("Posture in Chromium", () => {
     assert.deepEqual(names, expected);
   });
 
+  test("one small old scan gives a provisional score, and what it did not scan is not green", async () => {
+    // Trivy's own 2021 test report of alpine 3.10: 4 vulnerabilities, no secrets listed.
+    const file = join(realTrivy, "trivy-image-alpine-3.10-vulns.json");
+    const report = JSON.parse(await readFile(file, "utf8"));
+    const vulns = report.Results.flatMap((r) => r.Vulnerabilities ?? []);
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles([file]);
+    const overall = p.page.locator("[data-overall]");
+    assert.equal(await overall.getAttribute("data-overall-state"), "provisional");
+    assert.match(await overall.innerText(), /Based on 3 of 19 KPIs/);
+    assert.match(await overall.innerText(), /Provisional: 3 of 19 KPIs measured, all on stale evidence/);
+    const secrets = await p.kpi("secrets_exposed");
+    assert.equal(secrets.status, "no_data");
+    assert.equal(secrets.value, "");
+    // Folded away (the KPIs without data): its text is in the page, not on screen.
+    assert.match(await p.page.textContent('[data-kpi="secrets_exposed"]'), /Not scanned/);
+    const critical = await p.kpi("critical_open");
+    assert.equal(Number(critical.value), vulns.filter((v) => v.Severity === "CRITICAL").length);
+    assert.match(critical.text, /As of 25 Aug 2021, \d+ days old/);
+    assert.equal(await p.page.getAttribute('[data-kpi="critical_open"]', "data-stale"), "true");
+    // The 16 KPIs without data fold into one line.
+    assert.match(await p.page.innerText("details.waiting > summary"), /^Not measured yet \(16\)$/);
+    await p.page.screenshot({ path: join(artifacts, "one-old-scan.png"), fullPage: true });
+    assert.deepEqual(p.errors, []);
+  });
+
   test("files dropped on the page load", async () => {
     const p = await PosturePage.open(browser, server.url);
     const text = await readFile(join(realTrivy, "trivy-repo-secrets.json"), "utf8");

@@ -950,3 +950,46 @@ fn every_tile_says_how_old_its_evidence_is_and_what_is_stale_or_guessed() {
         Some("2 files older than 10 days")
     );
 }
+
+#[test]
+fn one_small_old_scan_gives_a_provisional_score_that_says_what_it_rests_on() {
+    // The real 2021 alpine report alone: critical_open 0 (on track), SAST/SCA pass rate 100 %
+    // (on track), log coverage 1 of 12 kinds (off track); the 16 others have no data.
+    // (1 + 1 + 0) ÷ 3 = 66.7, on 3 of 19 KPIs: provisional, not a healthy posture.
+    let path = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let mut engine = engine_of(&[("alpine.json", String::from_utf8(read(&path)).unwrap())]);
+    let now = at("2026-12-04T00:00:00Z");
+    let view = engine.view(now);
+    assert_eq!(view.overall.map(|v| (v * 10.0).round() / 10.0), Some(66.7));
+    assert_eq!(view.overall_state, "provisional");
+    assert_eq!(view.overall_basis_text, "Based on 3 of 19 KPIs");
+    assert_eq!(
+        view.overall_caveat.as_deref(),
+        Some("Provisional: 3 of 19 KPIs measured, all on stale evidence — not yet a posture")
+    );
+    assert!(
+        view.overall_without_text
+            .as_deref()
+            .unwrap()
+            .starts_with("Left out, without data: Mean time to detect, Mean time to respond")
+    );
+    // Counted as unmet (a setting): 2 attained of 19 → 10.5; still provisional, its evidence
+    // being years old.
+    engine.handle(
+        posture::core::protocol::Request::EditSetting {
+            id: "missing-kpis".into(),
+            value: "unmet".into(),
+        },
+        now,
+    );
+    let view = engine.view(now);
+    assert_eq!(view.overall.map(|v| (v * 10.0).round() / 10.0), Some(10.5));
+    assert_eq!(
+        view.overall_basis_text,
+        "Based on 3 of 19 KPIs; the 16 without data count as unmet"
+    );
+    assert_eq!(
+        view.overall_caveat.as_deref(),
+        Some("Provisional: every KPI it rests on has stale evidence")
+    );
+}

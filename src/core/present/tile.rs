@@ -58,7 +58,7 @@ fn as_of(e: &EvidenceAge, now: Timestamp) -> String {
     let age = match now.days_since(e.newest).floor() {
         d if d < 1.0 => "today".to_string(),
         d if d < 2.0 => "1 day old".to_string(),
-        d => format!("{d:.0} days old"),
+        d => format!("{} days old", super::grouped(d as u64)),
     };
     if e.newest.days_since(e.oldest) >= 1.0 {
         format!(
