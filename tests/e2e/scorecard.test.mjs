@@ -571,7 +571,7 @@ describe("Posture in Chromium", () => {
     assert.match(await p.page.textContent('[data-kpi="secrets_exposed"]'), /Not scanned/);
     const critical = await p.kpi("critical_open");
     assert.equal(Number(critical.value), vulns.filter((v) => v.Severity === "CRITICAL").length);
-    assert.match(critical.text, /As of 25 Aug 2021, \d+ days old/);
+    assert.match(critical.text, /As of 25 Aug 2021, [\d,]+ days old/);
     assert.equal(await p.page.getAttribute('[data-kpi="critical_open"]', "data-stale"), "true");
     // The 16 KPIs without data fold into one line.
     assert.match(await p.page.innerText("details.waiting > summary"), /^Not measured yet \(16\)$/);
