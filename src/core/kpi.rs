@@ -181,7 +181,21 @@ pub struct KpiDef {
     /// The kinds of source it reads: the hint names the formats of this build that give them,
     /// and a test checks that no other kind of file changes it.
     pub kinds: &'static [SourceKind],
+    /// How its target reads in words.
+    pub phrase: Phrase,
     compute: fn(&Context) -> Measure,
+}
+
+/// What a KPI's value is, for saying its target as a person would.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phrase {
+    /// A level: "at most 5 %", "at least 95 %", "none".
+    Level,
+    /// A change in %, a drop being negative for a rate and positive for a reduction:
+    /// "a drop of at least 10 %".
+    Change,
+    /// Failures against the week before: "no more failures than the week before".
+    Drift,
 }
 
 /// What a computation found.
@@ -356,6 +370,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(24.0),
         needs: INCIDENT_RECORDS,
         kinds: INCIDENTS,
+        phrase: Phrase::Level,
         compute: response::mttd,
     },
     KpiDef {
@@ -366,6 +381,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(72.0),
         needs: INCIDENT_RECORDS,
         kinds: INCIDENTS,
+        phrase: Phrase::Level,
         compute: response::mttr,
     },
     KpiDef {
@@ -376,6 +392,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(90.0),
         needs: HISTORY,
         kinds: VULNS,
+        phrase: Phrase::Level,
         compute: remediation::vuln_sla_compliance,
     },
     KpiDef {
@@ -386,6 +403,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::CriticalSla,
         needs: HISTORY,
         kinds: VULNS,
+        phrase: Phrase::Level,
         compute: remediation::vuln_mttr,
     },
     KpiDef {
@@ -396,6 +414,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(80.0),
         needs: HISTORY,
         kinds: VULNS,
+        phrase: Phrase::Level,
         compute: remediation::resolved_vulns_pct,
     },
     KpiDef {
@@ -406,6 +425,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(0.0),
         needs: "a vulnerability scan",
         kinds: VULNS,
+        phrase: Phrase::Level,
         compute: state::critical_open,
     },
     KpiDef {
@@ -416,6 +436,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(10.0),
         needs: HISTORY,
         kinds: VULNS,
+        phrase: Phrase::Change,
         compute: remediation::critical_high_reduction,
     },
     KpiDef {
@@ -430,6 +451,7 @@ pub static KPIS: &[KpiDef] = &[
             SourceKind::ClusterBenchmark,
             SourceKind::CloudPosture,
         ],
+        phrase: Phrase::Level,
         compute: compliance::compliance_score,
     },
     KpiDef {
@@ -440,6 +462,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(95.0),
         needs: "an IaC scan",
         kinds: &[SourceKind::IacScan],
+        phrase: Phrase::Level,
         compute: state::iac_policy_pass_rate,
     },
     KpiDef {
@@ -450,6 +473,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(5.0),
         needs: "AWS Config or Security Hub results",
         kinds: &[SourceKind::CloudPosture],
+        phrase: Phrase::Level,
         compute: compliance::cloud_misconfig_rate,
     },
     KpiDef {
@@ -460,6 +484,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(5.0),
         needs: "a Kubernetes audit log",
         kinds: &[SourceKind::KubernetesAudit],
+        phrase: Phrase::Level,
         compute: detection::deployment_block_rate,
     },
     KpiDef {
@@ -470,6 +495,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(90.0),
         needs: "a code or dependency scan",
         kinds: &[SourceKind::VulnerabilityScan, SourceKind::CodeScan],
+        phrase: Phrase::Level,
         compute: state::sast_sca_pass_rate,
     },
     KpiDef {
@@ -480,6 +506,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(0.0),
         needs: "a secret scan",
         kinds: &[SourceKind::SecretScan],
+        phrase: Phrase::Level,
         compute: state::secrets_exposed,
     },
     KpiDef {
@@ -490,6 +517,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::PreviousPeriod,
         needs: "a Kubernetes audit log or CloudTrail logs",
         kinds: &[SourceKind::KubernetesAudit, SourceKind::CloudAudit],
+        phrase: Phrase::Level,
         compute: detection::unauthorized_api_attempts,
     },
     KpiDef {
@@ -500,6 +528,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(0.0),
         needs: "Falco alerts",
         kinds: &[SourceKind::RuntimeAlerts],
+        phrase: Phrase::Level,
         compute: detection::runtime_threats,
     },
     KpiDef {
@@ -510,6 +539,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(20.0),
         needs: INCIDENT_RECORDS,
         kinds: INCIDENTS,
+        phrase: Phrase::Level,
         compute: response::false_positive_rate,
     },
     KpiDef {
@@ -520,6 +550,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(100.0),
         needs: "any supported file",
         kinds: &[],
+        phrase: Phrase::Level,
         compute: state::log_coverage,
     },
     KpiDef {
@@ -530,6 +561,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(-10.0),
         needs: INCIDENT_RECORDS,
         kinds: INCIDENTS,
+        phrase: Phrase::Change,
         compute: response::incident_rate_change,
     },
     KpiDef {
@@ -540,6 +572,7 @@ pub static KPIS: &[KpiDef] = &[
         default_target: DefaultTarget::Value(0.0),
         needs: "policy or IaC check results of one cluster or repository from two consecutive weeks",
         kinds: &[SourceKind::ClusterPolicy, SourceKind::IacScan],
+        phrase: Phrase::Drift,
         compute: compliance::policy_drift,
     },
 ];
@@ -562,19 +595,46 @@ impl KpiDef {
         }
     }
 
-    /// `≥ 95 %`, `0`, `≤ previous period (3 / week)`.
+    /// The target as a person says it: "at most 5 %", "at least 95 %", "none", "no more than
+    /// in the previous period (3 / week)", "a drop of at least 10 %".
     pub fn target_text(&self, target: Option<f64>, settings: &Settings) -> String {
         let previous = self.default_target == DefaultTarget::PreviousPeriod
             && !settings.targets.contains_key(self.id);
-        match (target, self.direction) {
-            (None, _) => "≤ previous period".into(),
-            (Some(t), _) if previous => format!("≤ previous period ({})", self.unit.format(t)),
-            (Some(t), Direction::AtMost) if t == 0.0 && self.unit == Unit::Count => "0".into(),
-            (Some(t), Direction::AtMost) if t == 0.0 && self.unit == Unit::PerWeek => {
+        let (t, unit) = match (target, previous) {
+            (None, _) => return "no more than in the previous period".into(),
+            (Some(t), true) => {
+                return format!(
+                    "no more than in the previous period ({})",
+                    self.unit.format(t)
+                );
+            }
+            (Some(t), false) => (t, self.unit),
+        };
+        match (self.phrase, self.direction) {
+            // A rate's change: below zero is a drop.
+            (Phrase::Change, Direction::AtMost) if t < 0.0 => {
+                format!("a drop of at least {}", unit.format(-t))
+            }
+            (Phrase::Change, Direction::AtMost) if t == 0.0 => "no rise".into(),
+            (Phrase::Change, Direction::AtMost) => format!("a rise of at most {}", unit.format(t)),
+            // A reduction: above zero is a drop.
+            (Phrase::Change, Direction::AtLeast) if t > 0.0 => {
+                format!("a drop of at least {}", unit.format(t))
+            }
+            (Phrase::Change, Direction::AtLeast) => {
+                format!("a rise of at most {}", unit.format(-t))
+            }
+            (Phrase::Drift, _) if t == 0.0 => "no more failures than the week before".into(),
+            (Phrase::Drift, _) => format!(
+                "at most {} more failures than the week before",
+                unit.format(t)
+            ),
+            (Phrase::Level, Direction::AtMost) if t == 0.0 && unit == Unit::Count => "none".into(),
+            (Phrase::Level, Direction::AtMost) if t == 0.0 && unit == Unit::PerWeek => {
                 "none (0 / week)".into()
             }
-            (Some(t), Direction::AtMost) => format!("≤ {}", self.unit.format(t)),
-            (Some(t), Direction::AtLeast) => format!("≥ {}", self.unit.format(t)),
+            (Phrase::Level, Direction::AtMost) => format!("at most {}", unit.format(t)),
+            (Phrase::Level, Direction::AtLeast) => format!("at least {}", unit.format(t)),
         }
     }
 
@@ -833,27 +893,36 @@ mod tests {
         assert_eq!(Unit::Percent.format(100.0), "100 %");
         assert_eq!(Unit::Count.format(3.0), "3");
         assert_eq!(Unit::Days.format(-0.01), "0 days");
-        let kpi = by_id("critical_open").unwrap();
         let settings = Settings::default();
-        assert_eq!(kpi.target_text(Some(0.0), &settings), "0");
+        let says =
+            |id: &str, target: Option<f64>| by_id(id).unwrap().target_text(target, &settings);
+        assert_eq!(says("critical_open", Some(0.0)), "none");
+        assert_eq!(says("iac_policy_pass_rate", Some(95.0)), "at least 95 %");
+        assert_eq!(says("mttd", Some(24.0)), "at most 24 h");
+        assert_eq!(says("runtime_threats", Some(0.0)), "none (0 / week)");
         assert_eq!(
-            by_id("iac_policy_pass_rate")
-                .unwrap()
-                .target_text(Some(95.0), &settings),
-            "≥ 95 %"
+            says("unauthorized_api_attempts", Some(3.0)),
+            "no more than in the previous period (3 / week)"
         );
         assert_eq!(
-            by_id("mttd").unwrap().target_text(Some(24.0), &settings),
-            "≤ 24 h"
-        );
-        let unauthorized = by_id("unauthorized_api_attempts").unwrap();
-        assert_eq!(
-            unauthorized.target_text(Some(3.0), &settings),
-            "≤ previous period (3 / week)"
+            says("unauthorized_api_attempts", None),
+            "no more than in the previous period"
         );
         assert_eq!(
-            unauthorized.target_text(None, &settings),
-            "≤ previous period"
+            says("incident_rate_change", Some(-10.0)),
+            "a drop of at least 10 %"
+        );
+        assert_eq!(
+            says("incident_rate_change", Some(5.0)),
+            "a rise of at most 5 %"
+        );
+        assert_eq!(
+            says("critical_high_reduction", Some(10.0)),
+            "a drop of at least 10 %"
+        );
+        assert_eq!(
+            says("policy_drift", Some(0.0)),
+            "no more failures than the week before"
         );
     }
 }

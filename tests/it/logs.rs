@@ -404,7 +404,10 @@ fn detection_kpis_from_an_audit_log_and_falco_alerts() {
         ),
         (Some(2.0), Some(2.0), "off_track")
     );
-    assert_eq!(unauthorized.target_text, "≤ previous period (0 / week)");
+    assert_eq!(
+        unauthorized.target_text,
+        "no more than in the previous period (0 / week)"
+    );
     // Runtime threats: priority high or above — A1, A2, A4, A7 — over a window shorter than a
     // week: 4 / week. Categories: shell 1, escape 2, abnormal syscalls 1.
     let threats = tile(&view.tiles, "runtime_threats");
@@ -769,7 +772,10 @@ fn a_steady_rate_is_steady_whatever_else_is_loaded() {
     let view = engine.view(at("2026-12-01T00:00:00Z"));
     let u = tile(&view.tiles, "unauthorized_api_attempts");
     assert_eq!((u.value, u.status.as_str()), (Some(6.0), "on_track"));
-    assert_eq!(u.target_text, "≤ previous period (6 / week)");
+    assert_eq!(
+        u.target_text,
+        "no more than in the previous period (6 / week)"
+    );
 
     // The last 7 days before 11-20 00:00 (11-13 to 11-20) hold 7 refusals (11-13 … 11-19),
     // over 6.5 covered days → at least a week → 7 / week. The 7 days before (11-06 to 11-12)
@@ -779,7 +785,10 @@ fn a_steady_rate_is_steady_whatever_else_is_loaded() {
     let view = engine.view(at("2026-11-20T00:00:00Z"));
     let u = tile(&view.tiles, "unauthorized_api_attempts");
     assert_eq!((u.value, u.status.as_str()), (Some(7.0), "off_track"));
-    assert_eq!(u.target_text, "≤ previous period (5 / week)");
+    assert_eq!(
+        u.target_text,
+        "no more than in the previous period (5 / week)"
+    );
 
     // Logs that reach only a sliver of the previous week are not compared with: here from
     // 11-12 noon, half a day of 7.
