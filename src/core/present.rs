@@ -3,6 +3,7 @@
 
 mod activity;
 pub mod compliance;
+mod summary;
 mod tile;
 mod vulns;
 
@@ -91,6 +92,7 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
                     .into()
             }
         },
+        summary: summary::summary(analysis),
         tiles: tile::tiles(analysis),
         metrics: MetricsView {
             sections: vulns::section(&analysis.vulns)

@@ -279,6 +279,7 @@ pub struct View {
     pub overall_delta_text: Option<String>,
     /// "compared with 2026-08-03 to 2026-09-01"; why there is no comparison otherwise.
     pub previous_text: String,
+    pub summary: Summary,
     pub tiles: Vec<Tile>,
     pub metrics: MetricsView,
     /// The formats this build reads, by label, for the drop zone.
@@ -289,6 +290,27 @@ pub struct View {
     pub range: Option<(String, String)>,
     /// Why the last custom range asked for was not applied.
     pub period_error: Option<String>,
+}
+
+/// The executive summary above the tiles.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Open critical vulnerabilities, exposed secrets, vulnerabilities past their SLA.
+    pub counts: Vec<SummaryCount>,
+    /// The three biggest movers since the previous period, in words.
+    pub movers: Vec<String>,
+    /// Why there are none, when there are none.
+    pub movers_note: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SummaryCount {
+    /// `data-summary`: a KPI id, or `past_sla`.
+    pub id: String,
+    pub label: String,
+    /// "2", "not scanned", "no data".
+    pub value_text: String,
+    pub status: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::client::use_client;
 use super::kpi_tile::KpiTile;
 use crate::core::evidence::PeriodChoice;
-use crate::core::protocol::{Request, View};
+use crate::core::protocol::{Request, Summary, View};
 
 /// What the custom range controls hold while the user picks: kept across views (a file finishing
 /// its parse sends a new one) until the range is applied or another period chosen.
@@ -67,6 +67,7 @@ fn Scorecard(view: View, range: RangeInput) -> impl IntoView {
                 <p class="previous-text">{view.previous_text}</p>
                 <SettingsOrigin />
             </div>
+            <ExecutiveSummary summary=view.summary.clone() />
             {view
                 .period_error
                 .map(|e| {
@@ -211,5 +212,37 @@ fn SettingsOrigin() -> impl IntoView {
                 }
             })
         })
+    }
+}
+
+/// What matters most now, and what moved most, in words, above the tiles.
+#[component]
+fn ExecutiveSummary(summary: Summary) -> impl IntoView {
+    let counts = summary
+        .counts
+        .into_iter()
+        .map(|c| {
+            view! {
+                <div class=format!("summary-count status-{}", c.status) data-summary=c.id>
+                    <span class="summary-value">{c.value_text}</span>
+                    <span class="summary-label">{c.label}</span>
+                </div>
+            }
+        })
+        .collect_view();
+    let movers = summary
+        .movers
+        .into_iter()
+        .map(|m| view! { <li>{m}</li> })
+        .collect_view();
+    view! {
+        <section class="summary" aria-label="Summary">
+            <div class="summary-counts">{counts}</div>
+            <div class="summary-movers">
+                <h2>"What moved most"</h2>
+                <ul>{movers}</ul>
+                {summary.movers_note.map(|n| view! { <p class="metrics-note">{n}</p> })}
+            </div>
+        </section>
     }
 }

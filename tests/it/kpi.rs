@@ -993,3 +993,62 @@ fn one_small_old_scan_gives_a_provisional_score_that_says_what_it_rests_on() {
         Some("Provisional: every KPI it rests on has stale evidence")
     );
 }
+
+#[test]
+fn the_summary_gives_the_counts_that_matter_and_what_moved_most() {
+    // app on 01-02 (CVE-1 critical, CVE-2 high), 01-10 (the same and CVE-3 medium), 01-20
+    // (CVE-2), 01-30 (clean). Period 01-16 to 01-31, the one before 01-01 to 01-15: at its end
+    // one critical was open (01-10), at this one's none (01-30): off track to on track, the
+    // first mover. Trivy lists no secret: not scanned. Nothing open at the end: none past SLA.
+    let c1 = ("CVE-1", "a", "CRITICAL");
+    let h2 = ("CVE-2", "b", "HIGH");
+    let m3 = ("CVE-3", "c", "MEDIUM");
+    let mut engine = engine_of(&[
+        ("w1.json", image("app:1", "2026-01-02T00:00:00Z", &[c1, h2])),
+        (
+            "w2.json",
+            image("app:2", "2026-01-10T00:00:00Z", &[c1, h2, m3]),
+        ),
+        ("w3.json", image("app:3", "2026-01-20T00:00:00Z", &[h2])),
+        ("w4.json", image("app:4", "2026-01-30T00:00:00Z", &[])),
+    ]);
+    engine.set_period(PeriodChoice::Range {
+        from: at("2026-01-16T00:00:00Z").0,
+        to: at("2026-01-31T23:59:59.999Z").0,
+    });
+    let view = engine.view(at("2026-02-01T00:00:00Z"));
+    let counts: Vec<(&str, &str, &str)> = view
+        .summary
+        .counts
+        .iter()
+        .map(|c| (c.id.as_str(), c.value_text.as_str(), c.status.as_str()))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("critical_open", "0", "on_track"),
+            ("secrets_exposed", "not scanned", "no_data"),
+            ("past_sla", "0", "on_track"),
+        ]
+    );
+    // Three KPIs went from off track to on track, each by all of its size (ties keep the
+    // catalogue's order): resolved, fixed 0 of 3 open → 3 of 3 (C1, M3 on 01-20, H2 on 01-30);
+    // critical open 1 → 0; reduction, 2 → 2 in the period before (0 %), 1 → 0 in this (100 %).
+    // The SLA rate also moved (0 % → 66.7 %: C1 late) but stayed off track.
+    assert_eq!(
+        view.summary.movers,
+        [
+            "Percentage of vulnerabilities resolved improved: 0 % → 100 %",
+            "Open critical vulnerabilities improved: 1 → 0",
+            "Reduction of critical + high vulnerabilities improved: 0 % → 100 %",
+        ]
+    );
+    // All data has nothing to compare with.
+    engine.set_period(PeriodChoice::All);
+    let view = engine.view(at("2026-02-01T00:00:00Z"));
+    assert!(view.summary.movers.is_empty());
+    assert_eq!(
+        view.summary.movers_note.as_deref(),
+        Some("Choose a period to see what moved since the one before.")
+    );
+}
