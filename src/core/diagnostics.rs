@@ -68,6 +68,8 @@ pub enum ErrorKind {
     Shape { detail: String },
     /// Well-formed JSON, but not any supported format.
     NotRecognised { supported: String },
+    /// The output of a tool Posture knows of but does not read yet.
+    NotReadYet { tool: &'static str },
     /// A recognised format in a variant Posture does not read.
     Unsupported { detail: String },
 }
@@ -99,6 +101,11 @@ impl FileError {
                 )
             }
             ErrorKind::Unsupported { detail } => format!("not supported: {detail}"),
+            ErrorKind::NotReadYet { tool } => {
+                format!(
+                    "not supported yet: this looks like {tool}, which Posture does not read yet"
+                )
+            }
         };
         if self.location.is_empty() {
             what

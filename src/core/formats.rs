@@ -21,6 +21,7 @@ mod k8s_inventory;
 mod kube;
 mod kube_bench;
 mod kyverno;
+mod lookalike;
 mod metrics_csv;
 mod npm_audit;
 mod osv;
@@ -225,8 +226,11 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, Box<FileError>> {
         // Say what is wrong with broken JSON before saying it is not a known format.
         _ => match json::validate(&text, sniffed.shape == Shape::JsonLines) {
             Err(e) => return Err(fail(None, e.kind, e.location)),
-            Ok(()) => ErrorKind::NotRecognised {
-                supported: supported_list(),
+            Ok(()) => match lookalike::known_unsupported(&sniffed) {
+                Some(tool) => ErrorKind::NotReadYet { tool },
+                None => ErrorKind::NotRecognised {
+                    supported: supported_list(),
+                },
             },
         },
     };

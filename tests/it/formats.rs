@@ -496,3 +496,32 @@ fn checkov_quiet_counts_passed_checks_from_the_summary() {
     let snapshot = check("quiet.json", listed_empty.as_bytes(), expect((0, 2), 1));
     assert_eq!(snapshot.note, None);
 }
+
+#[test]
+fn a_known_tool_posture_does_not_read_yet_is_named() {
+    // Every real file of the tools Posture does not read: the error names the tool.
+    for (dir, tool) in [
+        ("zap", "an OWASP ZAP report"),
+        ("snyk", "a Snyk test report (`snyk test --json`)"),
+        ("cyclonedx", "a CycloneDX document (an SBOM, or VEX)"),
+    ] {
+        let mut seen = 0;
+        for entry in std::fs::read_dir(crate::support::real_dir(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let message = crate::support::check_error(&name, &crate::support::read(&path), None);
+            assert_eq!(
+                message,
+                format!(
+                    "not supported yet: this looks like {tool}, which Posture does not read yet"
+                ),
+                "{name}"
+            );
+            seen += 1;
+        }
+        assert!(seen > 0, "no real {dir} file");
+    }
+}
