@@ -32,6 +32,8 @@ pub struct Source {
     pub modified: Option<Timestamp>,
     /// The snapshot's time as the user set it in Sources, over the file's own and its modified time.
     pub corrected: Option<Timestamp>,
+    /// What tells its content apart (`hash::content_digest`), once read.
+    pub digest: Option<u64>,
     pub outcome: Outcome,
 }
 
@@ -42,6 +44,11 @@ pub enum Outcome {
         warnings: Vec<Warning>,
     },
     Failed(FileError),
+    /// The same content as a file already loaded (its id and name): counted once, there.
+    Duplicate {
+        of: u32,
+        name: String,
+    },
 }
 
 impl Source {
@@ -156,13 +163,21 @@ impl Engine {
                 responses
             }
             Request::Remove(id) => {
-                self.sources.retain(|s| s.id != id);
+                // Its copies go with it: they were counted only through it.
+                let gone: Vec<u32> = self
+                    .sources
+                    .iter()
+                    .filter(|s| {
+                        s.id == id || matches!(s.outcome, Outcome::Duplicate { of, .. } if of == id)
+                    })
+                    .map(|s| s.id)
+                    .collect();
+                self.sources.retain(|s| !gone.contains(&s.id));
                 self.changed();
-                vec![
-                    Response::Removed(id),
-                    Response::View(Box::new(self.view(now))),
-                    Response::Idle,
-                ]
+                let mut responses: Vec<Response> =
+                    gone.into_iter().map(Response::Removed).collect();
+                responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
+                responses
             }
             Request::SetPeriod(period) => {
                 self.set_period(period);
@@ -439,6 +454,7 @@ impl Engine {
                 size: meta.size,
                 modified: meta.last_modified.map(Timestamp::from_millis),
                 corrected: None,
+                digest: None,
                 outcome: Outcome::Pending,
             };
             self.next_id += 1;
@@ -528,13 +544,27 @@ impl Engine {
     /// Recognises and parses a plain file into a source.
     fn parse_into(&mut self, index: usize, bytes: &[u8]) -> SourceRow {
         let start = self.now_ms();
-        let outcome = match formats::load(&self.sources[index].name, bytes) {
-            Ok(Parsed { evidence, warnings }) => Outcome::Loaded {
-                evidence: Box::new(evidence),
-                warnings,
+        let digest = super::hash::content_digest(bytes);
+        // The same content dropped again (a second sample click, a file under two names) counts
+        // once: the first copy loaded speaks.
+        let first = self
+            .sources
+            .iter()
+            .find(|s| s.digest == Some(digest) && matches!(s.outcome, Outcome::Loaded { .. }));
+        let outcome = match first {
+            Some(first) => Outcome::Duplicate {
+                of: first.id,
+                name: first.name.clone(),
             },
-            Err(error) => Outcome::Failed(*error),
+            None => match formats::load(&self.sources[index].name, bytes) {
+                Ok(Parsed { evidence, warnings }) => Outcome::Loaded {
+                    evidence: Box::new(evidence),
+                    warnings,
+                },
+                Err(error) => Outcome::Failed(*error),
+            },
         };
+        self.sources[index].digest = Some(digest);
         self.changed();
         let parse_ms = self.elapsed_since(start);
         let source = &mut self.sources[index];
@@ -665,6 +695,14 @@ fn source_json(source: &Source) -> SourceJson {
             warnings.iter().map(ToString::to_string).collect(),
         ),
         Outcome::Failed(e) => (e.format, 0, Some(e.message()), Vec::new()),
+        Outcome::Duplicate { name, .. } => (
+            None,
+            0,
+            None,
+            vec![format!(
+                "the same content as {name}, already loaded: counted once"
+            )],
+        ),
         Outcome::Pending => (None, 0, None, Vec::new()),
     };
     SourceJson {

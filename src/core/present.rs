@@ -351,6 +351,12 @@ pub fn source_row(source: &Source) -> SourceRow {
     };
     match &source.outcome {
         Outcome::Pending => row.state = SourceState::Queued,
+        Outcome::Duplicate { name, .. } => {
+            row.state = SourceState::Duplicate;
+            row.records = Some(format!(
+                "the same content as {name}, already loaded: counted once"
+            ));
+        }
         Outcome::Failed(error) => {
             row.state = SourceState::Failed;
             row.format = error.format.map(Into::into);

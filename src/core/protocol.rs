@@ -246,6 +246,8 @@ pub enum SourceState {
     Loading,
     Loaded,
     Failed,
+    /// The same content as a file already loaded: counted once.
+    Duplicate,
 }
 
 /// Everything the scorecard and metrics views show.

@@ -282,7 +282,7 @@ impl Session {
             p.files += 1;
             p.bytes += row.size;
             match row.state {
-                SourceState::Loaded | SourceState::Failed => {
+                SourceState::Loaded | SourceState::Failed | SourceState::Duplicate => {
                     p.files_done += 1;
                     p.bytes_done += row.size;
                 }
@@ -306,6 +306,45 @@ impl Session {
     }
 }
 
+/// The Sources view's first line: how many files, loaded, counted once, failed.
+pub fn sources_summary(rows: &[SourceRow]) -> String {
+    let count = |state: SourceState| rows.iter().filter(|r| r.state == state).count();
+    if rows.is_empty() {
+        return "No files yet. Drop files above, or try the sample data.".into();
+    }
+    let mut parts = vec![
+        format!("{} files", rows.len()),
+        format!("{} loaded", count(SourceState::Loaded)),
+    ];
+    let copies = count(SourceState::Duplicate);
+    if copies > 0 {
+        parts.push(format!("{copies} dropped again, counted once"));
+    }
+    parts.push(format!("{} could not be read", count(SourceState::Failed)));
+    parts.join(" · ")
+}
+
+/// Errors that several files share, word for word, with how many: explained once, above the
+/// files (a folder of exports Posture does not read fails a hundred times the same way).
+pub fn shared_failures(rows: &[SourceRow]) -> Vec<(String, usize)> {
+    let mut shared: Vec<(String, usize)> = Vec::new();
+    for error in rows.iter().filter_map(|r| r.error.as_ref()) {
+        match shared.iter_mut().find(|(e, _)| e == error) {
+            Some((_, n)) => *n += 1,
+            None => shared.push((error.clone(), 1)),
+        }
+    }
+    shared.retain(|(_, n)| *n > 1);
+    shared
+}
+
+/// The rows in the order shown: failed files first, then the others as they were given.
+pub fn rows_in_order(rows: &[SourceRow]) -> Vec<&SourceRow> {
+    let mut ordered: Vec<&SourceRow> = rows.iter().collect();
+    ordered.sort_by_key(|r| r.state != SourceState::Failed);
+    ordered
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +357,31 @@ mod tests {
             name: format!("f{id}"),
             ..SourceRow::default()
         }
+    }
+
+    #[test]
+    fn failed_files_come_first_and_a_shared_reason_is_said_once() {
+        let failed = |id: u32, error: &str| SourceRow {
+            error: Some(error.into()),
+            ..row(id, SourceState::Failed, 1)
+        };
+        let rows = vec![
+            row(0, SourceState::Loaded, 1),
+            failed(1, "not recognised: …"),
+            row(2, SourceState::Duplicate, 1),
+            failed(3, "the file is empty"),
+            failed(4, "not recognised: …"),
+        ];
+        let order: Vec<u32> = rows_in_order(&rows).iter().map(|r| r.id).collect();
+        assert_eq!(order, [1, 3, 4, 0, 2]);
+        assert_eq!(
+            shared_failures(&rows),
+            [("not recognised: …".to_string(), 2)]
+        );
+        assert_eq!(
+            sources_summary(&rows),
+            "5 files · 1 loaded · 1 dropped again, counted once · 3 could not be read"
+        );
     }
 
     #[test]

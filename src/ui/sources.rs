@@ -4,29 +4,26 @@ use leptos::prelude::*;
 
 use super::client::use_client;
 use crate::core::protocol::{Request, SourceRow, SourceState};
+use crate::core::session::{rows_in_order, shared_failures, sources_summary};
 
 #[component]
 pub fn SourcesView() -> impl IntoView {
     let client = use_client();
-    let summary = move || {
+    let summary = move || client.sources(sources_summary);
+    let shared = move || {
         client.sources(|rows| {
-            let failed = rows
-                .iter()
-                .filter(|r| r.state == SourceState::Failed)
-                .count();
-            let loaded = rows
-                .iter()
-                .filter(|r| r.state == SourceState::Loaded)
-                .count();
-            match rows.len() {
-                0 => "No files yet. Drop files above, or try the sample data.".to_string(),
-                n => format!("{n} files · {loaded} loaded · {failed} could not be read"),
-            }
+            shared_failures(rows)
+                .into_iter()
+                .map(|(error, n)| {
+                    view! { <p class="banner error shared-failure" data-shared-failure=n.to_string()>{format!("{n} files: {error}")}</p> }
+                })
+                .collect_view()
         })
     };
     view! {
         <section class="sources">
             <p class="sources-summary">{summary}</p>
+            {shared}
             <table class="sources-table">
                 <thead>
                     <tr>
@@ -41,9 +38,20 @@ pub fn SourcesView() -> impl IntoView {
                 </thead>
                 <tbody>
                     <For
-                        each=move || client.sources(|rows| rows.iter().map(|r| (r.id, r.state, r.taken_at.clone())).collect::<Vec<_>>())
+                        each=move || {
+                            client.sources(|rows| {
+                                let shared = shared_failures(rows);
+                                rows_in_order(rows)
+                                    .into_iter()
+                                    .map(|r| {
+                                        let explained_above = r.error.as_ref().is_some_and(|e| shared.iter().any(|(s, _)| s == e));
+                                        (r.id, r.state, r.taken_at.clone(), explained_above)
+                                    })
+                                    .collect::<Vec<_>>()
+                            })
+                        }
                         key=|key| key.clone()
-                        children=move |(id, _, _)| client.source_untracked(id).map(|row| view! { <SourceLine row=row /> })
+                        children=move |(id, _, _, explained_above)| client.source_untracked(id).map(|row| view! { <SourceLine row=row explained_above=explained_above /> })
                     />
                 </tbody>
             </table>
@@ -75,7 +83,7 @@ fn TimeEditor(id: u32, value: String) -> impl IntoView {
 
 /// One file's row, with the SPEC §9 hooks `data-source`, `data-format` and `data-error`.
 #[component]
-fn SourceLine(row: SourceRow) -> impl IntoView {
+fn SourceLine(row: SourceRow, explained_above: bool) -> impl IntoView {
     let client = use_client();
     let id = row.id;
     let meta = match (row.read_ms, row.parse_ms) {
@@ -112,8 +120,14 @@ fn SourceLine(row: SourceRow) -> impl IntoView {
             }
             .into_any()
         }
+        SourceState::Failed if explained_above => {
+            view! { <p class="error">"Could not be read: the reason is above"</p> }.into_any()
+        }
         SourceState::Failed => {
             view! { <p class="error">{row.error.clone().unwrap_or_default()}</p> }.into_any()
+        }
+        SourceState::Duplicate => {
+            view! { <span class="state-duplicate">"Counted once"</span> }.into_any()
         }
     };
     let (name, format, error) = (

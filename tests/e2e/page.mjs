@@ -127,7 +127,6 @@ export class PosturePage {
     );
   }
 
-  /** Clicks the export control and returns the downloaded scorecard JSON. */
   /** Clicks `selector` and reads the file it downloads: { name, text }. */
   async download(selector) {
     const [download] = await Promise.all([this.page.waitForEvent("download"), this.page.click(selector)]);
@@ -137,6 +136,7 @@ export class PosturePage {
     return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString("utf8") };
   }
 
+  /** Clicks the export control and returns the downloaded scorecard JSON. */
   async exportScorecard() {
     const { name, text } = await this.download('[data-action="export-scorecard"]');
     return { name, json: JSON.parse(text) };

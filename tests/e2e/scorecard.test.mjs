@@ -4,7 +4,7 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile, readdir } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -517,21 +517,27 @@ describe("Posture in Chromium", () => {
       "input[type=file]",
       ["config.json.gz", "ci-artifacts.zip", "scans.tar.gz"].map((n) => join(archives, n)),
     );
-    // The gzip file is its report; each archive's row gives way to one row per member.
+    // The gzip file is its report; each archive's row gives way to one row per member. The
+    // zip and the tar hold the very report the gzip file does (md5sum agrees): the first of the
+    // three loaded counts, the two others say they are copies of it.
+    const same = ["config.json.gz", "ci-artifacts.zip/reports/config.json", "scans.tar.gz/scans/b/config.json"];
     const expected = {
-      "config.json.gz": "trivy",
-      "ci-artifacts.zip/reports/config.json": "trivy",
       "ci-artifacts.zip/reports/k8s.json.gz": "trivy",
       "ci-artifacts.zip/reports/image.json": "trivy",
       "ci-artifacts.zip/reports/notes.txt": null,
       "scans.tar.gz/scans/a/image-clean.json": "trivy",
-      "scans.tar.gz/scans/b/config.json": "trivy",
     };
-    await p.settled(Object.keys(expected).length);
+    await p.settled(Object.keys(expected).length + same.length);
     await p.goto("sources");
     const rows = await p.sources();
-    assert.deepEqual(rows.map((r) => r.name).sort(), Object.keys(expected).sort());
-    for (const row of rows) {
+    assert.deepEqual(rows.map((r) => r.name).sort(), [...Object.keys(expected), ...same].sort());
+    const copies = rows.filter((r) => same.includes(r.name));
+    const loaded = copies.filter((r) => r.format === "trivy");
+    assert.equal(loaded.length, 1, "one of the three counts");
+    for (const copy of copies.filter((r) => r !== loaded[0])) {
+      assert.ok(copy.text.includes(`the same content as ${loaded[0].name}, already loaded: counted once`), copy.name);
+    }
+    for (const row of rows.filter((r) => !same.includes(r.name))) {
       assert.equal(row.format || null, expected[row.name], row.name);
       assert.equal(row.error === null, expected[row.name] !== null, `${row.name}: ${row.error}`);
     }
@@ -576,6 +582,31 @@ describe("Posture in Chromium", () => {
     // The 16 KPIs without data fold into one line.
     assert.match(await p.page.innerText("details.waiting > summary"), /^Not measured yet \(16\)$/);
     await p.page.screenshot({ path: join(artifacts, "one-old-scan.png"), fullPage: true });
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("the same files dropped twice count once; failed files come first, a shared reason said once", async () => {
+    const p = await PosturePage.open(browser, server.url);
+    const sample = p.page.getByRole("button", { name: "Try with sample data" });
+    await sample.click();
+    await p.settled(23);
+    const critical = (await p.kpi("critical_open")).value;
+    await sample.click();
+    await p.settled(46);
+    assert.equal((await p.kpi("critical_open")).value, critical, "the second load counts nothing again");
+    await p.goto("sources");
+    assert.equal(await p.page.locator("tr.row-duplicate").count(), 23);
+    assert.match(await p.page.innerText(".sources-summary"), /46 files · 23 loaded · 23 dropped again, counted once · 0 could not be read/);
+    // Two JSON files of no format Posture knows: listed first, their shared reason said once.
+    const unknown = [join(artifacts, "unknown-a.json"), join(artifacts, "unknown-b.json")];
+    await writeFile(unknown[0], '{"tool": "in-house", "items": [1]}');
+    await writeFile(unknown[1], '{"tool": "in-house", "items": [2]}');
+    await p.addFiles(unknown);
+    const order = await p.page.$$eval("tbody tr[data-source]", (rows) => rows.map((r) => r.dataset.source));
+    assert.deepEqual(order.slice(0, 2), ["unknown-a.json", "unknown-b.json"]);
+    assert.equal(await p.page.locator('[data-shared-failure="2"]').count(), 1);
+    assert.match(await p.page.innerText('[data-shared-failure="2"]'), /^2 files: not recognised: this JSON is not a supported format/);
+    await p.page.screenshot({ path: join(artifacts, "sources-duplicates.png"), fullPage: true });
     assert.deepEqual(p.errors, []);
   });
 

@@ -289,3 +289,56 @@ fn a_snapshot_time_is_read_from_the_datetime_inputs_text() {
     set(&mut engine, Some("2026-11-20T10:00"));
     assert_eq!(set(&mut engine, None), shown("2026-12-01 08:00 UTC"));
 }
+
+#[test]
+fn the_same_file_dropped_twice_counts_once_and_says_so() {
+    use posture::core::protocol::SourceState;
+    // The real repo-secrets report lists 2 secrets (jq '[.Results[].Secrets[]] | length').
+    let bytes = read(&real_dir("trivy").join("trivy-repo-secrets.json"));
+    let mut engine = Engine::default();
+    let first = add_one(&mut engine, "secrets.json", &bytes, None);
+    let again = add_one(&mut engine, "copy-of-secrets.json", &bytes, None);
+    assert_eq!(first.state, SourceState::Loaded);
+    assert_eq!(again.state, SourceState::Duplicate);
+    assert_eq!(
+        again.records.as_deref(),
+        Some("the same content as secrets.json, already loaded: counted once")
+    );
+    let secrets = |engine: &mut Engine| {
+        engine
+            .view(now())
+            .tiles
+            .iter()
+            .find(|t| t.id == "secrets_exposed")
+            .and_then(|t| t.value)
+    };
+    assert_eq!(secrets(&mut engine), Some(2.0));
+    // The sample loaded twice: every file of the second load is a copy.
+    let mut sample = Engine::default();
+    sample.handle(Request::LoadSample, now());
+    let before = sample.view(now());
+    let rows: Vec<_> = sample
+        .handle(Request::LoadSample, now())
+        .into_iter()
+        .filter_map(|r| match r {
+            Response::Source(row) => Some(row.state),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !rows.is_empty() && rows.iter().all(|s| *s == SourceState::Duplicate),
+        "{rows:?}"
+    );
+    assert_eq!(sample.view(now()).tiles, before.tiles);
+    // Removing the file removes its copy with it.
+    let responses = engine.handle(Request::Remove(first.id), now());
+    let removed: Vec<u32> = responses
+        .iter()
+        .filter_map(|r| match r {
+            Response::Removed(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(removed, [first.id, again.id]);
+    assert_eq!(secrets(&mut engine), None);
+}
