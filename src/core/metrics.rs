@@ -161,11 +161,12 @@ impl Metrics {
     pub fn top(table: &BTreeMap<Text, RuleCount>, n: usize) -> Vec<(&str, &RuleCount)> {
         let mut rows: Vec<(&str, &RuleCount)> = table.iter().map(|(k, v)| (&**k, v)).collect();
         let severity = |r: &RuleCount| r.severity.unwrap_or(Severity::Unknown);
+        // Most severe, then on the most assets, then the most findings.
         let order = |a: &(&str, &RuleCount), b: &(&str, &RuleCount)| {
             severity(a.1)
                 .cmp(&severity(b.1))
-                .then(b.1.findings.cmp(&a.1.findings))
                 .then(b.1.assets.cmp(&a.1.assets))
+                .then(b.1.findings.cmp(&a.1.findings))
                 .then(a.0.cmp(b.0))
         };
         // Pick the first n in linear time, then sort only those.

@@ -209,10 +209,11 @@ fn metrics_view(m: &Metrics) -> MetricsView {
             total: counts.iter().sum(),
         })
         .collect();
+    // By risk: the most critical first, then high, and so on; then the most findings.
     assets.sort_by(|a, b| {
-        b.total
-            .cmp(&a.total)
-            .then(b.counts.cmp(&a.counts))
+        b.counts
+            .cmp(&a.counts)
+            .then(b.total.cmp(&a.total))
             .then(a.name.cmp(&b.name))
     });
 
@@ -259,8 +260,9 @@ fn metrics_view(m: &Metrics) -> MetricsView {
                 ("status", "open"),
             ])),
             label: r.id.clone(),
+            // How widespread: the assets it is open on.
             segments: vec![(
-                r.findings,
+                r.assets,
                 charts::severity_color(Severity::from_id(&r.severity).unwrap_or(Severity::Unknown)),
             )],
         })
@@ -291,7 +293,7 @@ fn metrics_view(m: &Metrics) -> MetricsView {
                 100.0 * m.fixable as f64 / m.vulnerabilities as f64
             )
         },
-        charts: vec![
+        charts: [
             Chart {
                 id: "severity-by-asset".into(),
                 title: asset_title,
@@ -306,14 +308,22 @@ fn metrics_view(m: &Metrics) -> MetricsView {
                 legend: Vec::new(),
                 empty_text: "No open findings.".into(),
             },
+        ]
+        .into_iter()
+        // On one asset each, every bar would be 1: the table below says it better.
+        .chain(vulnerability_bars.iter().any(|b| b.segments.iter().any(|s| s.0 > 1)).then(|| {
             Chart {
                 id: "top-vulnerabilities".into(),
-                title: format!("Top {TOP} vulnerabilities: most severe, then most widespread"),
+                title: format!(
+                    "Top {TOP} vulnerabilities: most severe, then on the most assets (assets per \
+                     vulnerability)"
+                ),
                 svg: charts::horizontal_bars(&vulnerability_bars),
                 legend: severity_legend,
                 empty_text: "No open vulnerabilities.".into(),
-            },
-        ],
+            }
+        }))
+        .collect(),
         top_vulnerabilities,
         top_rules: rule_rows(&m.failing_rules),
         assets,

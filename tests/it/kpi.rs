@@ -1052,3 +1052,79 @@ fn the_summary_gives_the_counts_that_matter_and_what_moved_most() {
         Some("Choose a period to see what moved since the one before.")
     );
 }
+
+#[test]
+fn top_vulnerabilities_rank_by_severity_then_spread_and_assets_by_risk() {
+    // a: CVE-1, CVE-4 critical, CVE-2 high (3). b: CVE-3 critical, CVE-2 high, CVE-5 medium,
+    // CVE-6 low (4). Top: the criticals (one asset each, by id), then CVE-2 on both. Assets by
+    // risk: a (2 critical) before b (1 critical, though 4 findings).
+    let mut engine = engine_of(&[
+        (
+            "a.json",
+            image(
+                "a:1",
+                "2026-02-01T00:00:00Z",
+                &[
+                    ("CVE-1", "p", "CRITICAL"),
+                    ("CVE-4", "q", "CRITICAL"),
+                    ("CVE-2", "r", "HIGH"),
+                ],
+            ),
+        ),
+        (
+            "b.json",
+            image(
+                "b:1",
+                "2026-02-01T00:00:00Z",
+                &[
+                    ("CVE-3", "s", "CRITICAL"),
+                    ("CVE-2", "r", "HIGH"),
+                    ("CVE-5", "t", "MEDIUM"),
+                    ("CVE-6", "u", "LOW"),
+                ],
+            ),
+        ),
+    ]);
+    let view = engine.view(at(NOW));
+    let top: Vec<(&str, u64)> = view
+        .metrics
+        .top_vulnerabilities
+        .iter()
+        .map(|r| (r.id.as_str(), r.assets))
+        .collect();
+    assert_eq!(
+        &top[..4],
+        [("CVE-1", 1), ("CVE-3", 1), ("CVE-4", 1), ("CVE-2", 2)]
+    );
+    let assets: Vec<&str> = view
+        .metrics
+        .assets
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(assets, ["a", "b"]);
+    assert!(
+        view.metrics
+            .charts
+            .iter()
+            .any(|c| c.id == "top-vulnerabilities")
+    );
+    // One image: every vulnerability is on one asset; the chart would be all 1s and is left out.
+    let mut one = engine_of(&[(
+        "a.json",
+        image(
+            "a:1",
+            "2026-02-01T00:00:00Z",
+            &[("CVE-1", "p", "CRITICAL"), ("CVE-2", "r", "HIGH")],
+        ),
+    )]);
+    let view = one.view(at(NOW));
+    assert!(
+        !view
+            .metrics
+            .charts
+            .iter()
+            .any(|c| c.id == "top-vulnerabilities")
+    );
+    assert_eq!(view.metrics.top_vulnerabilities.len(), 2, "the table stays");
+}
