@@ -38,8 +38,9 @@ export class PosturePage {
     page.on("pageerror", (error) => this.errors.push(String(error)));
   }
 
-  static async open(browser, url) {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1360, height: 900 } });
+  /** Opens the app in a fresh context; `options` adds to the context's (viewport, colorScheme). */
+  static async open(browser, url, options = {}) {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1360, height: 900 }, ...options });
     const posture = new PosturePage(await context.newPage(), url);
     await posture.page.addInitScript(() => {
       // Marks the moment the first KPI tile is on the page (first render, for the benchmark).

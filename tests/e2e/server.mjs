@@ -53,6 +53,11 @@ export async function serve(root, base = "/posture/", extra = {}) {
     url: `http://127.0.0.1:${port}${base}`,
     origin: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    // A page still open keeps its connections alive: they are cut, or close would wait for them.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }

@@ -256,6 +256,7 @@ describe("Time and targets in Chromium", () => {
       assert.match(critical.text, /Target at most 5/);
       assert.ok(org.requests.some((r) => r.endsWith("/posture.profile.json")));
       assert.deepEqual(p.outbound, []);
+      await p.page.context().close();
     } finally {
       await org.close();
     }
