@@ -292,6 +292,42 @@ impl Session {
         Some(p)
     }
 
+    /// What the page's live region says: how many files of the batch are done while it loads,
+    /// then what became of them ("23 files read, 1 could not be read: see Sources").
+    pub fn announcement(&self) -> String {
+        if let Some(p) = self.progress() {
+            return format!("Loading {} of {} files", p.files_done.min(p.files), p.files);
+        }
+        let batch = self.sources.iter().filter(|r| self.batch.contains(&r.id));
+        let (mut read, mut failed, mut again) = (0, 0, 0);
+        for row in batch {
+            match row.state {
+                SourceState::Loaded => read += 1,
+                SourceState::Failed => failed += 1,
+                SourceState::Duplicate => again += 1,
+                SourceState::Queued | SourceState::Loading => {}
+            }
+        }
+        let files = |n: usize| {
+            if n == 1 {
+                "1 file".to_string()
+            } else {
+                format!("{n} files")
+            }
+        };
+        let mut parts = Vec::new();
+        if read > 0 {
+            parts.push(format!("{} read", files(read)));
+        }
+        if again > 0 {
+            parts.push(format!("{} already loaded, counted once", files(again)));
+        }
+        if failed > 0 {
+            parts.push(format!("{} could not be read: see Sources", files(failed)));
+        }
+        parts.join(", ")
+    }
+
     /// Numbers a new explorer request; answers to earlier ones are dropped from now on.
     pub fn ask_findings(&mut self) -> u64 {
         self.findings_asked += 1;
@@ -443,7 +479,12 @@ mod tests {
             })
         );
         assert_eq!(s.failed(), 1);
+        assert_eq!(s.announcement(), "Loading 2 of 2 files");
         s.apply(Response::Idle);
+        assert_eq!(
+            s.announcement(),
+            "1 file read, 1 file could not be read: see Sources"
+        );
         assert!(!s.busy());
         assert_eq!(s.progress(), None);
         assert!(s.loading.is_empty());

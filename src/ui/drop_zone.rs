@@ -26,6 +26,8 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                 type="file"
                 multiple
                 class="visually-hidden"
+                // Reached through "choose files": not a stray, invisible tab stop.
+                tabindex="-1"
                 node_ref=input
                 aria-label="Choose files"
                 on:change=move |_| {

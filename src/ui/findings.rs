@@ -208,14 +208,14 @@ pub fn FindingsView(hash: String) -> impl IntoView {
             <div class="findings-table" role="table" aria-label="Findings" aria-rowcount=move || (total() + 2).to_string()>
                 <div class="findings-row head" role="row" aria-rowindex="1">{header}</div>
                 <div class="findings-row filters" role="row" aria-rowindex="2">{filters}</div>
-                <div class="findings-scroller" node_ref=scroller on:scroll=on_scroll>
+                // Focusable, so the keyboard scrolls it (arrows, Page Down, End).
+                <div class="findings-scroller" node_ref=scroller on:scroll=on_scroll tabindex="0" role="rowgroup" aria-label="Findings, scroll for more">
                     // Whole pixels: the page formats no fractions.
                     <div class="findings-spacer" style:height=move || format!("{}px", list().height().round() as i64)>
                         <div
                             class="findings-window"
                             style:top=move || format!("{}px", placement().top.round() as i64)
                             style:height=move || format!("{}px", placement().height.round() as i64)
-                            role="rowgroup"
                         >
                             {rows}
                         </div>

@@ -38,12 +38,12 @@ pub fn Header(route: RwSignal<Route>) -> impl IntoView {
 
     view! {
         <header class="top">
-            <div class="brand">
+            <h1 class="brand">
                 <span class="logo" aria-hidden="true">"◆"</span>
                 <span class="name">"Posture"</span>
                 <span class="tagline">"security scorecard"</span>
-            </div>
-            <nav class="tabs">{Route::ALL.map(tab).collect_view()}</nav>
+            </h1>
+            <nav class="tabs" aria-label="Views">{Route::ALL.map(tab).collect_view()}</nav>
             <div class="actions">
                 <button
                     type="button"

@@ -46,6 +46,7 @@ pub fn KpiTile(tile: Tile) -> impl IntoView {
         .into_iter()
         .map(|n| view! { <li>{n}</li> })
         .collect_view();
+    let label = tile.label.clone();
     view! {
         <article
             class=format!("tile status-{}", tile.status)
@@ -68,7 +69,8 @@ pub fn KpiTile(tile: Tile) -> impl IntoView {
             {spark}
             {tile.missing.map(|m| view! { <p class="missing">{m}</p> })}
             <details class="formula">
-                <summary>"How it is measured"</summary>
+                // Said with its KPI, so a list of these controls names each one.
+                <summary>"How it is measured"<span class="visually-hidden">{format!(": {label}")}</span></summary>
                 <p class="formula-text">{tile.formula}</p>
                 {tile.ratio_text.map(|r| view! { <p class="ratio">{r}</p> })}
                 {inputs}

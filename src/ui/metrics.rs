@@ -43,7 +43,7 @@ fn MetricsPanel(metrics: Metrics) -> impl IntoView {
             </div>
             <RuleTable title="Top vulnerabilities" rows=metrics.top_vulnerabilities empty="No open vulnerabilities." />
             <RuleTable title="Top failing rules" rows=metrics.top_rules empty="No failing misconfiguration, secret or code rules." />
-            <table class="assets">
+            <table class="assets reflow">
                 <caption>"Open findings per asset"</caption>
                 <thead>
                     <tr>
@@ -66,8 +66,13 @@ fn MetricsPanel(metrics: Metrics) -> impl IntoView {
                             view! {
                                 <tr data-asset=name>
                                     <th scope="row">{a.name}</th>
-                                    {a.counts.map(|c| view! { <td class="num">{c}</td> }).collect_view()}
-                                    <td class="num total">{a.total}</td>
+                                    {a
+                                        .counts
+                                        .into_iter()
+                                        .zip(["Critical", "High", "Medium", "Low", "Info", "Unknown"])
+                                        .map(|(c, label)| view! { <td class="num" data-label=label>{c}</td> })
+                                        .collect_view()}
+                                    <td class="num total" data-label="Total">{a.total}</td>
                                 </tr>
                             }
                         })
@@ -124,7 +129,7 @@ fn RuleTable(title: &'static str, rows: Vec<RuleRow>, empty: &'static str) -> im
     }
     view! {
         <section class="rules">
-            <table>
+            <table class="reflow">
                 <caption>{title}</caption>
                 <thead>
                     <tr>
@@ -144,16 +149,16 @@ fn RuleTable(title: &'static str, rows: Vec<RuleRow>, empty: &'static str) -> im
                             let rule = r.id.clone();
                             view! {
                                 <tr data-rule=rule>
-                                    <td class="rule-id">
+                                    <td class="rule-id" data-label="Id">
                                         <a href=r.link title="Open these findings in the explorer">{r.id}</a>
                                     </td>
-                                    <td>
+                                    <td data-label="Severity">
                                         <span class=severity_class>{r.severity}</span>
                                     </td>
-                                    <td class="rule-title">{r.title}</td>
-                                    <td class="num">{r.findings}</td>
-                                    <td class="num">{r.assets}</td>
-                                    <td class="tools">{r.tools}</td>
+                                    <td class="rule-title" data-label="Title">{r.title}</td>
+                                    <td class="num" data-label="Findings">{r.findings}</td>
+                                    <td class="num" data-label="Assets">{r.assets}</td>
+                                    <td class="tools" data-label="Reported by">{r.tools}</td>
                                 </tr>
                             }
                         })

@@ -1,15 +1,17 @@
-//! The progress of the batch being loaded: files and bytes.
+//! The progress of the batch being loaded: files and bytes; and, for screen readers, a live
+//! region that says how the batch goes and what became of it.
 
 use leptos::prelude::*;
 
 use super::client::use_client;
 use crate::core::present::human_size;
 
-/// Shown while files load.
+/// Shown while files load. The live region stays on the page (one added with its text would
+/// not be read out) and speaks in whole files, not bytes.
 #[component]
 pub fn BatchProgress() -> impl IntoView {
     let client = use_client();
-    move || {
+    let bar = move || {
         client.progress(|s| s.progress()).map(|p| {
             let text = format!(
                 "Loading {} of {} files · {} of {}",
@@ -19,11 +21,18 @@ pub fn BatchProgress() -> impl IntoView {
                 human_size(p.bytes)
             );
             view! {
-                <div class="batch-progress" role="status">
+                <div class="batch-progress" aria-hidden="true">
                     <progress max=p.bytes.max(1) value=p.bytes_done></progress>
                     <span>{text}</span>
                 </div>
             }
         })
+    };
+    let said = Memo::new(move |_| client.progress(|s| s.announcement()));
+    view! {
+        {bar}
+        <p class="visually-hidden" role="status" aria-live="polite" data-announcement=move || said.get()>
+            {move || said.get()}
+        </p>
     }
 }

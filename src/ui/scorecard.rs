@@ -44,6 +44,7 @@ fn Scorecard(view: View, range: RangeInput) -> impl IntoView {
     };
     view! {
         <section class="scorecard">
+            <h2 class="visually-hidden">"Scorecard"</h2>
             <div class="scorecard-head">
                 <div class=format!("overall state-{}", view.overall_state) data-overall=view.overall_raw data-overall-state=view.overall_state.clone()>
                     <span class="overall-label">"Posture score"</span>

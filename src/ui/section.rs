@@ -49,9 +49,10 @@ fn DataTable(table: Table) -> impl IntoView {
         .into_any();
     }
     let numeric = table.numeric_columns();
+    let columns = table.columns.clone();
     view! {
         <section class="rules" data-table=table.id>
-            <table>
+            <table class="reflow">
                 <caption>{table.title}</caption>
                 <thead>
                     <tr>
@@ -71,7 +72,8 @@ fn DataTable(table: Table) -> impl IntoView {
                                         view! { <th scope="row">{cell}</th> }.into_any()
                                     } else {
                                         let class = if numeric[i] { "num" } else { "" };
-                                        view! { <td class=class>{cell}</td> }.into_any()
+                                        let label = columns.get(i).cloned().unwrap_or_default();
+                                        view! { <td class=class data-label=label>{cell}</td> }.into_any()
                                     }
                                 })
                                 .collect_view();

@@ -41,7 +41,7 @@ fn SettingsForm(settings: SettingsView) -> impl IntoView {
             </p>
             {settings.groups.into_iter().map(group).collect_view()}
             <h3>"KPI targets and weights"</h3>
-            <table class="kpi-settings">
+            <table class="kpi-settings reflow">
                 <thead>
                     <tr>
                         <th scope="col">"KPI"</th>
@@ -85,12 +85,12 @@ fn kpi_row(kpi: KpiSetting) -> impl IntoView {
     view! {
         <tr data-kpi-setting=kpi.id>
             <th scope="row">{kpi.label}</th>
-            <td>
+            <td data-label="Target">
                 <span class="sub">{kpi.direction}" "</span>
                 {control(kpi.target)}
                 <span class="sub">" "{kpi.unit}</span>
             </td>
-            <td>{control(kpi.weight)}</td>
+            <td data-label="Weight in the score">{control(kpi.weight)}</td>
         </tr>
     }
 }

@@ -22,9 +22,10 @@ pub fn SourcesView() -> impl IntoView {
     };
     view! {
         <section class="sources">
+            <h2>"Sources"</h2>
             <p class="sources-summary">{summary}</p>
             {shared}
-            <table class="sources-table">
+            <table class="sources-table reflow">
                 <thead>
                     <tr>
                         <th scope="col">"File"</th>
@@ -138,23 +139,23 @@ fn SourceLine(row: SourceRow, explained_above: bool) -> impl IntoView {
     let class = format!("source row-{:?}", row.state).to_lowercase();
     view! {
         <tr data-source=name data-format=format data-error=error class=class>
-            <td class="file">
+            <td class="file" data-label="File">
                 <span class="file-name">{row.name}</span>
                 <span class="sub">{meta}</span>
             </td>
-            <td>
+            <td data-label="Format">
                 {row.format_label.unwrap_or_else(|| "—".into())}
                 <span class="sub">{row.tool}</span>
             </td>
-            <td class="asset">{row.asset}</td>
-            <td>
+            <td class="asset" data-label="Asset">{row.asset}</td>
+            <td data-label="Snapshot time">
                 {row.taken_at}
                 <span class="sub">{row.taken_at_source}</span>
                 {row.time_editable.map(|value| view! { <TimeEditor id=id value=value /> })}
             </td>
-            <td>{row.records}</td>
-            <td class="status">{status}</td>
-            <td>
+            <td data-label="Records">{row.records}</td>
+            <td class="status" data-label="Status">{status}</td>
+            <td class="row-actions">
                 <button type="button" class="link" title="Remove this file" on:click=move |_| client.send(Request::Remove(id))>
                     "Remove"
                 </button>
