@@ -117,6 +117,8 @@ impl<'a> Loaded<'a> {
                 Evidence::Measurements(m) => loaded.measured.push(m),
                 // The last loaded speaks.
                 Evidence::Inventory(i) => loaded.inventory = Some(i),
+                // Applied to the findings by the engine, before any analysis.
+                Evidence::Decisions(_) => {}
             }
         }
         loaded.items = evidence::items(snapshots);

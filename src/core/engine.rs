@@ -4,12 +4,14 @@
 //! posts the responses; native tests drive the very same engine. Raw bytes are never kept: a file
 //! is parsed into its snapshot and the bytes are the caller's to drop.
 
+mod decide;
+
 use super::analysis::{self, Analysis};
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::evidence::PeriodChoice;
 use super::explorer;
 use super::formats::{self, Parsed};
-use super::model::Evidence;
+use super::model::{Decision, Evidence};
 use super::present;
 use super::profile::Profile;
 use super::protocol::{
@@ -21,6 +23,7 @@ use super::scorecard::{self, KpiJson, MetricsJson, PeriodJson, Scorecard, Source
 use super::settings::Settings;
 use super::settings_form;
 use super::time::{MS_PER_DAY, Timestamp};
+use super::triage::file::About;
 use super::unpack::{self, Container};
 
 /// One file the user gave, whatever became of it.
@@ -70,6 +73,7 @@ impl Source {
                 Evidence::Measurements(m) => m.points.iter().map(|p| p.at).max().or(self.modified),
                 // A List printed by kubectl says nothing of when.
                 Evidence::Inventory(_) => self.modified,
+                Evidence::Decisions(d) => d.written_at.or(self.modified),
             },
             _ => None,
         }
@@ -89,6 +93,7 @@ impl Source {
                     .max(),
                 Evidence::Measurements(m) => m.points.iter().map(|p| p.at).max(),
                 Evidence::Inventory(_) => None,
+                Evidence::Decisions(d) => d.written_at,
             },
             _ => return false,
         };
@@ -121,6 +126,13 @@ pub struct Engine {
     saved_refused: Option<String>,
     /// Why the last custom range asked for was not applied.
     period_error: Option<String>,
+    /// Triage decisions made in this browser (the page keeps them), with what each is about.
+    made: Vec<(Decision, About)>,
+    /// Findings each decision covered at the last analysis: made here first, then files'.
+    covered: Vec<u64>,
+    /// Whether some decision was in force at the last application (else there is nothing to
+    /// clear when none is).
+    decided_any: bool,
 }
 
 /// The first instant of a day given as "2026-10-16" (UTC).
@@ -310,6 +322,11 @@ impl Engine {
             Request::Findings(request) => vec![Response::Findings(Box::new(
                 self.findings_window(request, now),
             ))],
+            Request::Decide(request) => self.decide(request, now),
+            Request::Undecide(index) => self.undecide(index, now),
+            Request::ClearDecisions => self.clear_decisions(now),
+            Request::RestoreDecisions(text) => self.restore_decisions(&text, now),
+            Request::ExportDecisions => self.export_decisions(now),
             Request::ExportFindings(query) => {
                 let csv = self.findings_csv(&query, now);
                 vec![
@@ -396,7 +413,7 @@ impl Engine {
     /// The records matching a query, in order, filtered and sorted once per query.
     fn selection(&mut self, query: &FindingsQuery, now: Timestamp) -> &[u32] {
         if self.analysis.is_none() {
-            self.analysis = Some(self.analyse(now));
+            self.analysis = Some(self.fresh_analysis(now));
         }
         let records = self.analysis.as_ref().map_or(&[][..], |a| &a.records[..]);
         match self.selection.take() {
@@ -647,8 +664,14 @@ impl Engine {
     fn take_analysis(&mut self, now: Timestamp) -> Analysis {
         match self.analysis.take() {
             Some(analysis) => analysis,
-            None => self.analyse(now),
+            None => self.fresh_analysis(now),
         }
+    }
+
+    /// The decisions in force applied to the findings, then everything evaluated.
+    fn fresh_analysis(&mut self, now: Timestamp) -> Analysis {
+        self.apply_decisions(now);
+        self.analyse(now)
     }
 
     pub fn view(&mut self, now: Timestamp) -> super::protocol::View {

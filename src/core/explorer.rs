@@ -10,7 +10,7 @@ use super::evidence::CurrentFinding;
 use super::hash::FxHashSet;
 use super::history::History;
 use super::kpi::Context;
-use super::model::{Category, Evidence, Finding, Status};
+use super::model::{Asset, Category, Evidence, Finding, Status, Triage};
 use super::protocol::{FindingRow, FindingsQuery};
 use super::time::Timestamp;
 use super::vulntime::{SlaState, first_seen};
@@ -25,6 +25,8 @@ pub struct Record {
     pub also: Box<[u32]>,
     /// Open, passed or suppressed as the latest scans say; fixed when history saw it go.
     pub status: Status,
+    /// The triage decision that leaves it out, when one does (its status is then suppressed).
+    pub decision: Option<Triage>,
     pub first_seen: Option<Timestamp>,
     pub fixed_at: Option<Timestamp>,
     /// Days from first seen to the end of the period (open findings), or to the fix.
@@ -69,7 +71,15 @@ pub fn filter_of(column: &str) -> Filter {
             "policy",
             "compliance",
         ]),
-        "status" => Filter::Choice(&["open", "fixed", "suppressed", "passed"]),
+        "status" => Filter::Choice(&[
+            "open",
+            "fixed",
+            "suppressed",
+            "accepted_risk",
+            "false_positive",
+            "not_affected",
+            "passed",
+        ]),
         "sla" => Filter::Choice(&["within", "at_risk", "breached"]),
         "age" => Filter::AtLeast,
         _ => Filter::Text,
@@ -115,6 +125,7 @@ pub fn records(
             finding: f.speaking.1,
             also: also(f, source_of),
             status: f.finding.status,
+            decision: f.finding.decision,
             first_seen: seen,
             fixed_at,
             age_days: age,
@@ -131,6 +142,7 @@ pub fn records(
                 finding: l.at.1,
                 also: Box::new([]),
                 status: Status::Fixed,
+                decision: None,
                 first_seen: Some(l.first_seen),
                 fixed_at: l.fixed_at,
                 age_days: l.days_to_fix(),
@@ -169,6 +181,15 @@ fn resolve<'a>(sources: &'a [Source], record: &'a Record) -> Option<Resolved<'a>
         asset: &snapshot.asset.name,
         tool: &snapshot.tool.name,
     })
+}
+
+/// The finding a record stands for, and its asset.
+pub fn located<'a>(sources: &'a [Source], record: &Record) -> Option<(&'a Finding, &'a Asset)> {
+    let snapshot = snapshot_of(sources, record.source)?;
+    Some((
+        snapshot.findings.get(record.finding as usize)?,
+        &snapshot.asset,
+    ))
 }
 
 fn snapshot_of(sources: &[Source], index: u32) -> Option<&super::model::Snapshot> {
@@ -224,7 +245,10 @@ impl Resolved<'_> {
             "fixed_version" => fixed.into(),
             "tools" if self.record.also.is_empty() => self.tool.into(),
             "tools" => self.tools(sources).into(),
-            "status" => self.record.status.as_str().into(),
+            "status" => match self.record.decision {
+                Some(triage) => triage.as_str().into(),
+                None => self.record.status.as_str().into(),
+            },
             "first_seen" => self
                 .record
                 .first_seen
@@ -456,13 +480,16 @@ mod tests {
         assert_eq!(words("category"), Category::ALL.map(Category::as_str));
         let mut statuses = words("status");
         statuses.sort_unstable();
-        let mut model = [
+        let mut model: Vec<&str> = [
             Status::Open,
             Status::Passed,
             Status::Suppressed,
             Status::Fixed,
         ]
-        .map(Status::as_str);
+        .map(Status::as_str)
+        .into_iter()
+        .chain(Triage::ALL.map(Triage::as_str))
+        .collect();
         model.sort_unstable();
         assert_eq!(statuses, model);
         assert_eq!(

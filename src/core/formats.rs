@@ -10,6 +10,7 @@ mod checkov;
 mod cloudtrail;
 mod collect;
 mod containerd;
+mod cyclonedx_vex;
 mod detect_secrets;
 mod falco;
 mod gatekeeper;
@@ -24,7 +25,9 @@ mod kyverno;
 mod lookalike;
 mod metrics_csv;
 mod npm_audit;
+mod openvex;
 mod osv;
+mod posture_decisions;
 mod sarif;
 mod securityhub;
 mod semgrep;
@@ -106,6 +109,9 @@ pub static FORMATS: &[Format] = &[
     securityhub::FORMAT,
     k8s_inventory::FORMAT,
     metrics_csv::FORMAT,
+    openvex::FORMAT,
+    cyclonedx_vex::FORMAT,
+    posture_decisions::FORMAT,
 ];
 
 /// The source kinds some format of this build can provide, in `SourceKind::ALL` order.

@@ -804,6 +804,39 @@ pub fn overall(results: &[KpiResult], settings: &Settings) -> Overall {
     }
 }
 
+/// What triage decisions leave out of a KPI: the findings of `categories` that `pick` keeps,
+/// open in the latest scans at the period's end but covered by a decision in force. "Left out
+/// by triage decisions: 2 (1 accepted risk, 1 false positive); the Findings view lists them".
+pub(super) fn triage_note(
+    cx: &Context,
+    categories: &[super::model::Category],
+    pick: impl Fn(&super::model::Finding) -> bool,
+) -> Option<String> {
+    use super::model::Triage;
+    let mut counts = [0usize; Triage::ALL.len()];
+    for f in &cx.current.findings {
+        if let Some(triage) = f.finding.decision
+            && categories.contains(&f.finding.category)
+            && pick(f.finding)
+        {
+            counts[Triage::ALL.iter().position(|t| *t == triage).unwrap_or(0)] += 1;
+        }
+    }
+    let total: usize = counts.iter().sum();
+    (total > 0).then(|| {
+        let why: Vec<String> = Triage::ALL
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(t, n)| format!("{n} {}", t.label()))
+            .collect();
+        format!(
+            "Left out by triage decisions: {total} ({}); the Findings view lists them",
+            why.join(", ")
+        )
+    })
+}
+
 /// The mean; of nothing, NaN — callers check for emptiness first and say why there is no value.
 pub fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64

@@ -31,6 +31,7 @@ pub mod settings_form;
 pub mod severity;
 pub mod sniff;
 pub mod time;
+pub mod triage;
 pub mod unpack;
 pub mod viewport;
 pub mod vulntime;

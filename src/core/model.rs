@@ -12,11 +12,13 @@ use std::sync::Arc;
 
 use super::time::Timestamp;
 
+mod decision;
 mod event;
 mod incident;
 mod kind;
 mod measure;
 
+pub use decision::{Decision, DecisionLog, Target, Triage};
 pub use event::{Event, EventKind, EventLog, ThreatCategory};
 pub use incident::{Incident, IncidentLog, Verdict};
 pub use kind::SourceKind;
@@ -32,6 +34,8 @@ pub enum Evidence {
     Measurements(Measurements),
     /// A cluster's objects: what Gatekeeper's constraints evaluate.
     Inventory(Inventory),
+    /// Triage decisions (VEX): what the KPIs leave out while they hold.
+    Decisions(DecisionLog),
 }
 
 impl Evidence {
@@ -42,6 +46,7 @@ impl Evidence {
             Evidence::Incidents(l) => l.format,
             Evidence::Measurements(m) => m.format,
             Evidence::Inventory(i) => i.format,
+            Evidence::Decisions(d) => d.format,
         }
     }
 
@@ -52,6 +57,7 @@ impl Evidence {
             Evidence::Incidents(l) => &l.tool,
             Evidence::Measurements(m) => &m.tool,
             Evidence::Inventory(i) => &i.tool,
+            Evidence::Decisions(d) => &d.tool,
         }
     }
 
@@ -97,6 +103,13 @@ impl Evidence {
         }
     }
 
+    pub fn decisions(&self) -> Option<&DecisionLog> {
+        match self {
+            Evidence::Decisions(d) => Some(d),
+            _ => None,
+        }
+    }
+
     /// The source kinds this evidence shows to be present, for `log_coverage`.
     pub fn kinds(&self) -> Vec<SourceKind> {
         match self {
@@ -106,6 +119,8 @@ impl Evidence {
             // A number of anything: no kind of evidence a KPI expects.
             Evidence::Measurements(_) => Vec::new(),
             Evidence::Inventory(_) => vec![SourceKind::ClusterPolicy],
+            // Decisions about findings, not a source of them.
+            Evidence::Decisions(_) => Vec::new(),
         }
     }
 
@@ -137,6 +152,7 @@ impl Evidence {
             Evidence::Incidents(l) => l.records,
             Evidence::Measurements(m) => m.records,
             Evidence::Inventory(i) => i.records,
+            Evidence::Decisions(d) => d.records,
         }
     }
 }
@@ -327,7 +343,12 @@ pub struct Finding {
     /// Where in the asset: a file and line, an image layer's target, a Kubernetes resource.
     pub location: Text,
     pub package: Option<Package>,
+    /// Where it stands for the KPIs: as reported, unless a triage decision in force excludes
+    /// an open finding (then `Suppressed`, and `decision` says why).
     pub status: Status,
+    /// As the tool reported it.
+    pub reported: Status,
+    pub decision: Option<Triage>,
     pub fingerprint: Fingerprint,
 }
 

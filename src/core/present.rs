@@ -5,9 +5,11 @@ mod activity;
 pub mod compliance;
 mod summary;
 mod tile;
+pub mod triage;
 mod vulns;
 
 pub use tile::tile;
+pub use triage::plural;
 
 use super::analysis::Analysis;
 use super::charts::{self, Bar};
@@ -391,6 +393,7 @@ pub fn source_row(source: &Source) -> SourceRow {
                 Evidence::Events(log) => log_row(&mut row, log),
                 Evidence::Incidents(log) => incidents_row(&mut row, log),
                 Evidence::Measurements(m) => measurements_row(&mut row, m),
+                Evidence::Decisions(d) => triage::source_row(&mut row, d),
                 Evidence::Inventory(i) => {
                     let kinds: std::collections::BTreeSet<&str> =
                         i.objects.keys().map(|(k, _)| k.as_str()).collect();

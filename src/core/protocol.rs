@@ -56,6 +56,64 @@ pub enum Request {
     Findings(FindingsRequest),
     /// The explorer's current view (filters and sort applied) as CSV.
     ExportFindings(FindingsQuery),
+    /// Marks one finding of the explorer's view (its row, counted from 0 in the query's
+    /// order), or every finding the query matches: answered with `Response::Decisions`, a view
+    /// and `Idle`; with an error and nothing changed when the decision cannot be made.
+    Decide(DecideRequest),
+    /// Takes back a decision made in this browser (its `DecisionRow::index`).
+    Undecide(u32),
+    /// Forgets every decision made in this browser (files of decisions stay, until removed).
+    ClearDecisions,
+    /// The decisions made in this browser, as kept in localStorage (`posture.decisions.v1`).
+    RestoreDecisions(String),
+    /// Answered with an `Export` of the vulnerability decisions as OpenVEX, and one of the
+    /// others as `posture.decisions.v1`, each when there are some.
+    ExportDecisions,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecideRequest {
+    pub query: FindingsQuery,
+    /// One row of the query's view; `None` for all the rows it matches.
+    pub row: Option<u32>,
+    /// `accepted_risk` or `false_positive`.
+    pub triage: String,
+    pub reason: String,
+    /// The last day it holds, "2027-01-31" as a date input gives it (UTC); empty for none.
+    pub expires: String,
+}
+
+/// The triage decisions: made here, and read from files.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecisionsView {
+    pub rows: Vec<DecisionRow>,
+    /// "2 decisions in force leave out 5 findings · 1 expired".
+    pub summary_text: String,
+    /// `posture.decisions.v1` of the decisions made here, for the page to keep.
+    pub saved_json: String,
+    /// Why the last decision asked for was not made; nothing changed.
+    pub error: Option<String>,
+    /// Said once after a decision is made or taken back: "Marked 3 findings as accepted risk".
+    pub done_text: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRow {
+    /// For `Undecide`: the decisions made here; `None` for those of a file (remove the file).
+    pub index: Option<u32>,
+    /// `accepted_risk`, `false_positive`, `not_affected` (`data-triage`), and in words.
+    pub triage: String,
+    pub triage_label: String,
+    /// "CVE-2023-45853 · zlib1g · ghcr.io/acme/payments-api".
+    pub what: String,
+    pub reason: String,
+    /// "until 31 Jan 2027", "expired 2 Dec 2026: counts again", "no expiry".
+    pub expires_text: String,
+    pub in_force: bool,
+    /// "made here, 6 Dec 2026" or the file's name.
+    pub origin: String,
+    /// Findings it leaves out now.
+    pub covered: u64,
 }
 
 /// Where a profile comes from: what the page says of it, and whether it may overwrite
@@ -206,6 +264,7 @@ pub enum Response {
     Idle,
     Settings(Box<SettingsView>),
     Findings(Box<FindingsWindow>),
+    Decisions(Box<DecisionsView>),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::protocol::{FindingsWindow, Response, SettingsView, SourceRow, SourceState, View};
+use super::protocol::{
+    DecisionsView, FindingsWindow, Response, SettingsView, SourceRow, SourceState, View,
+};
 
 /// The views behind the tabs, by URL hash (which works from `file://` and any sub-path).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -152,6 +154,7 @@ pub struct Changes {
     pub busy: bool,
     pub settings: bool,
     pub findings: bool,
+    pub decisions: bool,
     pub download: Option<Download>,
 }
 
@@ -173,6 +176,7 @@ pub struct Session {
     /// older request (a window already scrolled past) is dropped.
     pub findings: Option<FindingsWindow>,
     pub findings_asked: u64,
+    pub decisions: Option<DecisionsView>,
 }
 
 impl Session {
@@ -244,6 +248,10 @@ impl Session {
             Response::Settings(settings) => {
                 self.settings = Some(*settings);
                 changes.settings = true;
+            }
+            Response::Decisions(view) => {
+                self.decisions = Some(*view);
+                changes.decisions = true;
             }
             Response::Findings(window) => {
                 if window.id >= self.findings_asked {

@@ -503,7 +503,11 @@ fn a_known_tool_posture_does_not_read_yet_is_named() {
     for (dir, tool) in [
         ("zap", "an OWASP ZAP report"),
         ("snyk", "a Snyk test report (`snyk test --json`)"),
-        ("cyclonedx", "a CycloneDX document (an SBOM, or VEX)"),
+        (
+            "cyclonedx",
+            "a CycloneDX SBOM or scan (Posture reads CycloneDX only for the VEX decisions in \
+             `vulnerabilities[].analysis`)",
+        ),
     ] {
         let mut seen = 0;
         for entry in std::fs::read_dir(crate::support::real_dir(dir)).unwrap() {
@@ -512,6 +516,10 @@ fn a_known_tool_posture_does_not_read_yet_is_named() {
                 continue;
             }
             let name = path.file_name().unwrap().to_string_lossy().to_string();
+            // A CycloneDX VEX is read (formats::cyclonedx_vex): only the scans are not.
+            if name.contains("-vex-") {
+                continue;
+            }
             let message = crate::support::check_error(&name, &crate::support::read(&path), None);
             assert_eq!(
                 message,

@@ -467,6 +467,24 @@ const MISSHAPEN: &[(&str, &str, &str, &str)] = &[
         "date,metric,value\nyesterday,phishing blocked,12\n",
         "line 2, column 1",
     ),
+    (
+        "openvex",
+        r#"{"@context":"https://openvex.dev/ns/v0.2.0","statements":{}}"#,
+        r#"{"@context":"https://openvex.dev/ns/v0.2.0","statements":[{"status":5}]}"#,
+        "statements[0].status",
+    ),
+    (
+        "cyclonedx-vex",
+        r#"{"bomFormat":"CycloneDX","vulnerabilities":[{"analysis":{"state":"not_affected"},"affects":{}}]}"#,
+        r#"{"bomFormat":"CycloneDX","vulnerabilities":[{"analysis":{"state":"not_affected","response":"will_not_fix"}}]}"#,
+        "vulnerabilities[0].analysis.response",
+    ),
+    (
+        "posture-decisions",
+        r#"{"schema":"posture.decisions.v1","decisions":{}}"#,
+        r#"{"schema":"posture.decisions.v1","decisions":[{"triage":5}]}"#,
+        "decisions[0].triage",
+    ),
 ];
 
 #[test]

@@ -79,6 +79,8 @@ impl Collector {
                 fixed: fixed.map(|v| strings.text(v)),
             }),
             status: f.status,
+            reported: f.status,
+            decision: None,
             fingerprint: f.fingerprint,
         });
     }

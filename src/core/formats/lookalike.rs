@@ -23,7 +23,10 @@ pub fn known_unsupported(sniff: &Sniff) -> Option<&'static str> {
         return Some("a Snyk test report (`snyk test --json`)");
     }
     if text("bomFormat") == Some("CycloneDX") {
-        return Some("a CycloneDX document (an SBOM, or VEX)");
+        return Some(
+            "a CycloneDX SBOM or scan (Posture reads CycloneDX only for the VEX decisions in \
+             `vulnerabilities[].analysis`)",
+        );
     }
     if element.has("spdxVersion") {
         return Some("an SPDX SBOM");

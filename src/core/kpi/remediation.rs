@@ -1,8 +1,8 @@
 //! KPIs on remediation over the period, from the history of each asset's scans.
 
-use super::{Context, Measure, Unit, mean, median};
+use super::{Context, Measure, Unit, mean, median, triage_note};
 use crate::core::history::{Instant, Lifecycle};
-use crate::core::model::Severity;
+use crate::core::model::{Category, Severity};
 use crate::core::vulntime::SlaState;
 
 fn history_inputs(cx: &Context) -> Vec<String> {
@@ -42,6 +42,7 @@ pub(super) fn resolved_vulns_pct(cx: &Context) -> Measure {
         formula,
         history_inputs(cx),
     )
+    .note(triage_note(cx, &[Category::Vulnerability], |_| true))
 }
 
 pub(super) fn vuln_mttr(cx: &Context) -> Measure {
@@ -167,6 +168,7 @@ pub(super) fn vuln_sla_compliance(cx: &Context) -> Measure {
     .note((no_sla > 0).then(|| {
         format!("{no_sla} info or unknown-severity vulnerabilities have no SLA and are not counted")
     }))
+    .note(triage_note(cx, &[Category::Vulnerability], |_| true))
 }
 
 /// "Open at the end: 11 within SLA, 1 at risk, 3 breached (critical 0 / 0 / 2, high 2 / 1 / 1…)":
@@ -230,4 +232,7 @@ pub(super) fn critical_high_reduction(cx: &Context) -> Measure {
     }
     Measure::ratio(start as f64 - end as f64, start as f64, formula, inputs)
         .note(Some(format!("{start} open at the start, {end} at the end")))
+        .note(triage_note(cx, &[Category::Vulnerability], |f| {
+            matches!(f.severity, Severity::Critical | Severity::High)
+        }))
 }

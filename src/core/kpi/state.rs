@@ -1,6 +1,6 @@
 //! KPIs on the state at the end of the period: what is open, what passes, what is present.
 
-use super::{Context, Measure, Unit, mean};
+use super::{Context, Measure, Unit, mean, triage_note};
 use crate::core::evidence::CurrentFinding;
 use crate::core::history::Lifecycle;
 use crate::core::model::SourceKind;
@@ -22,12 +22,15 @@ pub(super) fn critical_open(cx: &Context) -> Measure {
         .findings
         .iter()
         .filter(|f| {
-            f.finding.category == Category::Vulnerability && f.finding.status != Status::Open
+            f.finding.category == Category::Vulnerability
+                && f.finding.status != Status::Open
+                && f.finding.decision.is_none()
         })
         .filter(critical)
         .count();
     Measure::count(open, formula, current.inputs_for(&[Category::Vulnerability]))
         .note((suppressed > 0).then(|| format!("{suppressed} critical vulnerabilities marked not affected or suppressed are not counted")))
+        .note(triage_note(cx, &[Category::Vulnerability], |f| f.severity == Severity::Critical))
         .notes(state_notes(cx, Category::Vulnerability))
 }
 
@@ -63,6 +66,7 @@ pub(super) fn secrets_exposed(cx: &Context) -> Measure {
     };
     Measure::count(open, formula, current.inputs_for(&[Category::Secret]))
         .note(Some(resolution))
+        .note(triage_note(cx, &[Category::Secret], |_| true))
         .notes(state_notes(cx, Category::Secret))
 }
 
@@ -73,7 +77,15 @@ pub(super) fn iac_policy_pass_rate(cx: &Context) -> Measure {
     let mut checks = PassFail::default();
     let mut inputs = Vec::new();
     for &i in cx.current.selected_for(Category::Misconfiguration) {
-        if let Some(c) = cx.items[i].snapshot.iac_checks {
+        let snapshot = cx.items[i].snapshot;
+        if let Some(mut c) = snapshot.iac_checks {
+            // A failed check a triage decision covers is neither passed nor failed: left out.
+            let decided = snapshot
+                .findings
+                .iter()
+                .filter(|f| f.category == Category::Misconfiguration && f.decision.is_some())
+                .count() as u64;
+            c.failed = c.failed.saturating_sub(decided);
             checks += c;
             inputs.push(cx.items[i].name.to_string());
         }
@@ -91,6 +103,7 @@ pub(super) fn iac_policy_pass_rate(cx: &Context) -> Measure {
         formula,
         inputs,
     )
+    .note(triage_note(cx, &[Category::Misconfiguration], |_| true))
     .notes(state_notes(cx, Category::Misconfiguration))
 }
 
@@ -128,6 +141,11 @@ pub(super) fn sast_sca_pass_rate(cx: &Context) -> Measure {
         .collect();
     Measure::ratio(passed as f64, scans.len() as f64, formula, inputs)
         .note((!failed.is_empty()).then(|| format!("failing the gate: {}", failed.join(", "))))
+        .note(triage_note(
+            cx,
+            &[Category::Vulnerability, Category::Code],
+            |f| f.severity.at_least(gate),
+        ))
         .notes(state_notes(cx, Category::Vulnerability))
 }
 
