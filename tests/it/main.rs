@@ -38,3 +38,4 @@ mod robustness;
 mod scorecard;
 mod settings;
 mod tidy;
+mod triage;
