@@ -112,6 +112,7 @@ fn respond(engine: &mut Engine, request: Request, message: &js_sys::Array) {
                 responses.iter().for_each(post);
             }
             post(&Response::View(Box::new(engine.view(now()))));
+            post(&engine.decisions_response(now()));
             post(&Response::Idle);
         }
         other => engine.handle(other, now()).iter().for_each(post),

@@ -171,7 +171,11 @@ impl Engine {
                     let id = self.next_id - 1;
                     responses.extend(self.ingest(id, file.bytes));
                 }
-                responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
+                responses.extend([
+                    Response::View(Box::new(self.view(now))),
+                    self.decisions_response(now),
+                    Response::Idle,
+                ]);
                 responses
             }
             Request::Remove(id) => {
@@ -188,7 +192,11 @@ impl Engine {
                 self.changed();
                 let mut responses: Vec<Response> =
                     gone.into_iter().map(Response::Removed).collect();
-                responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
+                responses.extend([
+                    Response::View(Box::new(self.view(now))),
+                    self.decisions_response(now),
+                    Response::Idle,
+                ]);
                 responses
             }
             Request::SetPeriod(period) => {

@@ -89,8 +89,10 @@ pub struct DecisionsView {
     pub rows: Vec<DecisionRow>,
     /// "2 decisions in force leave out 5 findings · 1 expired".
     pub summary_text: String,
-    /// `posture.decisions.v1` of the decisions made here, for the page to keep.
+    /// `posture.decisions.v1` of the decisions made here, and whether the page should keep it
+    /// now (after a decision is made, taken back or forgotten; not when they were restored).
     pub saved_json: String,
+    pub save: bool,
     /// Why the last decision asked for was not made; nothing changed.
     pub error: Option<String>,
     /// Said once after a decision is made or taken back: "Marked 3 findings as accepted risk".

@@ -28,7 +28,8 @@ pub struct Decisions<'a> {
     by_fingerprint: FxHashMap<u64, Vec<u32>>,
 }
 
-/// What applying the decisions did: findings each decision covers, in the order given.
+/// What applying the decisions did: the findings each decision covers, in the order given —
+/// each once, however many scans of its asset report it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Applied {
     pub covered: Vec<u64>,
@@ -102,11 +103,14 @@ impl<'a> Decisions<'a> {
     /// Marks the open findings of `snapshots` that a decision covers; clears what no longer
     /// holds. Counts the findings each decision covers.
     pub fn apply<'s>(&self, snapshots: impl Iterator<Item = &'s mut Snapshot>) -> Applied {
+        // (decision, asset, finding): a finding in two scans of its asset is one.
+        let mut seen: FxHashSet<(u32, u64, u64)> = FxHashSet::default();
         let mut applied = Applied {
             covered: vec![0; self.list.len()],
         };
         for snapshot in snapshots {
             let asset = &snapshot.asset;
+            let asset_key = Fingerprint::of(&[&asset.name]).0;
             for finding in &mut snapshot.findings {
                 let decision = if finding.reported == Status::Open && !self.is_empty() {
                     self.covering(asset, finding)
@@ -115,7 +119,9 @@ impl<'a> Decisions<'a> {
                 };
                 match decision {
                     Some(i) => {
-                        applied.covered[i as usize] += 1;
+                        if seen.insert((i, asset_key, finding.fingerprint.0)) {
+                            applied.covered[i as usize] += 1;
+                        }
                         finding.decision = Some(self.triage(i));
                         finding.status = Status::Suppressed;
                     }

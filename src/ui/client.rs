@@ -13,8 +13,8 @@ use web_sys::{
 
 use crate::core::evidence::PeriodChoice;
 use crate::core::protocol::{
-    FindingsQuery, FindingsRequest, FindingsWindow, ProfileOrigin, Request, Response, SettingsView,
-    SourceRow, View,
+    DecisionsView, FindingsQuery, FindingsRequest, FindingsWindow, ProfileOrigin, Request,
+    Response, SettingsView, SourceRow, View,
 };
 use crate::core::session::{Changes, Download, Session};
 
@@ -22,6 +22,8 @@ use crate::core::session::{Changes, Download, Session};
 const SAVED_PROFILE: &str = "posture.profile";
 /// The organisation's profile, beside index.html.
 const ORGANISATION_PROFILE: &str = "posture.profile.json";
+/// Where the page keeps the triage decisions made in it (`posture.decisions.v1`).
+const SAVED_DECISIONS: &str = "posture.decisions";
 
 #[derive(Clone, Copy)]
 pub struct Client {
@@ -32,6 +34,7 @@ pub struct Client {
     progress_rev: RwSignal<u64>,
     settings_rev: RwSignal<u64>,
     findings_rev: RwSignal<u64>,
+    decisions_rev: RwSignal<u64>,
     busy: RwSignal<bool>,
 }
 
@@ -45,6 +48,7 @@ pub fn provide_client() -> Client {
         progress_rev: RwSignal::new(0),
         settings_rev: RwSignal::new(0),
         findings_rev: RwSignal::new(0),
+        decisions_rev: RwSignal::new(0),
         busy: RwSignal::new(false),
     };
     match spawn_worker(client) {
@@ -54,6 +58,9 @@ pub fn provide_client() -> Client {
     provide_context(client);
     client.send(Request::SetPeriod(PeriodChoice::All));
     load_profiles(client);
+    if let Some(saved) = storage().and_then(|s| s.get_item(SAVED_DECISIONS).ok().flatten()) {
+        client.send(Request::RestoreDecisions(saved));
+    }
     client
 }
 
@@ -168,6 +175,10 @@ impl Client {
         if changes.findings {
             bump(self.findings_rev);
         }
+        if changes.decisions {
+            self.keep_decisions();
+            bump(self.decisions_rev);
+        }
         if let Some(download) = changes.download {
             save(&download);
         }
@@ -184,6 +195,24 @@ impl Client {
         if let (Some(profile), Some(storage)) = (profile, storage()) {
             let _ = storage.set_item(SAVED_PROFILE, &profile);
         }
+    }
+
+    /// The decisions made here are kept in localStorage after each change, to survive a reload.
+    fn keep_decisions(self) {
+        let saved = self.session.with_value(|s| {
+            s.decisions
+                .as_ref()
+                .filter(|d| d.save)
+                .map(|d| d.saved_json.clone())
+        });
+        if let (Some(saved), Some(storage)) = (saved, storage()) {
+            let _ = storage.set_item(SAVED_DECISIONS, &saved);
+        }
+    }
+
+    pub fn decisions<R>(self, read: impl FnOnce(Option<&DecisionsView>) -> R) -> R {
+        self.decisions_rev.track();
+        self.session.with_value(|s| read(s.decisions.as_ref()))
     }
 
     /// Back to the organisation's settings or the defaults: the saved ones are forgotten.

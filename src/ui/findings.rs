@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::client::use_client;
+use super::triage::{Chosen, DecisionsList, TriagePanel};
 use crate::core::explorer::{COLUMNS, Filter, filter_of};
 use crate::core::protocol::{FindingRow, FindingsQuery, Request};
 use crate::core::session::hash_params;
@@ -35,6 +36,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
         }
     }
     let query = RwSignal::new(initial);
+    let chosen = RwSignal::new(None::<Chosen>);
     let first = RwSignal::new(0u32);
     // The scroll position, in px.
     let top = RwSignal::new(0.0f64);
@@ -52,6 +54,11 @@ pub fn FindingsView(hash: String) -> impl IntoView {
     Effect::new(move |_| {
         let start = first.get().saturating_sub(MARGIN);
         client.ask_findings(query.get(), start, WINDOW);
+    });
+    // A row picked for triage is a place in one query's order: another query forgets it.
+    Effect::new(move |_| {
+        query.track();
+        chosen.set(None);
     });
     // A new view of the data (files, period, settings) asks again.
     Effect::new(move |previous: Option<()>| {
@@ -170,7 +177,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                 .unwrap_or_default()
                 .into_iter()
                 .zip(start..)
-                .map(|(r, i)| row(r, i))
+                .map(|(r, i)| row(r, i, chosen))
                 .collect_view()
         })
     };
@@ -205,6 +212,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                     to_top();
                 }>"Clear filters"</button>
             </p>
+            <TriagePanel query=query chosen=chosen />
             <div class="findings-table" role="table" aria-label="Findings" aria-rowcount=move || (total() + 2).to_string()>
                 <div class="findings-row head" role="row" aria-rowindex="1">{header}</div>
                 <div class="findings-row filters" role="row" aria-rowindex="2">{filters}</div>
@@ -222,6 +230,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
                     </div>
                 </div>
             </div>
+            <DecisionsList />
         </section>
     }
 }
@@ -230,7 +239,20 @@ pub fn FindingsView(hash: String) -> impl IntoView {
 /// cell's full text as its tooltip (the title's is where the finding is). `aria-rowindex` tells
 /// assistive technology (and tests) where a row of a partly rendered table stands; the header
 /// and the filters are rows 1 and 2.
-fn row(row: FindingRow, index: u32) -> impl IntoView {
+fn row(row: FindingRow, index: u32, chosen: RwSignal<Option<Chosen>>) -> impl IntoView {
+    let cell_of = |column: &str| {
+        COLUMNS
+            .iter()
+            .position(|(c, _)| *c == column)
+            .and_then(|i| row.cells.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let label = [cell_of("rule"), cell_of("package"), cell_of("asset")]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
     let cells = COLUMNS
         .iter()
         .zip(row.cells)
@@ -241,6 +263,19 @@ fn row(row: FindingRow, index: u32) -> impl IntoView {
                     let badge = format!("sev sev-{text}");
                     view! { <span class=class role="cell"><span class=badge>{text}</span></span> }
                         .into_any()
+                }
+                // The rule picks the row for triage.
+                "rule" => {
+                    let label = label.clone();
+                    let tip = format!("Select {text} for triage");
+                    view! {
+                        <span class=class role="cell">
+                            <button type="button" class="link pick" data-action="pick-finding" title=tip on:click=move |_| chosen.set(Some(Chosen { row: index, label: label.clone() }))>
+                                {text}
+                            </button>
+                        </span>
+                    }
+                    .into_any()
                 }
                 _ => {
                     let tip = if *id == "title" {
@@ -254,7 +289,7 @@ fn row(row: FindingRow, index: u32) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) role="row" aria-rowindex=(index + 3).to_string() data-finding=row.fingerprint>
+        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) class:chosen=move || chosen.with(|c| c.as_ref().is_some_and(|c| c.row == index)) role="row" aria-rowindex=(index + 3).to_string() data-finding=row.fingerprint>
             {cells}
         </div>
     }

@@ -15,6 +15,7 @@ mod scorecard;
 mod section;
 mod settings;
 mod sources;
+mod triage;
 
 pub use app::App;
 

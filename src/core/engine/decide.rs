@@ -257,11 +257,22 @@ impl Engine {
         now: Timestamp,
     ) -> Vec<Response> {
         let view = self.view(now);
+        let save = error.is_none() && done.is_some();
+        let decisions = DecisionsView {
+            save,
+            ..self.decisions_view(done, error, now)
+        };
         vec![
-            Response::Decisions(Box::new(self.decisions_view(done, error, now))),
+            Response::Decisions(Box::new(decisions)),
             Response::View(Box::new(view)),
             Response::Idle,
         ]
+    }
+
+    /// The decisions view after files came or went (a VEX dropped or removed), with what each
+    /// covers now; follows a view.
+    pub fn decisions_response(&self, now: Timestamp) -> Response {
+        Response::Decisions(Box::new(self.decisions_view(None, None, now)))
     }
 
     /// What the explorer shows of the decisions: made here first, then those of files, each
@@ -298,6 +309,7 @@ impl Engine {
             summary_text: shown::summary(&rows),
             rows,
             saved_json: triage::file::write(&saved, now),
+            save: false,
             error,
             done_text: done,
         }
