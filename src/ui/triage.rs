@@ -115,7 +115,10 @@ pub fn DecisionsList() -> impl IntoView {
     let rows = move || client.decisions(|d| d.map(|d| d.rows.clone()).unwrap_or_default());
     let summary = move || {
         client.decisions(|d| {
-            d.map_or_else(|| "No decisions yet.".to_string(), |d| d.summary_text.clone())
+            d.map_or_else(
+                || "No decisions yet.".to_string(),
+                |d| d.summary_text.clone(),
+            )
         })
     };
     let made = move || rows().iter().any(|r| r.index.is_some());
