@@ -199,6 +199,20 @@ impl Engine {
                 ]);
                 responses
             }
+            Request::ClearAll => {
+                let mut responses: Vec<Response> = self
+                    .sources
+                    .drain(..)
+                    .map(|s| Response::Removed(s.id))
+                    .collect();
+                self.changed();
+                responses.extend([
+                    Response::View(Box::new(self.view(now))),
+                    self.decisions_response(now),
+                    Response::Idle,
+                ]);
+                responses
+            }
             Request::SetPeriod(period) => {
                 self.set_period(period);
                 vec![Response::View(Box::new(self.view(now))), Response::Idle]

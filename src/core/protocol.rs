@@ -15,6 +15,8 @@ pub enum Request {
     /// Load the built-in sample set.
     LoadSample,
     Remove(u32),
+    /// Every file removed: the session is empty (settings and decisions stay).
+    ClearAll,
     SetPeriod(PeriodChoice),
     /// A custom range of whole days (UTC) as the date inputs give them, "2026-10-16": both
     /// included, in either order. Read by the worker; without both days, the view says so.

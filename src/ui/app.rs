@@ -29,6 +29,14 @@ pub fn App() -> impl IntoView {
         route.set(Route::from_hash(&current_hash()))
     });
     on_cleanup(move || on_hash.remove());
+    // Leaving with files that are not kept loses them: the browser asks first.
+    let on_leave = window_event_listener(ev::beforeunload, move |event| {
+        if client.keep.would_lose(client.sources(|s| !s.is_empty())) {
+            event.prevent_default();
+            event.set_return_value("Your files are not kept on this computer: leave anyway?");
+        }
+    });
+    on_cleanup(move || on_leave.remove());
     let dragging = RwSignal::new(false);
     let has_sources = Memo::new(move |_| client.sources(|s| !s.is_empty()));
     // The document element carries `data-busy` too, for tools that look at the root of the page.

@@ -18,6 +18,9 @@ use crate::core::protocol::{
 };
 use crate::core::session::{Changes, Download, Session};
 
+use super::files;
+use super::keep::Keep;
+
 /// Where the page keeps the user's settings.
 const SAVED_PROFILE: &str = "posture.profile";
 /// The organisation's profile, beside index.html.
@@ -36,6 +39,11 @@ pub struct Client {
     findings_rev: RwSignal<u64>,
     decisions_rev: RwSignal<u64>,
     busy: RwSignal<bool>,
+    /// What the page keeps between visits ("Keep my files on this computer").
+    pub keep: Keep,
+    /// Sources to remove once the batch in progress is done (those removed before a reload,
+    /// which their kept file brings back).
+    remove_when_idle: StoredValue<Vec<String>>,
 }
 
 /// Starts the worker, asks it for the first (empty) view and provides the client as context.
@@ -50,6 +58,8 @@ pub fn provide_client() -> Client {
         findings_rev: RwSignal::new(0),
         decisions_rev: RwSignal::new(0),
         busy: RwSignal::new(false),
+        keep: Keep::new(),
+        remove_when_idle: StoredValue::new(Vec::new()),
     };
     match spawn_worker(client) {
         Ok(worker) => client.worker.set_value(Some(worker)),
@@ -61,7 +71,31 @@ pub fn provide_client() -> Client {
     if let Some(saved) = storage().and_then(|s| s.get_item(SAVED_DECISIONS).ok().flatten()) {
         client.send(Request::RestoreDecisions(saved));
     }
+    leptos::task::spawn_local(restore_kept(client));
     client
+}
+
+/// The files kept from the last visit, given to the worker again.
+async fn restore_kept(client: Client) {
+    let Some((kept, sample, removed)) = client.keep.kept().await else {
+        return;
+    };
+    client.keep.restoring(true);
+    if !kept.is_empty() {
+        client.begin();
+        let picked = kept
+            .into_iter()
+            .map(|(name, file)| files::Picked { name, file })
+            .collect();
+        files::send(client, picked);
+    }
+    if sample {
+        client.send(Request::LoadSample);
+        client.keep.sample_loaded();
+    }
+    client.keep.restoring(false);
+    // Asked after the batch is begun: the page stays busy until it is loaded.
+    client.remove_when_idle.set_value(removed);
 }
 
 /// The settings at start: the defaults, then the user's saved ones, then the organisation's
@@ -167,6 +201,9 @@ impl Client {
         }
         if changes.busy {
             self.busy.set(self.session.with_value(Session::busy));
+            if !self.session.with_value(Session::busy) {
+                self.remove_again();
+            }
         }
         if changes.settings {
             self.keep_settings();
@@ -195,6 +232,45 @@ impl Client {
         if let (Some(profile), Some(storage)) = (profile, storage()) {
             let _ = storage.set_item(SAVED_PROFILE, &profile);
         }
+    }
+
+    /// Removes the sources that were removed before a reload and that their kept file brought
+    /// back.
+    fn remove_again(self) {
+        let names = self
+            .remove_when_idle
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if names.is_empty() {
+            return;
+        }
+        let ids: Vec<u32> = self.session.with_value(|s| {
+            s.sources
+                .iter()
+                .filter(|r| names.contains(&r.name))
+                .map(|r| r.id)
+                .collect()
+        });
+        for id in ids {
+            self.send(Request::Remove(id));
+        }
+    }
+
+    /// Removes a source, and forgets its kept file.
+    pub fn remove(self, id: u32, name: &str) {
+        self.keep.removed(name);
+        self.send(Request::Remove(id));
+    }
+
+    pub fn load_sample(self) {
+        self.keep.sample_loaded();
+        self.send(Request::LoadSample);
+    }
+
+    /// Every file removed, kept ones too.
+    pub fn clear_all(self) {
+        self.keep.cleared();
+        self.send(Request::ClearAll);
     }
 
     /// The decisions made here are kept in localStorage after each change, to survive a reload.

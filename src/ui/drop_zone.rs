@@ -47,7 +47,7 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     " / "
                     <button type="button" class="link" on:click=move |_| files::choose_folder(client)>"a folder"</button>
                     <span class="drop-or">" · "</span>
-                    <button type="button" class="sample" on:click=move |_| client.send(Request::LoadSample)>
+                    <button type="button" class="sample" on:click=move |_| client.load_sample()>
                         "Try with sample data"
                     </button>
                 </p>
@@ -72,6 +72,35 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                 </svg>
                 "Files never leave this computer. Everything is read and computed in this tab."
             </p>
+            <KeepFiles />
         </section>
+    }
+}
+
+/// "Keep my files on this computer": off by default, said plainly.
+#[component]
+fn KeepFiles() -> impl IntoView {
+    let client = use_client();
+    let keep = client.keep;
+    view! {
+        <div class="keep">
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-action="keep-files"
+                    prop:checked=move || keep.is_on()
+                    on:change=move |ev| keep.set(event_target_checked(&ev))
+                />
+                "Keep my files on this computer"
+            </label>
+            <span class="keep-note">
+                {move || if keep.is_on() {
+                    "On: this browser keeps a copy of the files (IndexedDB, on this computer only) and loads them again next time. Clear all in Sources removes them."
+                } else {
+                    "Off: the files are read into this tab only and are gone when it closes."
+                }}
+            </span>
+            {move || keep.error.get().map(|e| view! { <p class="banner error" role="alert">{e}</p> })}
+        </div>
     }
 }

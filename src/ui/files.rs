@@ -34,6 +34,12 @@ pub fn send(client: Client, mut picked: Vec<Picked>) {
             last_modified: Some(p.file.last_modified() as i64),
         })
         .collect();
+    client.keep.given(
+        picked
+            .iter()
+            .map(|p| (p.name.clone(), p.file.clone()))
+            .collect(),
+    );
     let files: Vec<File> = picked.into_iter().map(|p| p.file).collect();
     client.post(Request::AddFiles(metas), &files);
 }

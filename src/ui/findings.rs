@@ -110,7 +110,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
         .iter()
         .map(|(id, label)| {
             let id: &'static str = id;
-            let name = format!("Filter by {}", label.to_lowercase());
+            let name = format!("Filter by {}", label.to_ascii_lowercase());
             let on_change = move |ev: leptos::ev::Event| set_filter(id, event_target_value(&ev));
             let control = match filter_of(id) {
                 Filter::Choice(options) => view! {
@@ -159,7 +159,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
             };
             view! {
                 <span class=format!("cell col-{id}") role="columnheader" aria-sort=sorted>
-                    <button type="button" class="link" data-sort=id title=format!("Sort by {}", label.to_lowercase()) on:click=move |_| sort_by(id)>{*label}</button>
+                    <button type="button" class="link" data-sort=id title=format!("Sort by {}", label.to_ascii_lowercase()) on:click=move |_| sort_by(id)>{*label}</button>
                 </span>
             }
         })

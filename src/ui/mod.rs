@@ -8,6 +8,7 @@ mod drop_zone;
 mod files;
 mod findings;
 mod header;
+mod keep;
 mod kpi_tile;
 mod metrics;
 mod progress;
@@ -15,6 +16,7 @@ mod scorecard;
 mod section;
 mod settings;
 mod sources;
+mod store;
 mod triage;
 
 pub use app::App;

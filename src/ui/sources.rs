@@ -23,7 +23,20 @@ pub fn SourcesView() -> impl IntoView {
     view! {
         <section class="sources">
             <h2>"Sources"</h2>
-            <p class="sources-summary">{summary}</p>
+            <p class="sources-summary">
+                {summary}
+                " "
+                <button
+                    type="button"
+                    class="link"
+                    data-action="clear-all"
+                    disabled=move || client.sources(|rows| rows.is_empty())
+                    title="Remove every file, and what this browser keeps of them"
+                    on:click=move |_| client.clear_all()
+                >
+                    "Clear all"
+                </button>
+            </p>
             {shared}
             <table class="sources-table reflow">
                 <thead>
@@ -136,7 +149,8 @@ fn SourceLine(row: SourceRow, explained_above: bool) -> impl IntoView {
         row.format.clone().unwrap_or_default(),
         row.error.clone(),
     );
-    let class = format!("source row-{:?}", row.state).to_lowercase();
+    let class = format!("source row-{:?}", row.state).to_ascii_lowercase();
+    let name_for_remove = row.name.clone();
     view! {
         <tr data-source=name data-format=format data-error=error class=class>
             <td class="file" data-label="File">
@@ -156,7 +170,7 @@ fn SourceLine(row: SourceRow, explained_above: bool) -> impl IntoView {
             <td data-label="Records">{row.records}</td>
             <td class="status" data-label="Status">{status}</td>
             <td class="row-actions">
-                <button type="button" class="link" title="Remove this file" on:click=move |_| client.send(Request::Remove(id))>
+                <button type="button" class="link" title="Remove this file" on:click=move |_| client.remove(id, &name_for_remove)>
                     "Remove"
                 </button>
             </td>

@@ -1,5 +1,6 @@
 // End to end in Chromium: what lets a manager trust the scorecard and come back to it — triage
-// decisions that survive a reload and travel as files (OpenVEX and Posture's own).
+// decisions that survive a reload and travel as files (OpenVEX and Posture's own), files kept on
+// this computer when asked (and only then), and a warning before leaving with files not kept.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -180,5 +181,71 @@ describe("Trust in Chromium", () => {
     await p.goto("scorecard");
     assert.equal((await p.kpi("critical_open")).value, critical);
     assert.deepEqual(p.errors, []);
+  });
+
+  test("files are kept on this computer only when asked, survive a reload, and Clear all empties the store", async () => {
+    const trivyDir = join(repo, "../shared/fixtures/real/trivy");
+    const real = join(trivyDir, (await readdir(trivyDir)).filter((n) => n.endsWith(".json")).sort()[0]);
+    const p = await PosturePage.open(browser, server.url);
+    const keep = p.page.locator('[data-action="keep-files"]');
+    assert.equal(await keep.isChecked(), false, "off by default");
+    assert.match(await p.page.locator(".keep").innerText(), /Off: the files are read into this tab only/);
+
+    // Off: a reload loses the files, and leaving asks first.
+    await withSample(p);
+    const dialogs = [];
+    p.page.on("dialog", async (dialog) => {
+      dialogs.push(dialog.type());
+      await dialog.accept();
+    });
+    await p.page.reload();
+    await p.idle();
+    assert.deepEqual(dialogs, ["beforeunload"], "leaving with files not kept asks");
+    await p.page.reload();
+    await p.idle();
+    assert.equal(await p.sourceCount(), 0, "nothing kept");
+
+    // On: the sample and a dropped file come back after a reload, without the file removed.
+    await keep.check();
+    assert.match(await p.page.locator(".keep").innerText(), /On: this browser keeps a copy/);
+    await withSample(p);
+    await p.addFiles([real]);
+    await p.goto("sources");
+    await p.page.locator('[data-source="sample/payments-api-secrets-2026-11-18.json"] button').click();
+    await p.settled(23);
+    await p.goto("scorecard");
+    const before = {};
+    for (const id of ["critical_open", "secrets_exposed", "compliance_score", "mttd"]) before[id] = (await p.kpi(id)).value;
+    dialogs.length = 0;
+    await p.page.reload();
+    await p.settled(23);
+    assert.deepEqual(dialogs, [], "nothing to lose: no question");
+    await p.goto("sources");
+    const names = (await p.sources()).map((r) => r.name);
+    await p.goto("scorecard");
+    assert.ok(names.includes(real.split("/").pop()), "the dropped file is back");
+    assert.ok(!names.includes("sample/payments-api-secrets-2026-11-18.json"), "the removed file stays removed");
+    for (const [id, value] of Object.entries(before)) assert.equal((await p.kpi(id)).value, value, id);
+
+    // Clear all: nothing loaded, nothing kept.
+    await p.goto("sources");
+    await p.page.click('[data-action="clear-all"]');
+    await p.idle();
+    assert.equal(await p.sourceCount(), 0);
+    await p.page.reload();
+    await p.idle();
+    await p.page.waitForTimeout(300);
+    assert.equal(await p.sourceCount(), 0, "the store is empty");
+    assert.equal(await keep.isChecked(), true, "keeping stays on");
+
+    // Turned off: what was kept is gone.
+    await withSample(p);
+    await keep.uncheck();
+    await p.page.reload();
+    await p.idle();
+    await p.page.waitForTimeout(300);
+    assert.equal(await p.sourceCount(), 0);
+    assert.deepEqual(p.errors, []);
+    assert.deepEqual(p.outbound, []);
   });
 });
