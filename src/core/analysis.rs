@@ -78,7 +78,10 @@ struct Loaded<'a> {
 }
 
 impl<'a> Loaded<'a> {
-    fn of(sources: &'a [Source]) -> Loaded<'a> {
+    /// The evidence of the sources in `group` (all when `None`): snapshots and logs by their
+    /// asset's group; incidents, measurements, inventories and decisions belong to no asset and
+    /// are always in.
+    fn of(sources: &'a [Source], settings: &Settings, group: Option<&str>) -> Loaded<'a> {
         let mut loaded = Loaded {
             items: Vec::new(),
             item_source: Vec::new(),
@@ -94,6 +97,17 @@ impl<'a> Loaded<'a> {
             let Outcome::Loaded { evidence, .. } = &source.outcome else {
                 continue;
             };
+            let asset_bound = matches!(&**evidence, Evidence::Findings(_) | Evidence::Events(_));
+            if let Some(group) = group
+                && asset_bound
+                && source
+                    .reported
+                    .as_deref()
+                    .and_then(|r| settings.asset_group(r))
+                    != Some(group)
+            {
+                continue;
+            }
             let name = source.name.as_str();
             let series = match &**evidence {
                 Evidence::Findings(snapshot) => {
@@ -192,9 +206,10 @@ pub fn analyse(
     sources: &[Source],
     choice: PeriodChoice,
     settings: &Settings,
+    group: Option<&str>,
     now: Timestamp,
 ) -> Analysis {
-    let loaded = Loaded::of(sources);
+    let loaded = Loaded::of(sources, settings, group);
     let events = Events::new(&loaded.logs);
     let incidents = Incidents::new(&loaded.incident_files);
     let span = loaded

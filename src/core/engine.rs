@@ -38,6 +38,9 @@ pub struct Source {
     /// What tells its content apart (`hash::content_digest`), once read.
     pub digest: Option<u64>,
     pub outcome: Outcome,
+    /// The asset (or the cluster, account or host of a log) as the file names it, before the
+    /// name the user gave it replaced it in the evidence.
+    pub reported: Option<String>,
 }
 
 pub enum Outcome {
@@ -133,6 +136,8 @@ pub struct Engine {
     /// Whether some decision was in force at the last application (else there is nothing to
     /// clear when none is).
     decided_any: bool,
+    /// The group of assets every view is limited to; all when `None`.
+    group: Option<String>,
 }
 
 /// The first instant of a day given as "2026-10-16" (UTC).
@@ -212,6 +217,21 @@ impl Engine {
                     Response::Idle,
                 ]);
                 responses
+            }
+            Request::LabelAsset { asset, name, group } => {
+                let mut settings = self.settings.clone();
+                let label = settings.assets.entry(asset.clone()).or_default();
+                label.name = Some(name.trim().to_string()).filter(|n| !n.is_empty());
+                label.group = Some(group.trim().to_string()).filter(|g| !g.is_empty());
+                // Checked as a profile's are: one line, not too long.
+                let result = Profile::of(&settings).settings();
+                self.own_settings |= result.is_ok();
+                self.apply_settings(result, "Your settings, kept in this browser", true, now)
+            }
+            Request::SetGroup(group) => {
+                self.group = Some(group.trim().to_string()).filter(|g| !g.is_empty());
+                self.changed();
+                vec![Response::View(Box::new(self.view(now))), Response::Idle]
             }
             Request::SetPeriod(period) => {
                 self.set_period(period);
@@ -495,6 +515,7 @@ impl Engine {
                 corrected: None,
                 digest: None,
                 outcome: Outcome::Pending,
+                reported: None,
             };
             self.next_id += 1;
             rows.push(present::source_row(&source));
@@ -678,7 +699,13 @@ impl Engine {
     /// Evaluates every KPI and metric over the loaded files in the selected period. Pure: the
     /// engine caches its result in [`Engine::analysis`].
     pub fn analyse(&self, now: Timestamp) -> Analysis {
-        analysis::analyse(&self.sources, self.period, &self.settings, now)
+        analysis::analyse(
+            &self.sources,
+            self.period,
+            &self.settings,
+            self.group.as_deref(),
+            now,
+        )
     }
 
     /// The analysis as of the last change, computed now if that change is not analysed yet.
@@ -690,10 +717,35 @@ impl Engine {
         }
     }
 
-    /// The decisions in force applied to the findings, then everything evaluated.
+    /// The names the user gave assets and the decisions in force applied to the evidence,
+    /// then everything evaluated.
     fn fresh_analysis(&mut self, now: Timestamp) -> Analysis {
+        self.apply_names();
         self.apply_decisions(now);
         self.analyse(now)
+    }
+
+    /// Each asset (and log source) under the name the user gave it, or the file's again.
+    fn apply_names(&mut self) {
+        let settings = &self.settings;
+        for source in &mut self.sources {
+            let Source {
+                outcome, reported, ..
+            } = source;
+            let Outcome::Loaded { evidence, .. } = outcome else {
+                continue;
+            };
+            let asset = match &mut **evidence {
+                Evidence::Findings(snapshot) => &mut snapshot.asset,
+                Evidence::Events(log) => &mut log.source,
+                _ => continue,
+            };
+            let reported = reported.get_or_insert_with(|| asset.name.clone());
+            let shown = settings.asset_name(reported);
+            if asset.name != shown {
+                asset.name = shown.to_string();
+            }
+        }
     }
 
     pub fn view(&mut self, now: Timestamp) -> super::protocol::View {
@@ -701,9 +753,14 @@ impl Engine {
         let analysis = self.take_analysis(now);
         let view = present::view(&analysis, self.period, &self.sources);
         self.analysis = Some(analysis);
+        let assets = present::assets::assets(&self.sources, &self.settings, self.group.as_deref());
         super::protocol::View {
             compute_ms: self.elapsed_since(start),
             period_error: self.period_error.clone(),
+            groups: assets.groups,
+            group: self.group.clone().unwrap_or_default(),
+            group_note: assets.note,
+            assets: assets.assets,
             ..view
         }
     }
@@ -723,6 +780,7 @@ impl Engine {
                 from: analysis.period.from,
                 to: analysis.period.to,
             },
+            group: self.group.clone(),
             sources: self.sources.iter().map(source_json).collect(),
             kpis: analysis.kpis.iter().map(KpiJson::from).collect(),
             metrics: MetricsJson::from(&analysis.metrics),

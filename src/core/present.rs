@@ -2,6 +2,7 @@
 //! numbers, chart SVG. The page renders these as they are.
 
 mod activity;
+pub mod assets;
 pub mod compliance;
 mod summary;
 mod tile;
@@ -114,6 +115,11 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
             _ => None,
         },
         period_error: None,
+        // The engine's: the assets and groups come from the settings and the sources.
+        groups: Vec::new(),
+        group: String::new(),
+        group_note: None,
+        assets: Vec::new(),
         formats: formats::FORMATS
             .iter()
             .map(|f| f.label.to_string())

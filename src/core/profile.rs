@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kpi::{self, DefaultTarget};
 use super::model::{Severity, SourceKind};
-use super::settings::Settings;
+use super::settings::{AssetLabel, Settings};
 
 pub const SCHEMA: &str = "posture.profile.v1";
 
@@ -44,7 +44,22 @@ pub struct Profile {
     /// "leave_out" (KPIs without data are not in the score) or "unmet" (they count as 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_kpis: Option<String>,
+    /// Asset, as Posture names it from the files → the name to show and its group.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assets: BTreeMap<String, AssetProfile>,
 }
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// The longest asset name or group a profile may give.
+pub const MAX_LABEL: usize = 200;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -159,6 +174,18 @@ impl Profile {
             }
             settings.role_assumptions_per_day = n;
         }
+        for (asset, label) in &self.assets {
+            if asset.trim().is_empty() {
+                return Err("assets: an asset's name is empty".into());
+            }
+            let name = text_field(&label.name, asset, "name")?;
+            let group = text_field(&label.group, asset, "group")?;
+            if name.is_some() || group.is_some() {
+                settings
+                    .assets
+                    .insert(asset.clone(), AssetLabel { name, group });
+            }
+        }
         Ok(settings)
     }
 
@@ -196,6 +223,17 @@ impl Profile {
                 }
                 .into(),
             ),
+            assets: settings
+                .assets
+                .iter()
+                .map(|(asset, label)| {
+                    let profile = AssetProfile {
+                        name: label.name.clone(),
+                        group: label.group.clone(),
+                    };
+                    (asset.clone(), profile)
+                })
+                .collect(),
         }
     }
 }
@@ -231,6 +269,19 @@ pub fn default_target(def: &kpi::KpiDef, settings: &Settings) -> Option<f64> {
         DefaultTarget::CriticalSla => Some(settings.sla_days[0]),
         DefaultTarget::PreviousPeriod => None,
     }
+}
+
+/// An asset's name or group: trimmed; nothing when empty; at most [`MAX_LABEL`] characters.
+fn text_field(value: &Option<String>, asset: &str, what: &str) -> Result<Option<String>, String> {
+    let Some(text) = value.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_LABEL || text.chars().any(char::is_control) {
+        return Err(format!(
+            "assets.\"{asset}\".{what} must be one line of at most {MAX_LABEL} characters"
+        ));
+    }
+    Ok(Some(text.to_string()))
 }
 
 #[cfg(test)]

@@ -17,6 +17,16 @@ pub enum Request {
     Remove(u32),
     /// Every file removed: the session is empty (settings and decisions stay).
     ClearAll,
+    /// The name to show for an asset and its group, as typed (empty: none); kept in the
+    /// settings, so in the profile. Answered like `EditSetting`.
+    LabelAsset {
+        /// The asset as Posture named it from the files (`AssetEdit::reported`).
+        asset: String,
+        name: String,
+        group: String,
+    },
+    /// Every view limited to one group of assets; empty for all.
+    SetGroup(String),
     SetPeriod(PeriodChoice),
     /// A custom range of whole days (UTC) as the date inputs give them, "2026-10-16": both
     /// included, in either order. Read by the worker; without both days, the view says so.
@@ -355,6 +365,26 @@ pub struct View {
     pub range: Option<(String, String)>,
     /// Why the last custom range asked for was not applied.
     pub period_error: Option<String>,
+    /// Every group some loaded asset is in, the one every view is limited to ("" for all), and
+    /// what that leaves out.
+    pub groups: Vec<String>,
+    pub group: String,
+    pub group_note: Option<String>,
+    /// The loaded assets and log sources, to rename and group in Sources.
+    pub assets: Vec<AssetEdit>,
+}
+
+/// One asset as the Sources view lets the user name and group it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssetEdit {
+    /// As Posture named it from the files (what the settings key it by).
+    pub reported: String,
+    /// "container image", "repository", "cluster"…
+    pub kind: String,
+    /// The name and group in force ("" when none).
+    pub name: String,
+    pub group: String,
+    pub files: u32,
 }
 
 /// The executive summary above the tiles.

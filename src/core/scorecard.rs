@@ -17,6 +17,10 @@ pub struct Scorecard {
     pub schema: &'static str,
     pub generated_at: Timestamp,
     pub period: PeriodJson,
+    /// The group of assets the numbers are limited to (the profile's `assets` says which are
+    /// in it); absent for all assets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub sources: Vec<SourceJson>,
     pub kpis: Vec<KpiJson>,
     pub metrics: MetricsJson,

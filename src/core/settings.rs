@@ -31,6 +31,17 @@ pub struct Settings {
     /// The kinds `log_coverage` expects. By default those this build can read: a kind no file
     /// could provide yet would make the KPI unreachable whatever the user drops.
     pub expected_sources: Vec<SourceKind>,
+    /// Assets by the name Posture gives them from the files (an image without its tag, a
+    /// repository, a cluster, an account): the name to show instead, and the group (a team, an
+    /// owner) they belong to.
+    pub assets: BTreeMap<String, AssetLabel>,
+}
+
+/// What the user says of an asset: another name, a group. Either may be unset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssetLabel {
+    pub name: Option<String>,
+    pub group: Option<String>,
 }
 
 impl Default for Settings {
@@ -46,6 +57,7 @@ impl Default for Settings {
             stale_after_days: 30.0,
             missing_kpis_unmet: false,
             expected_sources: super::formats::readable_kinds(),
+            assets: BTreeMap::new(),
         }
     }
 }
@@ -60,6 +72,30 @@ impl Settings {
             Severity::Low => Some(self.sla_days[3]),
             Severity::Info | Severity::Unknown => None,
         }
+    }
+
+    /// The name to show for an asset Posture named `reported`.
+    pub fn asset_name<'a>(&'a self, reported: &'a str) -> &'a str {
+        self.assets
+            .get(reported)
+            .and_then(|l| l.name.as_deref())
+            .unwrap_or(reported)
+    }
+
+    pub fn asset_group(&self, reported: &str) -> Option<&str> {
+        self.assets.get(reported).and_then(|l| l.group.as_deref())
+    }
+
+    /// Every group some asset is in, sorted.
+    pub fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> = self
+            .assets
+            .values()
+            .filter_map(|l| l.group.as_deref())
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups
     }
 
     pub fn weight(&self, kpi: &str) -> f64 {

@@ -80,8 +80,8 @@ impl<'a> Decisions<'a> {
         self.by_rule.is_empty() && self.by_fingerprint.is_empty()
     }
 
-    /// The first decision in force that covers `finding` on `asset`.
-    pub fn covering(&self, asset: &Asset, finding: &Finding) -> Option<u32> {
+    /// The first decision in force that covers `finding` on the asset Posture named `asset`.
+    pub fn covering(&self, asset: &str, finding: &Finding) -> Option<u32> {
         let candidates = [
             self.by_rule.get(&folded(&finding.rule_id)),
             self.by_identity.get(&finding.fingerprint.0),
@@ -101,16 +101,19 @@ impl<'a> Decisions<'a> {
     }
 
     /// Marks the open findings of `snapshots` that a decision covers; clears what no longer
-    /// holds. Counts the findings each decision covers.
-    pub fn apply<'s>(&self, snapshots: impl Iterator<Item = &'s mut Snapshot>) -> Applied {
+    /// holds. Counts the findings each decision covers. Each snapshot comes with its asset's
+    /// name as Posture gave it (decisions name assets so, whatever the user renamed them to).
+    pub fn apply<'s>(
+        &self,
+        snapshots: impl Iterator<Item = (&'s mut Snapshot, &'s str)>,
+    ) -> Applied {
         // (decision, asset, finding): a finding in two scans of its asset is one.
         let mut seen: FxHashSet<(u32, u64, u64)> = FxHashSet::default();
         let mut applied = Applied {
             covered: vec![0; self.list.len()],
         };
-        for snapshot in snapshots {
-            let asset = &snapshot.asset;
-            let asset_key = Fingerprint::of(&[&asset.name]).0;
+        for (snapshot, asset) in snapshots {
+            let asset_key = Fingerprint::of(&[asset]).0;
             for finding in &mut snapshot.findings {
                 let decision = if finding.reported == Status::Open && !self.is_empty() {
                     self.covering(asset, finding)
@@ -146,7 +149,7 @@ fn folded(text: &str) -> u64 {
 }
 
 /// Whether `target` covers `finding` on `asset`: every list it gives must match.
-pub fn covers(target: &Target, asset: &Asset, finding: &Finding) -> bool {
+pub fn covers(target: &Target, asset: &str, finding: &Finding) -> bool {
     if target.category.is_some_and(|c| c != finding.category) {
         return false;
     }
@@ -174,7 +177,7 @@ pub fn covers(target: &Target, asset: &Asset, finding: &Finding) -> bool {
     if !((rule_named && package_named) || identity_named) {
         return false;
     }
-    target.assets.is_empty() || target.assets.iter().any(|a| asset_matches(a, &asset.name))
+    target.assets.is_empty() || target.assets.iter().any(|a| asset_matches(a, asset))
 }
 
 /// A package named in a decision against a finding's: the same name in any case, or the

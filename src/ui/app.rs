@@ -71,6 +71,14 @@ pub fn App() -> impl IntoView {
             <Header route=route />
             <DropZone compact=has_sources />
             <BatchProgress />
+            {move || {
+                client
+                    .view(|v| v.and_then(|v| v.group_note.clone()))
+                    .map(|note| {
+                        let hook = note.clone();
+                        view! { <p class="banner group-note" role="status" data-group-note=hook>{note}</p> }
+                    })
+            }}
             {move || client.broken().map(|message| view! { <p class="banner error" role="alert">{message}</p> })}
             <main>
                 {move || match route.get() {

@@ -41,9 +41,6 @@ pub struct Client {
     busy: RwSignal<bool>,
     /// What the page keeps between visits ("Keep my files on this computer").
     pub keep: Keep,
-    /// Sources to remove once the batch in progress is done (those removed before a reload,
-    /// which their kept file brings back).
-    remove_when_idle: StoredValue<Vec<String>>,
 }
 
 /// Starts the worker, asks it for the first (empty) view and provides the client as context.
@@ -59,7 +56,6 @@ pub fn provide_client() -> Client {
         decisions_rev: RwSignal::new(0),
         busy: RwSignal::new(false),
         keep: Keep::new(),
-        remove_when_idle: StoredValue::new(Vec::new()),
     };
     match spawn_worker(client) {
         Ok(worker) => client.worker.set_value(Some(worker)),
@@ -77,7 +73,7 @@ pub fn provide_client() -> Client {
 
 /// The files kept from the last visit, given to the worker again.
 async fn restore_kept(client: Client) {
-    let Some((kept, sample, removed)) = client.keep.kept().await else {
+    let Some((kept, sample)) = client.keep.kept().await else {
         return;
     };
     client.keep.restoring(true);
@@ -93,9 +89,9 @@ async fn restore_kept(client: Client) {
         client.send(Request::LoadSample);
         client.keep.sample_loaded();
     }
+    // After the batch is begun: the page stays busy until it is loaded, then removes again
+    // what was removed before.
     client.keep.restoring(false);
-    // Asked after the batch is begun: the page stays busy until it is loaded.
-    client.remove_when_idle.set_value(removed);
 }
 
 /// The settings at start: the defaults, then the user's saved ones, then the organisation's
@@ -237,10 +233,7 @@ impl Client {
     /// Removes the sources that were removed before a reload and that their kept file brought
     /// back.
     fn remove_again(self) {
-        let names = self
-            .remove_when_idle
-            .try_update_value(std::mem::take)
-            .unwrap_or_default();
+        let names = self.keep.take_pending();
         if names.is_empty() {
             return;
         }

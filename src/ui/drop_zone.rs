@@ -100,7 +100,10 @@ fn KeepFiles() -> impl IntoView {
                     "Off: the files are read into this tab only and are gone when it closes."
                 }}
             </span>
-            {move || keep.error.get().map(|e| view! { <p class="banner error" role="alert">{e}</p> })}
+            {move || {
+                let error = keep.error.get();
+                (!error.is_empty()).then(|| view! { <p class="banner error" role="alert">{error}</p> })
+            }}
         </div>
     }
 }

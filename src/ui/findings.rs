@@ -36,7 +36,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
         }
     }
     let query = RwSignal::new(initial);
-    let chosen = RwSignal::new(None::<Chosen>);
+    let chosen = Chosen::new();
     let first = RwSignal::new(0u32);
     // The scroll position, in px.
     let top = RwSignal::new(0.0f64);
@@ -58,7 +58,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
     // A row picked for triage is a place in one query's order: another query forgets it.
     Effect::new(move |_| {
         query.track();
-        chosen.set(None);
+        chosen.clear();
     });
     // A new view of the data (files, period, settings) asks again.
     Effect::new(move |previous: Option<()>| {
@@ -239,7 +239,7 @@ pub fn FindingsView(hash: String) -> impl IntoView {
 /// cell's full text as its tooltip (the title's is where the finding is). `aria-rowindex` tells
 /// assistive technology (and tests) where a row of a partly rendered table stands; the header
 /// and the filters are rows 1 and 2.
-fn row(row: FindingRow, index: u32, chosen: RwSignal<Option<Chosen>>) -> impl IntoView {
+fn row(row: FindingRow, index: u32, chosen: Chosen) -> impl IntoView {
     let cell_of = |column: &str| {
         COLUMNS
             .iter()
@@ -270,7 +270,7 @@ fn row(row: FindingRow, index: u32, chosen: RwSignal<Option<Chosen>>) -> impl In
                     let tip = format!("Select {text} for triage");
                     view! {
                         <span class=class role="cell">
-                            <button type="button" class="link pick" data-action="pick-finding" title=tip on:click=move |_| chosen.set(Some(Chosen { row: index, label: label.clone() }))>
+                            <button type="button" class="link pick" data-action="pick-finding" title=tip on:click=move |_| chosen.pick(index, label.clone())>
                                 {text}
                             </button>
                         </span>
@@ -289,7 +289,7 @@ fn row(row: FindingRow, index: u32, chosen: RwSignal<Option<Chosen>>) -> impl In
         })
         .collect_view();
     view! {
-        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) class:chosen=move || chosen.with(|c| c.as_ref().is_some_and(|c| c.row == index)) role="row" aria-rowindex=(index + 3).to_string() data-finding=row.fingerprint>
+        <div class=format!("findings-row severity-{} sla-{}", row.severity, row.sla) class:chosen=move || chosen.is(index) role="row" aria-rowindex=(index + 3).to_string() data-finding=row.fingerprint>
             {cells}
         </div>
     }

@@ -45,6 +45,7 @@ pub fn Header(route: RwSignal<Route>) -> impl IntoView {
             </h1>
             <nav class="tabs" aria-label="Views">{Route::ALL.map(tab).collect_view()}</nav>
             <div class="actions">
+                <GroupSelect />
                 <button
                     type="button"
                     data-action="export-scorecard"
@@ -58,5 +59,35 @@ pub fn Header(route: RwSignal<Route>) -> impl IntoView {
                 }>"Print"</button>
             </div>
         </header>
+    }
+}
+
+/// Every view limited to one group of assets, when groups are given (in Sources).
+#[component]
+fn GroupSelect() -> impl IntoView {
+    let client = use_client();
+    move || {
+        let (groups, current) = client.view(|v| {
+            v.map(|v| (v.groups.clone(), v.group.clone()))
+                .unwrap_or_default()
+        });
+        (!groups.is_empty()).then(|| {
+            let options = groups
+                .into_iter()
+                .map(|g| {
+                    let selected = g == current;
+                    view! { <option value=g.clone() selected=selected>{g.clone()}</option> }
+                })
+                .collect_view();
+            view! {
+                <label class="group-select">
+                    <span class="visually-hidden">"Assets shown"</span>
+                    <select data-action="group" on:change=move |ev| client.send(Request::SetGroup(event_target_value(&ev)))>
+                        <option value="" selected=current.is_empty()>"All assets"</option>
+                        {options}
+                    </select>
+                </label>
+            }
+        })
     }
 }

@@ -15,17 +15,25 @@ const KEEP: &str = "posture.keep";
 const SAMPLE: &str = "posture.keep.sample";
 const REMOVED: &str = "posture.keep.removed";
 
+/// One stored value for all of it: each stored type costs the page its own code.
+#[derive(Default)]
+struct State {
+    /// Every file given in this tab, by name: `File`s are references to the files, not copies.
+    given: Vec<(String, File)>,
+    sample: bool,
+    removed: Vec<String>,
+    /// Set while the kept files are being given again, so they are not stored twice.
+    restoring: bool,
+    /// Removed before a reload and brought back by their kept file: to remove once loaded.
+    pending: Vec<String>,
+}
+
 #[derive(Clone, Copy)]
 pub struct Keep {
     on: RwSignal<bool>,
-    /// Every file given in this tab, by name: `File`s are references to the files, not copies.
-    given: StoredValue<Vec<(String, File)>, LocalStorage>,
-    sample: StoredValue<bool>,
-    removed: StoredValue<Vec<String>>,
-    /// Set while the kept files are being given again, so they are not stored twice.
-    restoring: StoredValue<bool>,
-    /// Why the browser's storage could not keep the files, when it could not.
-    pub error: RwSignal<Option<String>>,
+    state: StoredValue<State, LocalStorage>,
+    /// Why the browser's storage could not keep the files, when it could not ("" when it could).
+    pub error: RwSignal<String>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -38,29 +46,29 @@ fn flag(key: &str) -> bool {
         .is_some_and(|v| v == "true")
 }
 
-fn set_flag(key: &str, on: bool) {
+fn set_item(key: &str, value: Option<&str>) {
     if let Some(s) = storage() {
-        let _ = if on {
-            s.set_item(key, "true")
-        } else {
-            s.remove_item(key)
+        let _ = match value {
+            Some(value) => s.set_item(key, value),
+            None => s.remove_item(key),
         };
     }
 }
 
 impl Keep {
     pub fn new() -> Keep {
+        // One name a line: a file's name holds no line break.
         let removed = storage()
             .and_then(|s| s.get_item(REMOVED).ok().flatten())
-            .and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok())
+            .map(|text| text.lines().map(String::from).collect())
             .unwrap_or_default();
         Keep {
             on: RwSignal::new(flag(KEEP)),
-            given: StoredValue::new_local(Vec::new()),
-            sample: StoredValue::new(false),
-            removed: StoredValue::new(removed),
-            restoring: StoredValue::new(false),
-            error: RwSignal::new(None),
+            state: StoredValue::new_local(State {
+                removed,
+                ..State::default()
+            }),
+            error: RwSignal::new(String::new()),
         }
     }
 
@@ -70,41 +78,42 @@ impl Keep {
 
     /// Files were given: remembered, and kept when keeping is on.
     pub fn given(self, files: Vec<(String, File)>) {
-        if self.on.get_untracked() && !self.restoring.get_value() {
+        if self.on.get_untracked() && !self.state.with_value(|s| s.restoring) {
             self.store(files.clone());
         }
-        self.given.update_value(|given| {
-            given.retain(|(name, _)| !files.iter().any(|(n, _)| n == name));
-            given.extend(files);
+        self.state.update_value(|s| {
+            s.given
+                .retain(|(name, _)| !files.iter().any(|(n, _)| n == name));
+            s.given.extend(files);
         });
     }
 
     pub fn sample_loaded(self) {
-        self.sample.set_value(true);
+        self.state.update_value(|s| s.sample = true);
         if self.on.get_untracked() {
-            set_flag(SAMPLE, true);
+            set_item(SAMPLE, Some("true"));
         }
     }
 
     /// A source was removed: its kept file goes; a part of a kept file (an archive's member, a
     /// sample file) is noted, to be removed again after the next start.
     pub fn removed(self, name: &str) {
-        let own = self.given.with_value(|g| g.iter().any(|(n, _)| n == name));
-        if own {
-            self.given.update_value(|g| g.retain(|(n, _)| n != name));
-        } else {
-            self.removed.update_value(|r| r.push(name.to_string()));
-        }
+        let own = self
+            .state
+            .with_value(|s| s.given.iter().any(|(n, _)| n == name));
+        self.state.update_value(|s| {
+            if own {
+                s.given.retain(|(n, _)| n != name);
+            } else {
+                s.removed.push(name.to_string());
+            }
+        });
         if !self.on.get_untracked() {
             return;
         }
         if own {
             let name = name.to_string();
-            spawn_local(async move {
-                if let Err(e) = store::delete(&name).await {
-                    self.failed(&e);
-                }
-            });
+            self.spawn(async move { store::delete(&name).await });
         } else {
             self.save_removed();
         }
@@ -113,58 +122,60 @@ impl Keep {
     /// Keeping turned on (every file given so far is kept) or off (the store is emptied).
     pub fn set(self, on: bool) {
         self.on.set(on);
-        set_flag(KEEP, on);
+        set_item(KEEP, on.then_some("true"));
         if on {
-            set_flag(SAMPLE, self.sample.get_value());
+            let (given, sample) = self.state.with_value(|s| (s.given.clone(), s.sample));
+            set_item(SAMPLE, sample.then_some("true"));
             self.save_removed();
-            self.store(self.given.get_value());
+            self.store(given);
         } else {
-            set_flag(SAMPLE, false);
-            if let Some(s) = storage() {
-                let _ = s.remove_item(REMOVED);
-            }
-            spawn_local(async move {
-                if let Err(e) = store::clear().await {
-                    self.failed(&e);
-                }
-            });
+            set_item(SAMPLE, None);
+            set_item(REMOVED, None);
+            self.spawn(store::clear());
         }
     }
 
     /// Everything given is gone: nothing is kept, whether or not keeping stays on.
     pub fn cleared(self) {
-        self.given.set_value(Vec::new());
-        self.sample.set_value(false);
-        self.removed.set_value(Vec::new());
-        set_flag(SAMPLE, false);
-        if let Some(s) = storage() {
-            let _ = s.remove_item(REMOVED);
+        self.state.update_value(|s| {
+            s.given.clear();
+            s.sample = false;
+            s.removed.clear();
+        });
+        set_item(SAMPLE, None);
+        set_item(REMOVED, None);
+        self.spawn(store::clear());
+    }
+
+    /// At start, with keeping on: the kept files and whether the sample was loaded; the names
+    /// removed since are pending until they are loaded again.
+    pub async fn kept(self) -> Option<(Vec<(String, File)>, bool)> {
+        if !self.on.get_untracked() {
+            return None;
         }
-        spawn_local(async move {
-            if let Err(e) = store::clear().await {
+        match store::all().await {
+            Ok(files) => Some((files, flag(SAMPLE))),
+            Err(e) => {
                 self.failed(&e);
+                None
+            }
+        }
+    }
+
+    pub fn restoring(self, now: bool) {
+        self.state.update_value(|s| {
+            s.restoring = now;
+            if !now {
+                s.pending = s.removed.clone();
             }
         });
     }
 
-    /// At start, with keeping on: the kept files, whether the sample was loaded, and the names
-    /// to remove once they are loaded.
-    pub async fn kept(self) -> Option<(Vec<(String, File)>, bool, Vec<String>)> {
-        if !self.on.get_untracked() {
-            return None;
-        }
-        let files = match store::all().await {
-            Ok(files) => files,
-            Err(e) => {
-                self.failed(&e);
-                return None;
-            }
-        };
-        Some((files, flag(SAMPLE), self.removed.get_value()))
-    }
-
-    pub fn restoring(self, now: bool) {
-        self.restoring.set_value(now);
+    /// The names to remove again, once: after the kept files are loaded.
+    pub fn take_pending(self) -> Vec<String> {
+        self.state
+            .try_update_value(|s| std::mem::take(&mut s.pending))
+            .unwrap_or_default()
     }
 
     /// Whether leaving the page would lose files: some are loaded and none is kept.
@@ -173,26 +184,29 @@ impl Keep {
     }
 
     fn store(self, files: Vec<(String, File)>) {
+        self.spawn(async move { store::put(&files).await });
+    }
+
+    fn save_removed(self) {
+        let text = self.state.with_value(|s| s.removed.join("\n"));
+        set_item(REMOVED, Some(&text));
+    }
+
+    fn spawn(
+        self,
+        work: impl std::future::Future<Output = Result<(), wasm_bindgen::JsValue>> + 'static,
+    ) {
         spawn_local(async move {
-            if let Err(e) = store::put(&files).await {
+            if let Err(e) = work.await {
                 self.failed(&e);
             }
         });
     }
 
-    fn save_removed(self) {
-        let text = self
-            .removed
-            .with_value(|r| serde_json::to_string(r).unwrap_or_default());
-        if let Some(s) = storage() {
-            let _ = s.set_item(REMOVED, &text);
-        }
-    }
-
     fn failed(self, error: &wasm_bindgen::JsValue) {
         let detail = error.as_string().unwrap_or_else(|| format!("{error:?}"));
-        self.error.set(Some(format!(
+        self.error.set(format!(
             "This browser could not keep the files ({detail}): they are loaded, but will not be here after a reload"
-        )));
+        ));
     }
 }

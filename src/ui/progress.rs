@@ -28,11 +28,11 @@ pub fn BatchProgress() -> impl IntoView {
             }
         })
     };
-    let said = Memo::new(move |_| client.progress(|s| s.announcement()));
+    let said = move || client.progress(|s| s.announcement());
     view! {
         {bar}
-        <p class="visually-hidden" role="status" aria-live="polite" data-announcement=move || said.get()>
-            {move || said.get()}
+        <p class="visually-hidden" role="status" aria-live="polite" data-announcement=said>
+            {said}
         </p>
     }
 }

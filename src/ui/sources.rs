@@ -69,7 +69,85 @@ pub fn SourcesView() -> impl IntoView {
                     />
                 </tbody>
             </table>
+            <AssetLabels />
         </section>
+    }
+}
+
+/// Each asset's name and group, as the user wants them read; kept in the settings (and so in
+/// the exported profile). A change is sent when the field is left.
+#[component]
+fn AssetLabels() -> impl IntoView {
+    let client = use_client();
+    move || {
+        let (assets, groups) = client.view(|v| {
+            v.map(|v| (v.assets.clone(), v.groups.clone()))
+                .unwrap_or_default()
+        });
+        (!assets.is_empty()).then(|| {
+            let rows = assets
+                .into_iter()
+                .map(|a| {
+                    let name = RwSignal::new(a.name.clone());
+                    let group = RwSignal::new(a.group.clone());
+                    let reported = a.reported.clone();
+                    let send = move || {
+                        client.send(Request::LabelAsset {
+                            asset: reported.clone(),
+                            name: name.get_untracked(),
+                            group: group.get_untracked(),
+                        })
+                    };
+                    let send_too = send.clone();
+                    let label_name = format!("Name to show for {}", a.reported);
+                    let label_group = format!("Group of {}", a.reported);
+                    view! {
+                        <tr data-asset-edit=a.reported.clone()>
+                            <th scope="row">
+                                {a.reported.clone()}
+                                <span class="sub">{format!("{} · {} files", a.kind, a.files)}</span>
+                            </th>
+                            <td data-label="Shown as">
+                                <input type="text" data-asset-name="" aria-label=label_name placeholder="as the files name it" prop:value=move || name.get()
+                                    on:change=move |ev| {
+                                        name.set(event_target_value(&ev));
+                                        send();
+                                    } />
+                            </td>
+                            <td data-label="Group">
+                                <input type="text" list="asset-groups" data-asset-group="" aria-label=label_group placeholder="a team, an owner" prop:value=move || group.get()
+                                    on:change=move |ev| {
+                                        group.set(event_target_value(&ev));
+                                        send_too();
+                                    } />
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="asset-labels" aria-labelledby="assets-title">
+                    <h3 id="assets-title">"Assets"</h3>
+                    <p class="metrics-note">
+                        "Give an asset the name your readers know it by, and a group (a team, an owner): the group selector above then limits every view to one group. "
+                        "Names and groups are kept in your settings and exported with the profile. Two assets given the same name count as one."
+                    </p>
+                    <datalist id="asset-groups">
+                        {groups.into_iter().map(|g| view! { <option value=g></option> }).collect_view()}
+                    </datalist>
+                    <table class="asset-table reflow">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Asset, as the files name it"</th>
+                                <th scope="col">"Shown as"</th>
+                                <th scope="col">"Group"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </section>
+            }
+        })
     }
 }
 

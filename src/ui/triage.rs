@@ -6,18 +6,48 @@ use leptos::prelude::*;
 use super::client::use_client;
 use crate::core::protocol::{DecideRequest, DecisionRow, FindingsQuery, Request};
 
-/// The row picked for triage: its place in the query's order, and what it is.
-#[derive(Clone, Debug, PartialEq)]
+/// The row picked for triage: its place in the query's order, and what it is. Two plain
+/// signals rather than one of a struct: each signal type costs the page its own code.
+#[derive(Clone, Copy)]
 pub struct Chosen {
-    pub row: u32,
-    pub label: String,
+    row: RwSignal<u32>,
+    label: RwSignal<String>,
+}
+
+impl Chosen {
+    const NONE: u32 = u32::MAX;
+
+    pub fn new() -> Chosen {
+        Chosen {
+            row: RwSignal::new(Chosen::NONE),
+            label: RwSignal::new(String::new()),
+        }
+    }
+
+    pub fn pick(self, row: u32, label: String) {
+        self.label.set(label);
+        self.row.set(row);
+    }
+
+    pub fn clear(self) {
+        self.row.set(Chosen::NONE);
+    }
+
+    pub fn row(self) -> Option<u32> {
+        Some(self.row.get()).filter(|r| *r != Chosen::NONE)
+    }
+
+    fn row_untracked(self) -> Option<u32> {
+        Some(self.row.get_untracked()).filter(|r| *r != Chosen::NONE)
+    }
+
+    pub fn is(self, row: u32) -> bool {
+        self.row.get() == row
+    }
 }
 
 #[component]
-pub fn TriagePanel(
-    query: RwSignal<FindingsQuery>,
-    chosen: RwSignal<Option<Chosen>>,
-) -> impl IntoView {
+pub fn TriagePanel(query: RwSignal<FindingsQuery>, chosen: Chosen) -> impl IntoView {
     let client = use_client();
     let triage = RwSignal::new("accepted_risk".to_string());
     let reason = RwSignal::new(String::new());
@@ -64,13 +94,13 @@ pub fn TriagePanel(
     view! {
         <section class="triage" aria-labelledby="triage-title">
             <h3 id="triage-title">"Triage"</h3>
-            <p class="triage-chosen" data-chosen=move || chosen.get().map(|c| c.row.to_string()).unwrap_or_default()>
-                {move || match chosen.get() {
-                    Some(c) => view! {
+            <p class="triage-chosen" data-chosen=move || chosen.row().map(|r| r.to_string()).unwrap_or_default()>
+                {move || match chosen.row() {
+                    Some(_) => view! {
                         "Selected: "
-                        <strong>{c.label}</strong>
+                        <strong>{chosen.label.get()}</strong>
                         " "
-                        <button type="button" class="link" on:click=move |_| chosen.set(None)>"Clear the selection"</button>
+                        <button type="button" class="link" on:click=move |_| chosen.clear()>"Clear the selection"</button>
                     }
                     .into_any(),
                     None => "Pick a finding by its rule to mark it, or mark every finding the filters match.".into_any(),
@@ -91,7 +121,7 @@ pub fn TriagePanel(
                     <input type="date" data-triage="expires" prop:value=move || expires.get() on:change=move |ev| expires.set(event_target_value(&ev)) />
                 </label>
                 <div class="triage-actions">
-                    <button type="button" data-action="mark-finding" disabled=move || chosen.get().is_none() on:click=move |_| mark(chosen.get_untracked().map(|c| c.row))>
+                    <button type="button" data-action="mark-finding" disabled=move || chosen.row().is_none() on:click=move |_| mark(chosen.row_untracked())>
                         "Mark the selected finding"
                     </button>
                     <button type="button" data-action="mark-all" disabled=move || total() == 0 on:click=move |_| mark(None)>

@@ -248,4 +248,52 @@ describe("Trust in Chromium", () => {
     assert.deepEqual(p.errors, []);
     assert.deepEqual(p.outbound, []);
   });
+
+  test("assets renamed and grouped in Sources: the name shows everywhere, a group limits every view, both survive a reload", async () => {
+    // Counted from the file: web-frontend's open critical vulnerabilities and its open findings.
+    const web = JSON.parse(await readFile(join(sampleDir, "web-frontend-image-2026-11-18.json"), "utf8"));
+    const vulns = web.Results.flatMap((r) => r.Vulnerabilities ?? []).filter((v) => v.Status !== "not_affected");
+    const webCritical = new Set(vulns.filter((v) => v.Severity === "CRITICAL").map((v) => `${v.VulnerabilityID} ${v.PkgName}`)).size;
+    const p = await PosturePage.open(browser, server.url);
+    await withSample(p);
+    const all = Number((await p.kpi("critical_open")).value);
+    await p.goto("sources");
+    const row = p.page.locator('[data-asset-edit="ghcr.io/acme/web-frontend"]');
+    await row.locator("[data-asset-name]").fill("Storefront");
+    await row.locator("[data-asset-name]").press("Tab");
+    await p.idle();
+    await row.locator("[data-asset-group]").fill("Web team");
+    await row.locator("[data-asset-group]").press("Tab");
+    await p.idle();
+    await p.page.screenshot({ path: join(artifacts, "assets-sources.png"), fullPage: true });
+
+    // The name shows in the metrics; the group selector limits every number to the web team.
+    await p.goto("metrics");
+    assert.ok((await p.page.$$eval("tr[data-asset]", (rows) => rows.map((r) => r.dataset.asset))).includes("Storefront"));
+    await p.page.selectOption('[data-action="group"]', "Web team");
+    await p.idle();
+    await p.goto("scorecard");
+    assert.equal(Number((await p.kpi("critical_open")).value), webCritical);
+    assert.match(await p.page.getAttribute("[data-group-note]", "data-group-note"), /group Web team: 1 of \d+ assets/);
+    await p.goto("findings");
+    await p.page.waitForSelector("[data-finding]");
+    const assets = await p.page.$$eval(".findings-row[data-finding] .col-asset", (cells) => [...new Set(cells.map((c) => c.textContent))]);
+    assert.deepEqual(assets, ["Storefront"]);
+    await p.page.screenshot({ path: join(artifacts, "assets-group-findings.png"), fullPage: true });
+    const json = await p.exportScorecard();
+    assert.equal(json.json.group, "Web team");
+    assert.deepEqual(json.json.settings.assets, { "ghcr.io/acme/web-frontend": { name: "Storefront", group: "Web team" } });
+
+    // Kept in the settings: after a reload (and the files again), the same name and group.
+    await p.page.reload();
+    await p.idle();
+    await withSample(p);
+    await p.goto("scorecard");
+    assert.equal(Number((await p.kpi("critical_open")).value), all, "all assets again after a reload");
+    const options = await p.page.$$eval('[data-action="group"] option', (os) => os.map((o) => o.value));
+    assert.deepEqual(options, ["", "Web team"]);
+    await p.goto("sources");
+    assert.equal(await p.page.locator('[data-asset-edit="ghcr.io/acme/web-frontend"] [data-asset-name]').inputValue(), "Storefront");
+    assert.deepEqual(p.errors, []);
+  });
 });

@@ -22,6 +22,7 @@ mod support;
 
 mod archives;
 mod asff;
+mod assets;
 mod cloud;
 mod conformance;
 mod crosstool;

@@ -1,7 +1,7 @@
 //! The engine's triage decisions: made on the explorer's findings, taken back, kept by the page,
 //! exported, and applied to every snapshot before an analysis.
 
-use super::{Engine, Outcome, day_start};
+use super::{Engine, Outcome, Source, day_start};
 use crate::core::explorer;
 use crate::core::model::{Category, Decision, Evidence, Target, Triage};
 use crate::core::present::{self, triage as shown};
@@ -39,16 +39,20 @@ impl Engine {
             return;
         }
         self.decided_any = !decisions.is_empty();
-        let snapshots = self
-            .sources
-            .iter_mut()
-            .filter_map(|s| match &mut s.outcome {
+        let snapshots = self.sources.iter_mut().filter_map(|s| {
+            let Source {
+                outcome, reported, ..
+            } = s;
+            match outcome {
                 Outcome::Loaded { evidence, .. } => match &mut **evidence {
-                    Evidence::Findings(snapshot) => Some(snapshot),
+                    Evidence::Findings(snapshot) => {
+                        Some((snapshot, reported.as_deref().unwrap_or_default()))
+                    }
                     _ => None,
                 },
                 _ => None,
-            });
+            }
+        });
         self.covered = decisions.apply(snapshots).covered;
     }
 
@@ -122,9 +126,14 @@ impl Engine {
             let Some(record) = records.get(i as usize) else {
                 continue;
             };
-            let Some((finding, asset)) = explorer::located(&self.sources, record) else {
+            let Some((finding, _)) = explorer::located(&self.sources, record) else {
                 continue;
             };
+            // Decisions name the asset as Posture named it from the files: a rename keeps them.
+            let asset = self.sources[record.source as usize]
+                .reported
+                .clone()
+                .unwrap_or_default();
             // Only what counts against the KPIs can be left out of them.
             if finding.reported != crate::core::model::Status::Open || finding.decision.is_some() {
                 not_open += 1;
@@ -141,7 +150,7 @@ impl Engine {
                     category: Some(finding.category),
                     rules: vec![finding.rule_id.to_string()],
                     packages: finding.package.iter().map(|p| p.name.to_string()).collect(),
-                    assets: vec![asset.name.clone()],
+                    assets: vec![asset],
                     fingerprint: Some(finding.fingerprint.0),
                 },
                 triage,
