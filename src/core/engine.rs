@@ -5,6 +5,7 @@
 //! is parsed into its snapshot and the bytes are the caller's to drop.
 
 mod decide;
+mod settings;
 
 use super::analysis::{self, Analysis};
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
@@ -15,13 +16,11 @@ use super::model::{Decision, Evidence};
 use super::present;
 use super::profile::Profile;
 use super::protocol::{
-    FileMeta, FindingsQuery, FindingsRequest, FindingsWindow, ProfileOrigin, Request, Response,
-    SettingsView, SourceRow,
+    FileMeta, FindingsQuery, FindingsRequest, FindingsWindow, Request, Response, SourceRow,
 };
 use super::sample;
 use super::scorecard::{self, KpiJson, MetricsJson, PeriodJson, Scorecard, SourceJson};
 use super::settings::Settings;
-use super::settings_form;
 use super::time::{MS_PER_DAY, Timestamp};
 use super::triage::file::About;
 use super::unpack::{self, Container};
@@ -218,16 +217,7 @@ impl Engine {
                 ]);
                 responses
             }
-            Request::LabelAsset { asset, name, group } => {
-                let mut settings = self.settings.clone();
-                let label = settings.assets.entry(asset.clone()).or_default();
-                label.name = Some(name.trim().to_string()).filter(|n| !n.is_empty());
-                label.group = Some(group.trim().to_string()).filter(|g| !g.is_empty());
-                // Checked as a profile's are: one line, not too long.
-                let result = Profile::of(&settings).settings();
-                self.own_settings |= result.is_ok();
-                self.apply_settings(result, "Your settings, kept in this browser", true, now)
-            }
+            Request::LabelAsset { asset, name, group } => self.label_asset(asset, name, group, now),
             Request::SetGroup(group) => {
                 self.group = Some(group.trim().to_string()).filter(|g| !g.is_empty());
                 self.changed();
@@ -282,85 +272,10 @@ impl Engine {
                 responses.extend([Response::View(Box::new(self.view(now))), Response::Idle]);
                 responses
             }
-            Request::EditSetting { id, value } => {
-                let result = settings_form::edit(&self.settings, &id, &value)
-                    .and_then(|profile| profile.settings());
-                self.own_settings |= result.is_ok();
-                self.apply_settings(result, "Your settings, kept in this browser", true, now)
-            }
-            Request::ImportProfile { text, origin } => {
-                let result = Profile::parse(&text);
-                match origin {
-                    ProfileOrigin::Imported => {
-                        self.own_settings |= result.is_ok();
-                        self.apply_settings(
-                            result,
-                            "Imported profile, kept in this browser",
-                            true,
-                            now,
-                        )
-                    }
-                    ProfileOrigin::Saved => {
-                        self.own_settings = result.is_ok();
-                        let result = result.map_err(|e| {
-                            self.saved_refused = Some(e.clone());
-                            format!("the settings saved in this browser cannot be used: {e}")
-                        });
-                        self.apply_settings(
-                            result,
-                            "Your settings, kept in this browser",
-                            false,
-                            now,
-                        )
-                    }
-                    ProfileOrigin::Organisation => match result {
-                        Ok(settings) if self.own_settings => {
-                            self.organisation = Some(settings);
-                            self.settings_origin = "Your settings, kept in this browser; \
-                                an organisation profile (posture.profile.json) is available: \
-                                Reset returns to it"
-                                .into();
-                            vec![self.settings_response(false, None), Response::Idle]
-                        }
-                        Ok(settings) => {
-                            self.organisation = Some(settings.clone());
-                            let origin = match &self.saved_refused {
-                                Some(e) => format!(
-                                    "{ORGANISATION}; the settings saved in this browser could \
-                                     not be used ({e})"
-                                ),
-                                None => ORGANISATION.into(),
-                            };
-                            self.apply_settings(Ok(settings), &origin, false, now)
-                        }
-                        Err(e) => vec![
-                            self.settings_response(
-                                false,
-                                Some(format!("posture.profile.json beside this page: {e}")),
-                            ),
-                            Response::Idle,
-                        ],
-                    },
-                }
-            }
-            Request::ResetSettings => {
-                self.own_settings = false;
-                self.saved_refused = None;
-                let (settings, origin) = match &self.organisation {
-                    Some(o) => (o.clone(), ORGANISATION),
-                    None => (Settings::default(), "Defaults (SPEC §4)"),
-                };
-                self.apply_settings(Ok(settings), origin, false, now)
-            }
-            Request::ExportProfile => vec![
-                Response::Export {
-                    file_name: "posture.profile.json".into(),
-                    mime: "application/json".into(),
-                    content: serde_json::to_string_pretty(&Profile::of(&self.settings))
-                        .unwrap_or_default(),
-                },
-                Response::Idle,
-            ],
+            Request::EditSetting { id, value } => self.edit_setting(&id, &value, now),
+            Request::ImportProfile { text, origin } => self.import_profile(&text, origin, now),
+            Request::ResetSettings => self.reset_settings(now),
+            Request::ExportProfile => self.export_profile(),
             Request::Findings(request) => vec![Response::Findings(Box::new(
                 self.findings_window(request, now),
             ))],
@@ -399,47 +314,6 @@ impl Engine {
     fn changed(&mut self) {
         self.analysis = None;
         self.selection = None;
-    }
-
-    /// Applies settings when they are right (every number follows), or keeps the old ones and
-    /// says why not.
-    fn apply_settings(
-        &mut self,
-        result: Result<Settings, String>,
-        origin: &str,
-        save: bool,
-        now: Timestamp,
-    ) -> Vec<Response> {
-        match result {
-            Ok(settings) => {
-                self.settings = settings;
-                self.settings_origin = origin.into();
-                self.changed();
-                vec![
-                    self.settings_response(save, None),
-                    Response::View(Box::new(self.view(now))),
-                    Response::Idle,
-                ]
-            }
-            Err(error) => vec![self.settings_response(false, Some(error)), Response::Idle],
-        }
-    }
-
-    /// What the Settings view shows.
-    pub fn settings_response(&self, save: bool, error: Option<String>) -> Response {
-        let settings = &self.settings;
-        Response::Settings(Box::new(SettingsView {
-            groups: settings_form::groups(settings),
-            kpis: settings_form::kpis(settings),
-            profile_json: serde_json::to_string(&Profile::of(settings)).unwrap_or_default(),
-            origin_text: if self.settings_origin.is_empty() {
-                "Defaults (SPEC §4)".into()
-            } else {
-                self.settings_origin.clone()
-            },
-            save,
-            error,
-        }))
     }
 
     /// "2026-11-30" for all data and the last N days; "2026-09-01-to-2026-11-30" for a range.

@@ -41,11 +41,7 @@ pub fn real() -> Vec<(&'static str, &'static str, Expect)> {
         (
             "aws-config",
             "describe-compliance-by-config-rule-noncompliant.json",
-            config(
-                "describe-compliance-by-config-rule-noncompliant.json",
-                None,
-                2,
-            ),
+            config("describe-compliance-by-config-rule-noncompliant", None, 2),
         ),
         // Three NON_COMPLIANT evaluations of one rule; the latest ResultRecordedTime
         // 1450314645.261.
@@ -53,7 +49,7 @@ pub fn real() -> Vec<(&'static str, &'static str, Expect)> {
             "aws-config",
             "get-compliance-details-by-config-rule-noncompliant.json",
             config(
-                "get-compliance-details-by-config-rule-noncompliant.json",
+                "get-compliance-details-by-config-rule-noncompliant",
                 Some("2015-12-17T01:10:45.261Z"),
                 3,
             ),
@@ -63,7 +59,7 @@ pub fn real() -> Vec<(&'static str, &'static str, Expect)> {
             "aws-config",
             "get-compliance-summary-by-resource-type-all.json",
             config(
-                "get-compliance-summary-by-resource-type-all.json",
+                "get-compliance-summary-by-resource-type-all",
                 Some("2016-01-19T21:04:24.543Z"),
                 0,
             ),
@@ -73,7 +69,7 @@ pub fn real() -> Vec<(&'static str, &'static str, Expect)> {
             "aws-config",
             "get-compliance-summary-by-resource-type-ec2.json",
             config(
-                "get-compliance-summary-by-resource-type-ec2.json",
+                "get-compliance-summary-by-resource-type-ec2",
                 Some("2016-01-07T22:15:23.518Z"),
                 0,
             ),

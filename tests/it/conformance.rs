@@ -181,7 +181,7 @@ fn osv() -> Vec<(&'static str, Expect)> {
             "osv-scanner-6-lockfiles.json",
             Expect {
                 format: "osv-scanner",
-                asset: "osv-scanner-6-lockfiles.json".into(),
+                asset: "6-lockfiles".into(),
                 listed: [37, 0, 0, 0],
                 open: [5, 20, 12, 0, 0, 0],
                 covers: vec![Vulnerability],
@@ -193,7 +193,7 @@ fn osv() -> Vec<(&'static str, Expect)> {
             "osv-scanner-yarn-one-vuln.json",
             Expect {
                 format: "osv-scanner",
-                asset: "osv-scanner-yarn-one-vuln.json".into(),
+                asset: "yarn-one-vuln".into(),
                 listed: [1, 0, 0, 0],
                 open: [0, 0, 0, 0, 0, 1],
                 covers: vec![Vulnerability],
@@ -219,24 +219,21 @@ fn npm_audit() -> Vec<(&'static str, Expect)> {
         ..Expect::default()
     };
     vec![
-        (
-            "npm-audit-v2-no-vulns.json",
-            audit("npm-audit-v2-no-vulns.json", [0; 6]),
-        ),
+        ("npm-audit-v2-no-vulns.json", audit("v2-no-vulns", [0; 6])),
         // 15 packages, 8 advisories: high 1, moderate 2, low 5.
         (
             "npm-audit-v2-npm7.json",
-            audit("npm-audit-v2-npm7.json", [0, 1, 2, 5, 0, 0]),
+            audit("v2-npm7", [0, 1, 2, 5, 0, 0]),
         ),
         // 1 package, 2 advisories: high 1, moderate 1.
         (
             "npm-audit-v2-one-high.json",
-            audit("npm-audit-v2-one-high.json", [0, 1, 1, 0, 0, 0]),
+            audit("v2-one-high", [0, 1, 1, 0, 0, 0]),
         ),
         // 6 packages, 3 advisories: moderate 2, low 1.
         (
             "npm-audit-v2-six-vulns.json",
-            audit("npm-audit-v2-six-vulns.json", [0, 0, 2, 1, 0, 0]),
+            audit("v2-six-vulns", [0, 0, 2, 1, 0, 0]),
         ),
     ]
 }
@@ -259,7 +256,7 @@ fn sarif() -> Vec<(&'static str, Expect)> {
         (
             "checkov-3.3.30-kubernetes-goat.sarif",
             run(
-                "checkov-3.3.30-kubernetes-goat.sarif",
+                "3.3.30-kubernetes-goat",
                 [0, 239, 0, 0],
                 [0, 239, 0, 0, 0, 0],
                 vec![Misconfiguration],
@@ -269,7 +266,7 @@ fn sarif() -> Vec<(&'static str, Expect)> {
         (
             "codeql-2.5.4.sarif",
             run(
-                "codeql-2.5.4.sarif",
+                "codeql-2.5.4",
                 [0, 0, 0, 72],
                 [0, 11, 4, 57, 0, 0],
                 vec![Code],
@@ -279,7 +276,7 @@ fn sarif() -> Vec<(&'static str, Expect)> {
         (
             "gitleaks-7.4.0.sarif",
             run(
-                "gitleaks-7.4.0.sarif",
+                "gitleaks-7.4.0",
                 [0, 0, 8, 0],
                 [0, 8, 0, 0, 0, 0],
                 vec![Secret],
@@ -287,18 +284,13 @@ fn sarif() -> Vec<(&'static str, Expect)> {
         ),
         (
             "gitleaks-v8-simple.sarif",
-            run(
-                "gitleaks-v8-simple.sarif",
-                [0, 0, 1, 0],
-                [0, 1, 0, 0, 0, 0],
-                vec![Secret],
-            ),
+            run("v8-simple", [0, 0, 1, 0], [0, 1, 0, 0, 0, 0], vec![Secret]),
         ),
         // security-severity scores: 9.8 ×1, 7.5/7.8 ×11, 5.3–6.5 ×4, 2.1 ×6.
         (
             "grype-0.34.7.sarif",
             run(
-                "grype-0.34.7.sarif",
+                "grype-0.34.7",
                 [22, 0, 0, 0],
                 [1, 11, 4, 6, 0, 0],
                 vec![Vulnerability],
@@ -322,7 +314,7 @@ fn sarif() -> Vec<(&'static str, Expect)> {
         (
             "semgrep-oss-1.69.0.sarif",
             run(
-                "semgrep-oss-1.69.0.sarif",
+                "oss-1.69.0",
                 [0, 0, 0, 77],
                 [34, 1, 42, 0, 0, 0],
                 vec![Code],
@@ -364,24 +356,19 @@ fn code() -> Vec<(&'static str, &'static str, Expect)> {
         (
             "semgrep",
             "semgrep-1.30.0.json",
-            scan("semgrep", "semgrep-1.30.0.json", None, [0, 0, 5, 0, 0, 0]),
+            scan("semgrep", "semgrep-1.30.0", None, [0, 0, 5, 0, 0, 0]),
         ),
         // LOW ×3 (the newer severity words).
         (
             "semgrep",
             "semgrep-1.84.1.json",
-            scan("semgrep", "semgrep-1.84.1.json", None, [0, 0, 0, 3, 0, 0]),
+            scan("semgrep", "semgrep-1.84.1", None, [0, 0, 0, 3, 0, 0]),
         ),
         // ERROR ×13 → high, WARNING ×35 → medium; no fingerprints in this older output.
         (
             "semgrep",
             "semgrep-48-results.json",
-            scan(
-                "semgrep",
-                "semgrep-48-results.json",
-                None,
-                [0, 13, 35, 0, 0, 0],
-            ),
+            scan("semgrep", "48-results", None, [0, 13, 35, 0, 0, 0]),
         ),
         // MEDIUM ×36, LOW ×11.
         (
@@ -389,7 +376,7 @@ fn code() -> Vec<(&'static str, &'static str, Expect)> {
             "bandit-47-results.json",
             scan(
                 "bandit",
-                "bandit-47-results.json",
+                "47-results",
                 Some("2021-03-30T18:23:12Z"),
                 [0, 0, 36, 11, 0, 0],
             ),
@@ -397,19 +384,14 @@ fn code() -> Vec<(&'static str, &'static str, Expect)> {
         (
             "bandit",
             "bandit-no-results.json",
-            scan(
-                "bandit",
-                "bandit-no-results.json",
-                Some("2020-12-30T10:02:42Z"),
-                [0; 6],
-            ),
+            scan("bandit", "no-results", Some("2020-12-30T10:02:42Z"), [0; 6]),
         ),
         (
             "bandit",
             "bandit-one-result.json",
             scan(
                 "bandit",
-                "bandit-one-result.json",
+                "one-result",
                 Some("2020-12-30T10:03:39Z"),
                 [0, 0, 0, 1, 0, 0],
             ),
@@ -440,37 +422,27 @@ fn checkov() -> Vec<(&'static str, Expect)> {
         // 3 failed checks listed; the curated summary says 2 (a warning). No severities.
         (
             "checkov-1.0.467-two-failed.json",
-            report("checkov-1.0.467-two-failed.json", 0, [0, 0, 0, 0, 0, 3], 1),
+            report("1.0.467-two-failed", 0, [0, 0, 0, 0, 0, 3], 1),
         ),
         // A list of two reports: terraform 14 passed / 11 failed, dockerfile 1 / 2.
         (
             "checkov-2.0.209-terraform-dockerfile.json",
-            report(
-                "checkov-2.0.209-terraform-dockerfile.json",
-                15,
-                [0, 0, 0, 0, 0, 13],
-                0,
-            ),
+            report("2.0.209-terraform-dockerfile", 15, [0, 0, 0, 0, 0, 13], 0),
         ),
         // Nothing scanned: a bare summary.
         (
             "checkov-2.1.269-empty-summary.json",
-            report("checkov-2.1.269-empty-summary.json", 0, [0; 6], 0),
+            report("2.1.269-empty-summary", 0, [0; 6], 0),
         ),
         // Severities from the platform: HIGH 1, MEDIUM 2, LOW 1.
         (
             "checkov-2.2.34-severity.json",
-            report("checkov-2.2.34-severity.json", 0, [0, 1, 2, 1, 0, 0], 0),
+            report("2.2.34-severity", 0, [0, 1, 2, 1, 0, 0], 0),
         ),
         // 931 passed, 239 failed.
         (
             "checkov-3.3.30-kubernetes-goat.json",
-            report(
-                "checkov-3.3.30-kubernetes-goat.json",
-                931,
-                [0, 0, 0, 0, 0, 239],
-                0,
-            ),
+            report("3.3.30-kubernetes-goat", 931, [0, 0, 0, 0, 0, 239], 0),
         ),
     ]
 }
@@ -508,7 +480,7 @@ fn kube_bench() -> Vec<(&'static str, Expect)> {
         (
             "kube-bench-cis-1.6-full-run.json",
             run(
-                "kube-bench-cis-1.6-full-run.json",
+                "cis-1.6-full-run",
                 [0, 36, 0, 0, 0, 0],
                 37,
                 &[("1.6", [37, 36, 49, 0, 0])],
@@ -524,7 +496,7 @@ fn kube_bench() -> Vec<(&'static str, Expect)> {
             Expect {
                 warnings: 4,
                 ..run(
-                    "kube-bench-controls-totals.json",
+                    "controls-totals",
                     [0; 6],
                     2,
                     &[("1.5", [42, 12, 14, 0, 0]), ("1.15", [7, 0, 0, 0, 0])],
@@ -539,7 +511,7 @@ fn kube_bench() -> Vec<(&'static str, Expect)> {
             Expect {
                 warnings: 1,
                 ..run(
-                    "kube-bench-node-legacy-array.json",
+                    "node-legacy-array",
                     [0, 3, 1, 0, 0, 0],
                     20,
                     &[("1.5", [20, 4, 0, 0, 0])],
@@ -567,60 +539,35 @@ fn secrets() -> Vec<(&'static str, &'static str, Expect)> {
         (
             "gitleaks",
             "gitleaks-v7.5.0-legacy.json",
-            scan(
-                "gitleaks",
-                "gitleaks-v7.5.0-legacy.json",
-                None,
-                [0, 8, 0, 0, 0, 0],
-            ),
+            scan("gitleaks", "v7.5.0-legacy", None, [0, 8, 0, 0, 0, 0]),
         ),
         // `[]`: a clean scan.
         (
             "gitleaks",
             "gitleaks-v8-json-empty.json",
-            scan("gitleaks", "gitleaks-v8-json-empty.json", None, [0; 6]),
+            scan("gitleaks", "v8-json-empty", None, [0; 6]),
         ),
         (
             "gitleaks",
             "gitleaks-v8-json-simple.json",
-            scan(
-                "gitleaks",
-                "gitleaks-v8-json-simple.json",
-                None,
-                [0, 1, 0, 0, 0, 0],
-            ),
+            scan("gitleaks", "v8-json-simple", None, [0, 1, 0, 0, 0, 0]),
         ),
         (
             "gitleaks",
             "gitleaks-v8-many.json",
-            scan(
-                "gitleaks",
-                "gitleaks-v8-many.json",
-                None,
-                [0, 4, 0, 0, 0, 0],
-            ),
+            scan("gitleaks", "v8-many", None, [0, 4, 0, 0, 0, 0]),
         ),
         // 4 lines, all Verified: true. The file names the asset (a clean run names no
         // repository); the repository in SourceMetadata is its reference (see below).
         (
             "trufflehog",
             "trufflehog-v3-git.jsonl",
-            scan(
-                "trufflehog",
-                "trufflehog-v3-git.jsonl",
-                None,
-                [4, 0, 0, 0, 0, 0],
-            ),
+            scan("trufflehog", "v3-git", None, [4, 0, 0, 0, 0, 0]),
         ),
         (
             "trufflehog",
             "trufflehog-v3-github.jsonl",
-            scan(
-                "trufflehog",
-                "trufflehog-v3-github.jsonl",
-                None,
-                [4, 0, 0, 0, 0, 0],
-            ),
+            scan("trufflehog", "v3-github", None, [4, 0, 0, 0, 0, 0]),
         ),
         // 4 secrets, none verified; one audited as a false positive (`is_secret: false`, jq
         // `[.results[][] | select(.is_secret == false)] | length` = 1) is suppressed, 3 are open;
@@ -633,7 +580,7 @@ fn secrets() -> Vec<(&'static str, &'static str, Expect)> {
                 suppressed: 1,
                 ..scan(
                     "detect-secrets",
-                    "detect-secrets-many-findings.json",
+                    "many-findings",
                     Some("2021-05-19T10:40:18Z"),
                     [0, 3, 0, 0, 0, 0],
                 )
@@ -683,20 +630,21 @@ fn policy() -> Vec<(&'static str, &'static str, Expect)> {
             warnings,
             ..Expect::default()
         };
-    let kyverno = |file: &'static str, taken_at, listed, open, passed, warnings| {
+    // `asset`: the file's name without its extension or the tool's (`Asset::file`).
+    let kyverno = |file: &'static str, asset: &str, taken_at, listed, open, passed, warnings| {
         (
             "kyverno",
             file,
-            expect("kyverno", file, taken_at, listed, open, passed, warnings),
+            expect("kyverno", asset, taken_at, listed, open, passed, warnings),
         )
     };
     // Every violation is open: listed = open.
-    let gatekeeper = |file: &'static str, taken_at, open: [usize; 6]| {
+    let gatekeeper = |file: &'static str, asset: &str, taken_at, open: [usize; 6]| {
         let listed = open.iter().sum();
         (
             "gatekeeper",
             file,
-            expect("gatekeeper", file, Some(taken_at), listed, open, 0, 0),
+            expect("gatekeeper", asset, Some(taken_at), listed, open, 0, 0),
         )
     };
     vec![
@@ -704,6 +652,7 @@ fn policy() -> Vec<(&'static str, &'static str, Expect)> {
         with_checks(
             kyverno(
                 "clusterpolicyreport-cli-apply-docs.yaml",
+                "clusterpolicyreport-cli-apply-docs",
                 Some("2024-02-08T12:21:11Z"),
                 1,
                 [0, 0, 1, 0, 0, 0],
@@ -716,6 +665,7 @@ fn policy() -> Vec<(&'static str, &'static str, Expect)> {
         with_checks(
             kyverno(
                 "openreports-list-image-scanner.json",
+                "openreports-list-image-scanner",
                 None,
                 1,
                 [0, 1, 0, 0, 0, 0],
@@ -731,6 +681,7 @@ fn policy() -> Vec<(&'static str, &'static str, Expect)> {
         with_checks(
             kyverno(
                 "openreports-list-kyverno-docs.yaml",
+                "openreports-list-docs",
                 Some("2028-08-05T01:06:37Z"),
                 1,
                 [0, 0, 1, 0, 0, 0],
@@ -743,6 +694,7 @@ fn policy() -> Vec<(&'static str, &'static str, Expect)> {
         with_checks(
             kyverno(
                 "policyreport-kube-apiserver-pod-docs.yaml",
+                "policyreport-kube-apiserver-pod-docs",
                 Some("2023-12-06T13:19:22Z"),
                 2,
                 [0, 0, 1, 0, 0, 0],
@@ -755,6 +707,7 @@ fn policy() -> Vec<(&'static str, &'static str, Expect)> {
         with_checks(
             kyverno(
                 "policyreport-list-vap-staging-docs.yaml",
+                "policyreport-list-vap-staging-docs",
                 Some("2024-01-25T11:55:23Z"),
                 2,
                 [0, 0, 1, 0, 0, 0],
@@ -766,18 +719,21 @@ fn policy() -> Vec<(&'static str, &'static str, Expect)> {
         // 4 deny violations, no severity label (→ medium), no totalViolations.
         gatekeeper(
             "constraint-k8srequiredlabels-docs.yaml",
+            "constraint-k8srequiredlabels-docs",
             "2019-05-11T01:46:13Z",
             [0, 0, 4, 0, 0, 0],
         ),
         // 4 dryrun violations of 4, label severity=info.
         gatekeeper(
             "constraints-list-gkoutdatedimagebases.json",
+            "constraints-list-gkoutdatedimagebases",
             "2023-08-01T09:25:53Z",
             [0, 0, 0, 0, 4, 0],
         ),
         // 2 deny violations of 2, label severity=error (→ high).
         gatekeeper(
             "constraints-list-gkownerinfoonhelmreleases.json",
+            "constraints-list-gkownerinfoonhelmreleases",
             "2023-08-01T11:35:53Z",
             [0, 2, 0, 0, 0, 0],
         ),

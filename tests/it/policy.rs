@@ -69,7 +69,11 @@ fn a_list_of_two_reports_counts_every_outcome_per_engine() {
             listed_checks: [4, 0],
             open: [1, 0, 2, 0, 0, 0],
             passed: 1,
-            ..policy("kyverno", name, "2025-11-18T08:01:00.500Z")
+            ..policy(
+                "kyverno",
+                "policyreport-list-two-reports",
+                "2025-11-18T08:01:00.500Z",
+            )
         },
     );
     assert_eq!(
@@ -106,7 +110,11 @@ fn a_summary_that_disagrees_with_the_results_counts_and_is_named() {
             open: [0, 1, 1, 0, 0, 0],
             passed: 1,
             warnings: 1,
-            ..policy("kyverno", name, "2025-11-19T08:01:00Z")
+            ..policy(
+                "kyverno",
+                "policyreport-summary-disagrees",
+                "2025-11-19T08:01:00Z",
+            )
         },
     );
     assert_eq!(
@@ -136,7 +144,11 @@ fn several_yaml_documents_are_read_as_one_file() {
             listed_checks: [3, 0],
             open: [0, 0, 1, 0, 0, 0],
             passed: 2,
-            ..policy("kyverno", name, "2025-11-20T08:00:00Z")
+            ..policy(
+                "kyverno",
+                "reports-several-documents",
+                "2025-11-20T08:00:00Z",
+            )
         },
     );
     assert_eq!(
@@ -168,7 +180,11 @@ fn violations_beyond_the_listed_ones_are_counted_and_said() {
             listed_checks: [4, 0],
             open: [0, 0, 4, 0, 0, 0],
             warnings: 1,
-            ..policy("gatekeeper", name, "2026-11-18T08:05:00Z")
+            ..policy(
+                "gatekeeper",
+                "constraints-truncated-violations",
+                "2026-11-18T08:05:00Z",
+            )
         },
     );
     assert!(
@@ -198,7 +214,11 @@ fn actions_and_severity_labels_map_as_documented() {
         Expect {
             listed_checks: [3, 0],
             open: [1, 0, 0, 2, 0, 0],
-            ..policy("gatekeeper", name, "2026-11-19T09:02:00Z")
+            ..policy(
+                "gatekeeper",
+                "constraints-several-documents",
+                "2026-11-19T09:02:00Z",
+            )
         },
     );
     assert_eq!(

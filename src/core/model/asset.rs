@@ -1,0 +1,331 @@
+//! What a snapshot describes, and the names Posture gives it: an image without its tag, a
+//! report that names nothing after its file, read as a name.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AssetKind {
+    ContainerImage,
+    Repository,
+    Filesystem,
+    Cluster,
+    Other,
+}
+
+impl AssetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetKind::ContainerImage => "container image",
+            AssetKind::Repository => "repository",
+            AssetKind::Filesystem => "filesystem",
+            AssetKind::Cluster => "cluster",
+            AssetKind::Other => "target",
+        }
+    }
+}
+
+/// What a snapshot describes. Two snapshots of the same asset form a history, so a container
+/// image is named by its repository without tag or digest: successive builds are one asset.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Asset {
+    pub kind: AssetKind,
+    pub name: String,
+}
+
+impl Asset {
+    /// A container image named by its repository: `ghcr.io/acme/api:1.4@sha256:…` →
+    /// `ghcr.io/acme/api`. A registry port (`localhost:5000/api`) is kept, and so is a file path
+    /// to an image archive (`C:\images\api.tar`, `images/alpine.tar.gz`): it has no tag.
+    pub fn image(reference: &str) -> Asset {
+        let name = if looks_like_a_path(reference) {
+            reference
+        } else {
+            let without_digest = reference
+                .split_once('@')
+                .map_or(reference, |(name, _)| name);
+            let last_slash = without_digest.rfind('/').map_or(0, |i| i + 1);
+            match without_digest[last_slash..].rfind(':') {
+                Some(colon) => &without_digest[..last_slash + colon],
+                None => without_digest,
+            }
+        };
+        Asset {
+            kind: AssetKind::ContainerImage,
+            name: name.to_string(),
+        }
+    }
+}
+
+impl Asset {
+    /// The asset of a report that does not say what it scanned, named as a reader would: the
+    /// file's name (its path in a dropped folder) without date or time stamps, its extensions
+    /// or the tool's name, so that `api-semgrep-2026-10-12.json` and `api-semgrep-2026-11-18.json`
+    /// are two scans of one asset, `api`, which `api-bandit.json` scans too. What is left must
+    /// hold a letter (`semgrep-1.84.1.json` stays `semgrep-1.84.1`); a file named only after its
+    /// tool names its folder, or the tool when it has none.
+    pub fn file(name: &str) -> Asset {
+        let without = without_date_stamps(name);
+        let without = if without.is_empty() || without.starts_with('.') {
+            name.to_string()
+        } else {
+            without
+        };
+        Asset {
+            kind: AssetKind::Other,
+            name: readable(&without),
+        }
+    }
+}
+
+/// What a report's file name ends with, not part of what it scanned.
+const EXTENSIONS: [&str; 11] = [
+    ".gz", ".json", ".jsonl", ".ndjson", ".sarif", ".csv", ".log", ".txt", ".yaml", ".yml", ".xml",
+];
+
+/// Words that name a tool, not the thing scanned (longest first, so `detect-secrets` goes
+/// whole).
+const TOOL_WORDS: [&str; 20] = [
+    "detect-secrets",
+    "osv-scanner",
+    "kube-bench",
+    "ctr-events",
+    "npm-audit",
+    "trufflehog",
+    "cloudtrail",
+    "containerd",
+    "gatekeeper",
+    "securityhub",
+    "gitleaks",
+    "checkov",
+    "kyverno",
+    "semgrep",
+    "bandit",
+    "trivy",
+    "grype",
+    "falco",
+    "sarif",
+    "audit",
+];
+
+/// A file's path as an asset's name: without extensions and tool words in its last part.
+fn readable(path: &str) -> String {
+    let (folder, file) = match path.rfind('/') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    };
+    let mut stem = file;
+    while let Some(ext) = EXTENSIONS
+        .iter()
+        .find(|e| stem.len() > e.len() && stem.to_ascii_lowercase().ends_with(*e))
+    {
+        stem = &stem[..stem.len() - ext.len()];
+    }
+    let mut words = stem.to_string();
+    for tool in TOOL_WORDS {
+        words = without_word(&words, tool);
+    }
+    let words = words.trim_matches(|c: char| c.is_ascii() && is_separator(c as u8));
+    let last = if words.chars().any(char::is_alphabetic) {
+        words
+    } else if words.is_empty() && !folder.is_empty() {
+        // `payments/gitleaks.json`: the folder says what was scanned.
+        return folder.to_string();
+    } else {
+        // Only the tool's name, or its name and a version: the file's name says more.
+        stem
+    };
+    if folder.is_empty() {
+        last.to_string()
+    } else {
+        format!("{folder}/{last}")
+    }
+}
+
+/// `text` without `word` (any case) where it stands between separators, with one separator
+/// beside it.
+fn without_word(text: &str, word: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < text.len() {
+        let at_start = i == 0 || is_separator(bytes[i - 1]);
+        let end = i + word.len();
+        if at_start
+            && lower[i..].starts_with(word)
+            && (end == text.len() || is_separator(bytes[end]))
+        {
+            // The separator before it goes with it; a leading word takes the one after.
+            if out.ends_with(|c: char| c.is_ascii() && is_separator(c as u8)) {
+                out.pop();
+                i = end;
+            } else {
+                i = if end < text.len() { end + 1 } else { end };
+            }
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or_default();
+        out.push(c);
+        i += c.len_utf8().max(1);
+    }
+    out
+}
+
+fn is_separator(c: u8) -> bool {
+    matches!(c, b'-' | b'_' | b'.' | b'/' | b' ')
+}
+
+/// `name` with every date stamp (`2026-11-18`, `20261118`, optionally followed by a time such as
+/// `T08-02-47Z` or `_0802`) that stands between separators removed, with one separator beside it.
+fn without_date_stamps(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_start = i == 0 || is_separator(bytes[i - 1]);
+        if let Some(len) = at_start.then(|| date_stamp_len(&bytes[i..])).flatten() {
+            let end = i + len;
+            let at_end = end == bytes.len() || is_separator(bytes[end]);
+            if at_end {
+                // Drop the separator before the stamp, or after it when the stamp leads.
+                let sep_before = out.as_bytes().last().copied().filter(|&c| is_separator(c));
+                match sep_before {
+                    Some(b'/') | None => {
+                        let sep_after = bytes.get(end).is_some_and(|&c| c != b'.');
+                        i = end + usize::from(sep_after);
+                    }
+                    Some(_) => {
+                        out.pop();
+                        i = end;
+                    }
+                }
+                continue;
+            }
+        }
+        let c = name[i..].chars().next().unwrap_or_default();
+        out.push(c);
+        i += c.len_utf8().max(1);
+    }
+    out
+}
+
+/// The length of a date stamp (and an optional time after it) at the start of `b`.
+fn date_stamp_len(b: &[u8]) -> Option<usize> {
+    let digits = |from: usize, n: usize| {
+        b.len() >= from + n && b[from..from + n].iter().all(u8::is_ascii_digit)
+    };
+    let number = |from: usize, n: usize| {
+        b[from..from + n]
+            .iter()
+            .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'))
+    };
+    let (month_at, day_at, mut len) = if digits(0, 4) && b.get(4) == Some(&b'-') && digits(5, 2) {
+        if !(b.get(7) == Some(&b'-') && digits(8, 2)) {
+            return None;
+        }
+        (5, 8, 10)
+    } else if digits(0, 8) && !digits(8, 1) {
+        (4, 6, 8)
+    } else {
+        return None;
+    };
+    let (year, month, day) = (number(0, 4), number(month_at, 2), number(day_at, 2));
+    if !(1990..=2100).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // A time: hours and minutes, optional seconds and fraction, optional Z.
+    if matches!(b.get(len), Some(b'T' | b't' | b'_' | b'-')) {
+        let mut j = len + 1;
+        if digits(j, 2) {
+            j += 2;
+            let mut parts = 1;
+            while parts < 3 {
+                let sep = matches!(b.get(j), Some(b':' | b'-'));
+                let at = j + usize::from(sep);
+                if !digits(at, 2) {
+                    break;
+                }
+                j = at + 2;
+                parts += 1;
+            }
+            if parts >= 2 {
+                if b.get(j) == Some(&b'.') && digits(j + 1, 1) {
+                    j += 1;
+                    while digits(j, 1) {
+                        j += 1;
+                    }
+                }
+                if matches!(b.get(j), Some(b'Z' | b'z')) {
+                    j += 1;
+                }
+                len = j;
+            }
+        }
+    }
+    Some(len)
+}
+
+/// A file path rather than an image reference: a backslash, a drive letter, an archive suffix.
+fn looks_like_a_path(reference: &str) -> bool {
+    let bytes = reference.as_bytes();
+    let drive = bytes.len() > 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/');
+    let archive = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".oci"]
+        .iter()
+        .any(|s| reference.ends_with(s));
+    drive || archive || reference.contains('\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_assets_are_readable_names_so_dated_files_form_one_history() {
+        for (file, asset) in [
+            ("api-semgrep-2026-11-18.json", "api"),
+            ("api-semgrep-20261118.json", "api"),
+            ("api-semgrep-20261118T0802Z.json", "api"),
+            ("api_2026-11-18T08-02-47Z_bandit.json", "api"),
+            ("scan-20261118T080247.123Z.json", "scan"),
+            ("2026-11-18_checkov.json", "checkov"),
+            ("payments/2026-11-18/gitleaks.json", "payments"),
+            ("reports-2026-11-18.zip/semgrep.json", "reports.zip"),
+            ("payments-cluster-kube-bench.json", "payments-cluster"),
+            ("payments-cluster-audit.jsonl.gz", "payments-cluster"),
+            ("api.detect-secrets.json", "api"),
+            ("Payments_API-Gitleaks-report.json", "Payments_API-report"),
+            // A word that only holds a tool's name is not one.
+            ("trivy-operator-notes.json", "operator-notes"),
+            ("auditor.json", "auditor"),
+            // Not dates: versions, build numbers, impossible days; nothing left but an extension.
+            ("semgrep-1.30.0.json", "semgrep-1.30.0"),
+            ("build-12345678.json", "build-12345678"),
+            ("x-2026-13-01.json", "x-2026-13-01"),
+            ("x2026-11-18.json", "x2026-11-18"),
+            ("2026-11-18.json", "2026-11-18"),
+            ("ünïcode-2026-11-18.json", "ünïcode"),
+        ] {
+            assert_eq!(Asset::file(file).name, asset, "{file}");
+        }
+    }
+
+    #[test]
+    fn images_are_named_without_tag_or_digest() {
+        for (reference, name) in [
+            ("ghcr.io/acme/api:1.4", "ghcr.io/acme/api"),
+            ("ghcr.io/acme/api@sha256:abc", "ghcr.io/acme/api"),
+            ("ghcr.io/acme/api:1.4@sha256:abc", "ghcr.io/acme/api"),
+            ("localhost:5000/api", "localhost:5000/api"),
+            ("localhost:5000/api:2", "localhost:5000/api"),
+            ("alpine:3.10", "alpine"),
+            ("images/alpine-310.tar.gz", "images/alpine-310.tar.gz"),
+            (r"C:\images\api.tar", r"C:\images\api.tar"),
+            (r"C:\images\web.tar", r"C:\images\web.tar"),
+            ("D:/scans/app.tar", "D:/scans/app.tar"),
+            ("registry:5000/app.tar:1", "registry:5000/app.tar"),
+        ] {
+            assert_eq!(Asset::image(reference).name, name, "{reference}");
+        }
+    }
+}
