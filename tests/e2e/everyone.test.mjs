@@ -1,14 +1,13 @@
 // End to end in Chromium: the page for everyone — dark mode that follows the system, a phone's
 // width without sideways scrolling, the keyboard, screen readers, and axe-core on every view.
 
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { launch, PosturePage } from "./page.mjs";
-import { serve } from "./server.mjs";
+import { PosturePage, servedApp } from "./page.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
@@ -25,23 +24,12 @@ async function axeViolations(page) {
   return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
 }
 
-let server;
-let browser;
+const app = servedApp(dist, artifacts);
 
-before(async () => {
-  await mkdir(artifacts, { recursive: true });
-  server = await serve(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** The sample loaded, in a page opened with `options`. */
 async function withSample(options) {
-  const p = await PosturePage.open(browser, server.url, options);
+  const p = await PosturePage.open(app.browser, app.server.url, options);
   await p.page.getByRole("button", { name: "Try with sample data" }).click();
   await p.settled(23);
   return p;
@@ -89,7 +77,7 @@ describe("Everyone in Chromium", () => {
 
   test("axe-core finds nothing on any view, with data loaded, light and dark", async () => {
     for (const colorScheme of ["light", "dark"]) {
-      const p = await PosturePage.open(browser, server.url, { colorScheme });
+      const p = await PosturePage.open(app.browser, app.server.url, { colorScheme });
       assert.deepEqual(await axeViolations(p.page), [], `${colorScheme} start page`);
       await p.page.getByRole("button", { name: "Try with sample data" }).click();
       await p.settled(23);
@@ -132,7 +120,7 @@ describe("Everyone in Chromium", () => {
   });
 
   test("the keyboard reaches every control, with visible focus; screen readers hear what happens", async () => {
-    const p = await PosturePage.open(browser, server.url);
+    const p = await PosturePage.open(app.browser, app.server.url);
     // The hidden file input is reached through "choose files", never as a tab stop of its own.
     assert.equal(await p.page.getAttribute("input[type=file]", "tabindex"), "-1");
     // Loading is said in a live region that is on the page before anything loads.

@@ -1,5 +1,9 @@
 // A page object for Posture, driven through the SPEC §9 test hooks only.
+import { after, before } from "node:test";
+import { mkdir } from "node:fs/promises";
 import { chromium } from "playwright-core";
+
+import { serve } from "./server.mjs";
 
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -146,4 +150,22 @@ export class PosturePage {
   async cspViolations() {
     return this.page.evaluate(() => window.__violations);
   }
+}
+
+/**
+ * Serves `dist` and starts Chromium before a test file's tests, and stops both after them:
+ * `app.server` and `app.browser` are there once the tests run.
+ */
+export function servedApp(dist, artifacts) {
+  const app = {};
+  before(async () => {
+    await mkdir(artifacts, { recursive: true });
+    app.server = await serve(dist);
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
 }

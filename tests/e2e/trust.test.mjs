@@ -2,14 +2,13 @@
 // decisions that survive a reload and travel as files (OpenVEX and Posture's own), files kept on
 // this computer when asked (and only then), and a warning before leaving with files not kept.
 
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { launch, PosturePage } from "./page.mjs";
-import { serve } from "./server.mjs";
+import { PosturePage, servedApp } from "./page.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
@@ -17,19 +16,12 @@ const dist = process.env.POSTURE_DIST ?? join(repo, "dist");
 const artifacts = join(here, "artifacts");
 const sampleDir = join(repo, "src/core/sample");
 
-let server;
-let browser;
+const app = servedApp(dist, artifacts);
 
 before(async () => {
   await mkdir(join(artifacts, "decisions"), { recursive: true });
-  server = await serve(dist);
-  browser = await launch();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function withSample(p) {
   await p.page.getByRole("button", { name: "Try with sample data" }).click();
@@ -82,7 +74,7 @@ async function mark(p, { filters, triage, reason, expires = "", all = false }) {
 describe("Trust in Chromium", () => {
   test("a triage decision round trip: mark, reload, export, forget, drop the files, same numbers", async () => {
     const cve = await aCriticalOfPaymentsApi();
-    const p = await PosturePage.open(browser, server.url);
+    const p = await PosturePage.open(app.browser, app.server.url);
     await withSample(p);
     const critical = Number((await p.kpi("critical_open")).value);
     const secrets = Number((await p.kpi("secrets_exposed")).value);
@@ -172,7 +164,7 @@ describe("Trust in Chromium", () => {
   });
 
   test("a reason is needed, and a refused decision changes nothing", async () => {
-    const p = await PosturePage.open(browser, server.url);
+    const p = await PosturePage.open(app.browser, app.server.url);
     await withSample(p);
     const critical = (await p.kpi("critical_open")).value;
     await mark(p, { filters: [["severity", "critical"], ["status", "open"]], triage: "accepted_risk", reason: " " });
@@ -186,7 +178,7 @@ describe("Trust in Chromium", () => {
   test("files are kept on this computer only when asked, survive a reload, and Clear all empties the store", async () => {
     const trivyDir = join(repo, "../shared/fixtures/real/trivy");
     const real = join(trivyDir, (await readdir(trivyDir)).filter((n) => n.endsWith(".json")).sort()[0]);
-    const p = await PosturePage.open(browser, server.url);
+    const p = await PosturePage.open(app.browser, app.server.url);
     const keep = p.page.locator('[data-action="keep-files"]');
     assert.equal(await keep.isChecked(), false, "off by default");
     assert.match(await p.page.locator(".keep").innerText(), /Off: the files are read into this tab only/);
@@ -254,7 +246,7 @@ describe("Trust in Chromium", () => {
     const web = JSON.parse(await readFile(join(sampleDir, "web-frontend-image-2026-11-18.json"), "utf8"));
     const vulns = web.Results.flatMap((r) => r.Vulnerabilities ?? []).filter((v) => v.Status !== "not_affected");
     const webCritical = new Set(vulns.filter((v) => v.Severity === "CRITICAL").map((v) => `${v.VulnerabilityID} ${v.PkgName}`)).size;
-    const p = await PosturePage.open(browser, server.url);
+    const p = await PosturePage.open(app.browser, app.server.url);
     await withSample(p);
     const all = Number((await p.kpi("critical_open")).value);
     await p.goto("sources");

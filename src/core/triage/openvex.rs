@@ -16,6 +16,7 @@ pub const PACKAGE: &str = "Posture: package ";
 use serde::Serialize;
 
 use crate::core::model::{Decision, Triage};
+use crate::core::session::encode;
 use crate::core::time::Timestamp;
 
 pub const CONTEXT: &str = "https://openvex.dev/ns/v0.2.0";
@@ -141,22 +142,8 @@ fn product_id(asset: &str) -> String {
     if image && !asset.starts_with("github.com/") && !asset.starts_with("gitlab.com/") {
         let name = asset.rsplit('/').next().unwrap_or(asset);
         // As Trivy writes them: the repository's slashes and port as they are.
-        format!("pkg:oci/{}?repository_url={asset}", purl_part(name))
+        format!("pkg:oci/{}?repository_url={asset}", encode(name))
     } else {
         asset.to_string()
     }
-}
-
-/// Percent-encodes what a purl segment cannot hold as it is.
-fn purl_part(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
