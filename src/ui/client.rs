@@ -233,20 +233,27 @@ impl Client {
     /// Removes the sources that were removed before a reload and that their kept file brought
     /// back.
     fn remove_again(self) {
-        let names = self.keep.take_pending();
-        if names.is_empty() {
-            return;
+        let (names, times) = self.keep.take_pending();
+        let id_of = |name: &str| {
+            self.session
+                .with_value(|s| s.sources.iter().find(|r| r.name == name).map(|r| r.id))
+        };
+        for (name, at) in times {
+            if let Some(id) = id_of(&name) {
+                self.send(Request::SetTakenAt { id, at: Some(at) });
+            }
         }
-        let ids: Vec<u32> = self.session.with_value(|s| {
-            s.sources
-                .iter()
-                .filter(|r| names.contains(&r.name))
-                .map(|r| r.id)
-                .collect()
-        });
-        for id in ids {
-            self.send(Request::Remove(id));
+        for name in names {
+            if let Some(id) = id_of(&name) {
+                self.send(Request::Remove(id));
+            }
         }
+    }
+
+    /// Sets a snapshot's time by hand (`None`: back to the file's), and keeps it with the files.
+    pub fn set_taken_at(self, id: u32, name: &str, at: Option<String>) {
+        self.keep.time_set(name, at.clone());
+        self.send(Request::SetTakenAt { id, at });
     }
 
     /// Removes a source, and forgets its kept file.

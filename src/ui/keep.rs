@@ -14,6 +14,8 @@ use super::store;
 const KEEP: &str = "posture.keep";
 const SAMPLE: &str = "posture.keep.sample";
 const REMOVED: &str = "posture.keep.removed";
+/// Snapshot times set by hand in Sources, by file name: one `name<TAB>time` a line.
+const TIMES: &str = "posture.keep.times";
 
 /// One stored value for all of it: each stored type costs the page its own code.
 #[derive(Default)]
@@ -24,8 +26,12 @@ struct State {
     removed: Vec<String>,
     /// Set while the kept files are being given again, so they are not stored twice.
     restoring: bool,
-    /// Removed before a reload and brought back by their kept file: to remove once loaded.
+    /// Snapshot times set by hand, by file name (UTC, as the time input gives them).
+    times: Vec<(String, String)>,
+    /// Removed before a reload and brought back by their kept file, and times set by hand: to
+    /// apply again once the kept files are loaded.
     pending: Vec<String>,
+    pending_times: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy)]
@@ -62,10 +68,20 @@ impl Keep {
             .and_then(|s| s.get_item(REMOVED).ok().flatten())
             .map(|text| text.lines().map(String::from).collect())
             .unwrap_or_default();
+        let times = storage()
+            .and_then(|s| s.get_item(TIMES).ok().flatten())
+            .map(|text| {
+                text.lines()
+                    .filter_map(|l| l.split_once('\t'))
+                    .map(|(name, at)| (name.to_string(), at.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
         Keep {
             on: RwSignal::new(flag(KEEP)),
             state: StoredValue::new_local(State {
                 removed,
+                times,
                 ..State::default()
             }),
             error: RwSignal::new(String::new()),
@@ -119,6 +135,19 @@ impl Keep {
         }
     }
 
+    /// A snapshot time set by hand (`None`: back to the file's), kept with the files.
+    pub fn time_set(self, name: &str, at: Option<String>) {
+        self.state.update_value(|s| {
+            s.times.retain(|(n, _)| n != name);
+            if let Some(at) = at.filter(|a| !a.trim().is_empty()) {
+                s.times.push((name.to_string(), at));
+            }
+        });
+        if self.on.get_untracked() {
+            self.save_times();
+        }
+    }
+
     /// Keeping turned on (every file given so far is kept) or off (the store is emptied).
     pub fn set(self, on: bool) {
         self.on.set(on);
@@ -127,10 +156,12 @@ impl Keep {
             let (given, sample) = self.state.with_value(|s| (s.given.clone(), s.sample));
             set_item(SAMPLE, sample.then_some("true"));
             self.save_removed();
+            self.save_times();
             self.store(given);
         } else {
             set_item(SAMPLE, None);
             set_item(REMOVED, None);
+            set_item(TIMES, None);
             self.spawn(store::clear());
         }
     }
@@ -141,9 +172,11 @@ impl Keep {
             s.given.clear();
             s.sample = false;
             s.removed.clear();
+            s.times.clear();
         });
         set_item(SAMPLE, None);
         set_item(REMOVED, None);
+        set_item(TIMES, None);
         self.spawn(store::clear());
     }
 
@@ -167,14 +200,21 @@ impl Keep {
             s.restoring = now;
             if !now {
                 s.pending = s.removed.clone();
+                s.pending_times = s.times.clone();
             }
         });
     }
 
-    /// The names to remove again, once: after the kept files are loaded.
-    pub fn take_pending(self) -> Vec<String> {
+    /// The names to remove again and the times to set again, once: after the kept files are
+    /// loaded.
+    pub fn take_pending(self) -> (Vec<String>, Vec<(String, String)>) {
         self.state
-            .try_update_value(|s| std::mem::take(&mut s.pending))
+            .try_update_value(|s| {
+                (
+                    std::mem::take(&mut s.pending),
+                    std::mem::take(&mut s.pending_times),
+                )
+            })
             .unwrap_or_default()
     }
 
@@ -185,6 +225,17 @@ impl Keep {
 
     fn store(self, files: Vec<(String, File)>) {
         self.spawn(async move { store::put(&files).await });
+    }
+
+    fn save_times(self) {
+        let text = self.state.with_value(|s| {
+            s.times
+                .iter()
+                .map(|(name, at)| format!("{name}\t{at}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        set_item(TIMES, Some(&text));
     }
 
     fn save_removed(self) {

@@ -153,20 +153,18 @@ fn AssetLabels() -> impl IntoView {
 
 /// Corrects a snapshot's time when the file carries none (UTC).
 #[component]
-fn TimeEditor(id: u32, value: String) -> impl IntoView {
+fn TimeEditor(id: u32, name: String, value: String) -> impl IntoView {
     let client = use_client();
+    let undo_name = name.clone();
     // The worker reads the time typed (UTC); nothing typed is back to the file's.
     let on_change = move |ev: leptos::ev::Event| {
-        client.send(Request::SetTakenAt {
-            id,
-            at: Some(event_target_value(&ev)),
-        })
+        client.set_taken_at(id, &name, Some(event_target_value(&ev)))
     };
     view! {
         <label class="time-editor">
             <span class="visually-hidden">"Snapshot time (UTC)"</span>
             <input type="datetime-local" data-action="set-taken-at" prop:value=value on:change=on_change />
-            <button type="button" class="link" title="Back to the file's modification time" on:click=move |_| client.send(Request::SetTakenAt { id, at: None })>
+            <button type="button" class="link" title="Back to the file's modification time" on:click=move |_| client.set_taken_at(id, &undo_name, None)>
                 "Undo"
             </button>
         </label>
@@ -229,6 +227,7 @@ fn SourceLine(row: SourceRow, explained_above: bool) -> impl IntoView {
     );
     let class = format!("source row-{:?}", row.state).to_ascii_lowercase();
     let name_for_remove = row.name.clone();
+    let name_for_time = row.name.clone();
     view! {
         <tr data-source=name data-format=format data-error=error class=class>
             <td class="file" data-label="File">
@@ -243,7 +242,7 @@ fn SourceLine(row: SourceRow, explained_above: bool) -> impl IntoView {
             <td data-label="Snapshot time">
                 {row.taken_at}
                 <span class="sub">{row.taken_at_source}</span>
-                {row.time_editable.map(|value| view! { <TimeEditor id=id value=value /> })}
+                {row.time_editable.map(|value| view! { <TimeEditor id=id name=name_for_time.clone() value=value /> })}
             </td>
             <td data-label="Records">{row.records}</td>
             <td class="status" data-label="Status">{status}</td>

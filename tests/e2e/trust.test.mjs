@@ -175,7 +175,7 @@ describe("Trust in Chromium", () => {
     assert.deepEqual(p.errors, []);
   });
 
-  test("files are kept on this computer only when asked, survive a reload, and Clear all empties the store", async () => {
+  test("files are kept on this computer only when asked, survive a reload with the times set by hand, and Clear all empties the store", async () => {
     const trivyDir = join(repo, "../shared/fixtures/real/trivy");
     const real = join(trivyDir, (await readdir(trivyDir)).filter((n) => n.endsWith(".json")).sort()[0]);
     const p = await PosturePage.open(app.browser, app.server.url);
@@ -205,6 +205,11 @@ describe("Trust in Chromium", () => {
     await p.goto("sources");
     await p.page.locator('[data-source="sample/payments-api-secrets-2026-11-18.json"] button').click();
     await p.settled(23);
+    // A snapshot time set by hand (the Semgrep file says none) is kept with the files.
+    const semgrep = '[data-source="sample/payments-api-semgrep-2026-11-18.json"] [data-action="set-taken-at"]';
+    await p.page.fill(semgrep, "2026-11-20T10:00");
+    await p.page.dispatchEvent(semgrep, "change");
+    await p.idle();
     await p.goto("scorecard");
     const before = {};
     for (const id of ["critical_open", "secrets_exposed", "compliance_score", "mttd"]) before[id] = (await p.kpi(id)).value;
@@ -217,6 +222,13 @@ describe("Trust in Chromium", () => {
     await p.goto("scorecard");
     assert.ok(names.includes(real.split("/").pop()), "the dropped file is back");
     assert.ok(!names.includes("sample/payments-api-secrets-2026-11-18.json"), "the removed file stays removed");
+    await p.goto("sources");
+    assert.equal(await p.page.inputValue(semgrep), "2026-11-20T10:00", "the time set by hand is set again");
+    assert.match(
+      (await p.sources()).find((r) => r.name === "sample/payments-api-semgrep-2026-11-18.json").text,
+      /2026-11-20 10:00 UTC/,
+    );
+    await p.goto("scorecard");
     for (const [id, value] of Object.entries(before)) assert.equal((await p.kpi(id)).value, value, id);
 
     // Clear all: nothing loaded, nothing kept.
