@@ -157,9 +157,8 @@ fn TimeEditor(id: u32, name: String, value: String) -> impl IntoView {
     let client = use_client();
     let undo_name = name.clone();
     // The worker reads the time typed (UTC); nothing typed is back to the file's.
-    let on_change = move |ev: leptos::ev::Event| {
-        client.set_taken_at(id, &name, Some(event_target_value(&ev)))
-    };
+    let on_change =
+        move |ev: leptos::ev::Event| client.set_taken_at(id, &name, Some(event_target_value(&ev)));
     view! {
         <label class="time-editor">
             <span class="visually-hidden">"Snapshot time (UTC)"</span>
