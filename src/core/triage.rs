@@ -101,18 +101,19 @@ impl<'a> Decisions<'a> {
     }
 
     /// Marks the open findings of `snapshots` that a decision covers; clears what no longer
-    /// holds. Counts the findings each decision covers. Each snapshot comes with its asset's
-    /// name as Posture gave it (decisions name assets so, whatever the user renamed them to).
+    /// holds. Counts the findings each decision covers, in the snapshots marked to be counted
+    /// (those of the group in view). Each snapshot comes with its asset's name as Posture gave
+    /// it (decisions name assets so, whatever the user renamed them to).
     pub fn apply<'s>(
         &self,
-        snapshots: impl Iterator<Item = (&'s mut Snapshot, &'s str)>,
+        snapshots: impl Iterator<Item = (&'s mut Snapshot, &'s str, bool)>,
     ) -> Applied {
         // (decision, asset, finding): a finding in two scans of its asset is one.
         let mut seen: FxHashSet<(u32, u64, u64)> = FxHashSet::default();
         let mut applied = Applied {
             covered: vec![0; self.list.len()],
         };
-        for (snapshot, asset) in snapshots {
+        for (snapshot, asset, counted) in snapshots {
             let asset_key = Fingerprint::of(&[asset]).0;
             for finding in &mut snapshot.findings {
                 let decision = if finding.reported == Status::Open && !self.is_empty() {
@@ -122,7 +123,7 @@ impl<'a> Decisions<'a> {
                 };
                 match decision {
                     Some(i) => {
-                        if seen.insert((i, asset_key, finding.fingerprint.0)) {
+                        if counted && seen.insert((i, asset_key, finding.fingerprint.0)) {
                             applied.covered[i as usize] += 1;
                         }
                         finding.decision = Some(self.triage(i));
@@ -177,42 +178,106 @@ pub fn covers(target: &Target, asset: &str, finding: &Finding) -> bool {
     if !((rule_named && package_named) || identity_named) {
         return false;
     }
-    target.assets.is_empty() || target.assets.iter().any(|a| asset_matches(a, asset))
+    target.assets.is_empty()
+        || target
+            .assets
+            .iter()
+            .any(|a| asset_matches(a, asset, target.exact_assets))
 }
 
-/// A package named in a decision against a finding's: the same name in any case, or the
-/// finding's name after a Maven group (`org.apache.logging.log4j:log4j-core`) or an npm scope.
+/// A package named in a decision against a finding's: the same name in any case, or the same
+/// artifact whichever side names a Maven group (`org.apache.logging.log4j:log4j-core` is
+/// Grype's `log4j-core`).
 pub fn package_matches(named: &str, package: &str) -> bool {
+    let artifact = |name: &str| name.rsplit(':').next().unwrap_or(name).trim().to_string();
     let named = named.trim();
-    package.eq_ignore_ascii_case(named)
-        || package
-            .rsplit(':')
-            .next()
-            .is_some_and(|p| p.eq_ignore_ascii_case(named))
+    package.eq_ignore_ascii_case(named) || artifact(package).eq_ignore_ascii_case(&artifact(named))
 }
 
-/// An asset named in a decision (a product) against Posture's name for an asset: the same, the
-/// same image without its tag or digest, or the last part of its name when the product gives
-/// only that (`pkg:oci/api` names `ghcr.io/acme/api`).
-pub fn asset_matches(named: &str, asset: &str) -> bool {
+/// An asset named in a decision against Posture's name for an asset: the same, or the same image
+/// without its tag or digest. A VEX product that gives only an image's name (`pkg:oci/api`, as
+/// Trivy allows) names it on any registry: `exact` is false for those.
+pub fn asset_matches(named: &str, asset: &str, exact: bool) -> bool {
     let named = named.trim();
-    if named.eq_ignore_ascii_case(asset) || Asset::image(named).name.eq_ignore_ascii_case(asset) {
+    let image = Asset::image(named).name;
+    if named.eq_ignore_ascii_case(asset)
+        || image.eq_ignore_ascii_case(asset)
+        || docker_hub(&image).eq_ignore_ascii_case(docker_hub(asset))
+    {
         return true;
     }
-    !named.contains('/')
+    !exact
+        && !named.contains('/')
         && asset
             .rsplit('/')
             .next()
             .is_some_and(|last| last.eq_ignore_ascii_case(named))
 }
 
-/// The names a VEX product or component goes by, for [`asset_matches`] and [`package_matches`]:
-/// a purl's name and, for images, its repository (`pkg:oci/api@sha256:…?repository_url=
-/// ghcr.io/acme/api` → `ghcr.io/acme/api`, `api`); anything else as written (an image
-/// reference, a repository URL without its scheme).
+/// A Docker Hub image by its short name: `index.docker.io/library/alpine` is `alpine`.
+fn docker_hub(name: &str) -> &str {
+    let short = ["index.docker.io/", "docker.io/", "registry-1.docker.io/"]
+        .iter()
+        .find_map(|host| name.strip_prefix(host))
+        .unwrap_or(name);
+    short.strip_prefix("library/").unwrap_or(short)
+}
+
+/// A purl, read by its grammar: `pkg:type/namespace/name@version?qualifiers#subpath`.
+struct Purl {
+    kind: String,
+    namespace: Vec<String>,
+    name: String,
+    qualifiers: Vec<(String, String)>,
+}
+
+fn purl(id: &str) -> Option<Purl> {
+    let rest = id.trim().strip_prefix("pkg:")?;
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    // The version is what follows the `@` after the last `/`: an npm scope's `@` is not one.
+    let last_slash = path.rfind('/').map_or(0, |i| i + 1);
+    let path = match path[last_slash..].find('@') {
+        Some(at) => &path[..last_slash + at],
+        None => path,
+    };
+    let mut segments: Vec<String> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(percent_decoded)
+        .collect();
+    if segments.len() < 2 {
+        return None;
+    }
+    let kind = segments.remove(0).to_ascii_lowercase();
+    let name = segments.pop().unwrap_or_default();
+    let qualifiers = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_ascii_lowercase(), percent_decoded(v)))
+        .collect();
+    Some(Purl {
+        kind,
+        namespace: segments,
+        name,
+        qualifiers,
+    })
+}
+
+/// Whether a VEX product's id names a whole thing (an image, a repository, a product) rather
+/// than a package in it: a purl of a package ecosystem names a package.
+pub fn names_a_package(id: &str) -> bool {
+    purl(id).is_some_and(|p| !matches!(p.kind.as_str(), "oci" | "docker" | "github" | "generic"))
+}
+
+/// The names a VEX product goes by, for [`asset_matches`]: an image purl's repository
+/// (`pkg:oci/api@sha256:…?repository_url=ghcr.io/acme/api` → `ghcr.io/acme/api`; Grype's
+/// `repository_url=ghcr.io/acme` too), or its bare name when it gives no repository (any
+/// registry); a repository URL without its scheme; anything else as written.
 pub fn product_names(id: &str) -> Vec<String> {
     let id = id.trim();
-    let Some(purl) = id.strip_prefix("pkg:") else {
+    let Some(p) = purl(id) else {
         let plain = id
             .strip_prefix("https://")
             .or_else(|| id.strip_prefix("http://"))
@@ -220,55 +285,45 @@ pub fn product_names(id: &str) -> Vec<String> {
             .trim_end_matches(".git");
         return vec![plain.to_string()];
     };
-    let (path, query) = purl.split_once('?').unwrap_or((purl, ""));
-    let path = path.split_once('#').map_or(path, |(p, _)| p);
-    let path = path.split_once('@').map_or(path, |(p, _)| p);
-    let mut parts = path.split('/');
-    let kind = parts.next().unwrap_or("");
-    let rest: Vec<String> = parts.map(percent_decoded).collect();
-    let name = rest.last().cloned().unwrap_or_default();
-    let mut names = Vec::new();
-    for pair in query.split('&') {
-        if let Some(url) = pair.strip_prefix("repository_url=") {
-            let url = percent_decoded(url);
-            // Docker's purl puts the namespace in the path and the registry in the query.
-            let full = if kind == "docker" && rest.len() > 1 {
-                format!("{url}/{}", rest.join("/"))
-            } else if url.ends_with(&format!("/{name}")) || url == name {
-                url
-            } else {
-                format!("{url}/{name}")
-            };
-            names.push(Asset::image(&full).name);
-        }
-    }
-    if kind == "docker" && rest.len() > 1 {
-        names.push(rest.join("/"));
-    }
-    if kind == "github" && rest.len() > 1 {
-        names.push(format!("github.com/{}", rest.join("/")));
-    }
-    if !name.is_empty() {
-        names.push(name);
-    }
-    names.dedup();
-    names
+    let repository = p
+        .qualifiers
+        .iter()
+        .find(|(k, _)| k == "repository_url")
+        .map(|(_, v)| v.trim_end_matches('/').to_string());
+    let path = p
+        .namespace
+        .iter()
+        .chain(std::iter::once(&p.name))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("/");
+    let name = match (p.kind.as_str(), repository) {
+        // Docker's purl puts the namespace in the path and the registry in the query.
+        ("docker", Some(url)) => format!("{url}/{path}"),
+        (_, Some(url)) if url == p.name || url.ends_with(&format!("/{}", p.name)) => url,
+        (_, Some(url)) => format!("{url}/{}", p.name),
+        ("github", None) => format!("github.com/{path}"),
+        (_, None) => path,
+    };
+    vec![Asset::image(&name).name]
 }
 
-/// A package's name from a purl (`pkg:deb/debian/zlib1g@1.2.13?arch=amd64` → `zlib1g`;
-/// `pkg:npm/%40babel/core@7` → `@babel/core`), or the text as written when it is no purl.
+/// A package's name from a purl, as scanners name packages: `pkg:deb/debian/zlib1g@1.2.13` →
+/// `zlib1g`, `pkg:npm/%40babel/core@7` → `@babel/core`, `pkg:maven/org.apache.logging.log4j/
+/// log4j-core@2.14.1` → `org.apache.logging.log4j:log4j-core`, `pkg:golang/golang.org/x/net`
+/// → `golang.org/x/net`; the text as written when it is no purl.
 pub fn package_name(id: &str) -> String {
-    let id = id.trim();
-    let Some(purl) = id.strip_prefix("pkg:") else {
-        return id.to_string();
+    let Some(p) = purl(id) else {
+        return id.trim().to_string();
     };
-    let path = purl.split(['?', '#']).next().unwrap_or(purl);
-    let path = path.rsplit_once('@').map_or(path, |(p, _)| p);
-    let mut parts: Vec<String> = path.split('/').skip(1).map(percent_decoded).collect();
-    let name = parts.pop().unwrap_or_default();
-    match parts.last() {
-        Some(scope) if scope.starts_with('@') => format!("{scope}/{name}"),
-        _ => name,
+    match p.kind.as_str() {
+        "maven" if !p.namespace.is_empty() => format!("{}:{}", p.namespace.join("."), p.name),
+        "npm" | "golang" | "composer" | "swift" | "github" | "cocoapods" | "bitbucket"
+            if !p.namespace.is_empty() =>
+        {
+            format!("{}/{}", p.namespace.join("/"), p.name)
+        }
+        _ => p.name,
     }
 }
 
@@ -302,13 +357,19 @@ mod tests {
 
     #[test]
     fn products_and_packages_by_their_names() {
+        // Trivy's image purl (the whole repository) and Grype's (without the image's name).
         assert_eq!(
-            product_names("pkg:oci/api@sha256:abc?repository_url=ghcr.io%2Facme%2Fapi&tag=1.4"),
-            ["ghcr.io/acme/api", "api"]
+            product_names("pkg:oci/api@sha256%3Aabc?arch=amd64&repository_url=ghcr.io/acme/api"),
+            ["ghcr.io/acme/api"]
         );
         assert_eq!(
+            product_names("pkg:oci/api@sha256:abc?repository_url=ghcr.io%2Facme"),
+            ["ghcr.io/acme/api"]
+        );
+        assert_eq!(product_names("pkg:oci/api"), ["api"]);
+        assert_eq!(
             product_names("pkg:docker/acme/api@1.4?repository_url=registry.example.com"),
-            ["registry.example.com/acme/api", "acme/api", "api"]
+            ["registry.example.com/acme/api"]
         );
         assert_eq!(
             product_names("ghcr.io/acme/api:1.4"),
@@ -323,16 +384,42 @@ mod tests {
             "zlib1g"
         );
         assert_eq!(package_name("pkg:npm/%40babel/core@7.0.0"), "@babel/core");
+        assert_eq!(package_name("pkg:npm/@babel/traverse"), "@babel/traverse");
+        assert_eq!(
+            package_name("pkg:golang/golang.org/x/net@v0.12.0"),
+            "golang.org/x/net"
+        );
         assert_eq!(
             package_name("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
-            "log4j-core"
+            "org.apache.logging.log4j:log4j-core"
         );
+        assert!(names_a_package("pkg:npm/lodash"));
+        assert!(!names_a_package("pkg:oci/api"));
+        // Maven artifacts match whichever side names the group.
         assert!(package_matches(
             "log4j-core",
             "org.apache.logging.log4j:log4j-core"
         ));
-        assert!(asset_matches("ghcr.io/acme/api:1.4", "ghcr.io/acme/api"));
-        assert!(asset_matches("api", "ghcr.io/acme/api"));
-        assert!(!asset_matches("acme/web", "ghcr.io/acme/api"));
+        assert!(package_matches(
+            "org.apache.logging.log4j:log4j-core",
+            "log4j-core"
+        ));
+        assert!(asset_matches(
+            "ghcr.io/acme/api:1.4",
+            "ghcr.io/acme/api",
+            true
+        ));
+        assert!(asset_matches("api", "ghcr.io/acme/api", false));
+        assert!(asset_matches(
+            "index.docker.io/library/alpine",
+            "alpine",
+            true
+        ));
+        assert!(asset_matches("docker.io/acme/api", "acme/api", true));
+        assert!(
+            !asset_matches("api", "billing/api", true),
+            "a decision made here is exact"
+        );
+        assert!(!asset_matches("acme/web", "ghcr.io/acme/api", false));
     }
 }

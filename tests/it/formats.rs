@@ -501,13 +501,15 @@ fn checkov_quiet_counts_passed_checks_from_the_summary() {
 #[test]
 fn a_known_tool_posture_does_not_read_yet_is_named() {
     // Every real file of the tools Posture does not read: the error names the tool.
-    for (dir, tool) in [
-        ("zap", "an OWASP ZAP report"),
-        ("snyk", "a Snyk test report (`snyk test --json`)"),
+    for (dir, tool, format) in [
+        ("zap", "an OWASP ZAP report", None),
+        ("snyk", "a Snyk test report (`snyk test --json`)", None),
+        // Recognised as a VEX candidate, read and found to decide nothing.
         (
             "cyclonedx",
             "a CycloneDX SBOM or scan (Posture reads CycloneDX only for the VEX decisions in \
              `vulnerabilities[].analysis`)",
+            Some("cyclonedx-vex"),
         ),
     ] {
         let mut seen = 0;
@@ -521,7 +523,7 @@ fn a_known_tool_posture_does_not_read_yet_is_named() {
             if name.contains("-vex-") {
                 continue;
             }
-            let message = crate::support::check_error(&name, &crate::support::read(&path), None);
+            let message = crate::support::check_error(&name, &crate::support::read(&path), format);
             assert_eq!(
                 message,
                 format!(

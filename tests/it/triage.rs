@@ -483,7 +483,8 @@ fn openvex_first_version_with_strings() {
     let decisions = decisions_in("wolfi.json", vex);
     assert_eq!(decisions.len(), 1);
     assert_eq!(decisions[0].target.rules, ["CVE-2023-12345"]);
-    assert_eq!(decisions[0].target.assets, ["git"]);
+    // The product is a package (Wolfi's apk): it speaks of git wherever it is installed.
+    assert!(decisions[0].target.assets.is_empty());
     assert_eq!(decisions[0].target.packages, ["git"]);
     assert_eq!(decisions[0].reason, "fixed in this product");
     assert_eq!(
@@ -536,7 +537,313 @@ fn cyclonedx_vex_by_bom_link_and_the_real_example() {
         decisions[0].target.rules,
         ["SNYK-JAVA-COMFASTERXMLJACKSONCORE-32111", "CVE-2018-7489"]
     );
-    assert_eq!(decisions[0].target.packages, ["jackson-databind"]);
+    // A Maven purl names group and artifact, as Trivy does; Grype's artifact alone matches too.
+    assert_eq!(
+        decisions[0].target.packages,
+        ["com.fasterxml.jackson.core:jackson-databind"]
+    );
     assert_eq!(decisions[0].target.category, Some(Category::Vulnerability));
     assert_eq!(decisions[0].triage, Triage::NotAffected);
+}
+
+/// Loads `docs` into a fresh engine and returns critical_open after them.
+fn critical_after(docs: &[(&str, String)]) -> Option<f64> {
+    let mut engine = Engine::default();
+    for (name, doc) in docs {
+        let row = add_one(&mut engine, name, doc.as_bytes(), None);
+        assert_eq!(row.error, None, "{name}");
+    }
+    value(&engine.view(at(NOW)), "critical_open")
+}
+
+fn image(name: &str, vulns: &[(&str, &str, &str)]) -> String {
+    trivy_image(name, "2026-11-01T00:00:00Z", vulns)
+}
+
+fn openvex(statements: &str) -> String {
+    format!(
+        r#"{{"@context":"https://openvex.dev/ns/v0.2.0","@id":"x","author":"a",
+            "timestamp":"2026-11-02T00:00:00Z","version":1,"statements":[{statements}]}}"#
+    )
+}
+
+const LOG4SHELL: (&str, &str, &str) = (
+    "CVE-2021-44228",
+    "org.apache.logging.log4j:log4j-core",
+    "CRITICAL",
+);
+
+#[test]
+fn a_decision_on_trivys_maven_row_covers_grypes_copy_of_it() {
+    // Trivy names the package group:artifact, Grype by its artifact: one finding (critical 1).
+    let grype = r#"{"matches":[{"vulnerability":{"id":"CVE-2021-44228","severity":"Critical"},
+        "artifact":{"name":"log4j-core","version":"2.14.1"}}],
+        "source":{"type":"image","target":{"userInput":"ghcr.io/acme/api:1"}},
+        "descriptor":{"name":"grype","version":"0.94.0","timestamp":"2026-11-01T00:00:00Z"}}"#;
+    let mut engine = Engine::default();
+    add_one(
+        &mut engine,
+        "trivy.json",
+        image("ghcr.io/acme/api:1", &[LOG4SHELL]).as_bytes(),
+        None,
+    );
+    add_one(&mut engine, "grype.json", grype.as_bytes(), None);
+    assert_eq!(value(&engine.view(at(NOW)), "critical_open"), Some(1.0));
+    let (decisions, view) = answer(
+        &mut engine,
+        decide(rule("CVE-2021-44228"), "false_positive", "not loaded", ""),
+        NOW,
+    );
+    assert_eq!(decisions.error, None);
+    assert_eq!(value(&view.unwrap(), "critical_open"), Some(0.0));
+}
+
+#[test]
+fn a_decision_made_on_one_asset_covers_no_other_of_the_same_last_name() {
+    // Two images named .../api on two registries, each with the same critical vulnerability:
+    // 2. Marking the acme one leaves 1, and so does its export dropped on a fresh session.
+    let docs = [
+        (
+            "acme.json",
+            image(
+                "ghcr.io/acme/api:1",
+                &[("CVE-2024-1", "openssl", "CRITICAL")],
+            ),
+        ),
+        (
+            "other.json",
+            image(
+                "ghcr.io/other/api:1",
+                &[("CVE-2024-1", "openssl", "CRITICAL")],
+            ),
+        ),
+    ];
+    let mut engine = Engine::default();
+    for (name, doc) in &docs {
+        add_one(&mut engine, name, doc.as_bytes(), None);
+    }
+    let query = FindingsQuery {
+        filters: vec![("asset".into(), "\"ghcr.io/acme/api\"".into())],
+        ..FindingsQuery::default()
+    };
+    let (_, view) = answer(
+        &mut engine,
+        decide(query, "accepted_risk", "later", ""),
+        NOW,
+    );
+    assert_eq!(value(&view.unwrap(), "critical_open"), Some(1.0));
+    let vex = engine
+        .handle(Request::ExportDecisions, at(NOW))
+        .into_iter()
+        .find_map(|r| match r {
+            Response::Export { content, .. } => Some(content),
+            _ => None,
+        })
+        .unwrap();
+    let mut with_vex: Vec<(&str, String)> = docs.to_vec();
+    with_vex.push(("decisions.openvex.json", vex));
+    assert_eq!(critical_after(&with_vex), Some(1.0));
+}
+
+#[test]
+fn a_later_statement_on_one_product_overrides_an_earlier_one_on_several() {
+    // 1 Nov: not affected on api and web; 5 Nov: affected on api. api counts (1), web does not.
+    let statements = r#"
+        {"vulnerability":{"name":"CVE-2024-1"},"timestamp":"2026-11-01T00:00:00Z",
+         "products":[{"@id":"pkg:oci/api?repository_url=ghcr.io/acme/api"},
+                     {"@id":"pkg:oci/web?repository_url=ghcr.io/acme/web"}],
+         "status":"not_affected","justification":"component_not_present"},
+        {"vulnerability":{"name":"CVE-2024-1"},"timestamp":"2026-11-05T00:00:00Z",
+         "products":[{"@id":"pkg:oci/api?repository_url=ghcr.io/acme/api"}],
+         "status":"affected","action_statement":"upgrade"}"#;
+    let open = &[("CVE-2024-1", "openssl", "CRITICAL")];
+    let docs = [
+        ("api.json", image("ghcr.io/acme/api:1", open)),
+        ("web.json", image("ghcr.io/acme/web:1", open)),
+        ("vex.json", openvex(statements)),
+    ];
+    assert_eq!(critical_after(&docs), Some(1.0));
+}
+
+#[test]
+fn a_statement_on_a_product_posture_cannot_read_covers_nothing() {
+    // A CPE-only product, and a statement with no product: neither is tied to a loaded asset.
+    let statements = r#"
+        {"vulnerability":{"name":"CVE-2024-1"},
+         "products":[{"identifiers":{"cpe23":"cpe:2.3:a:acme:other:1.0:*:*:*:*:*:*:*"}}],
+         "status":"not_affected","justification":"vulnerable_code_not_present"},
+        {"vulnerability":{"name":"CVE-2024-1"},"status":"not_affected",
+         "justification":"vulnerable_code_not_present"}"#;
+    let docs = [
+        (
+            "api.json",
+            image(
+                "ghcr.io/acme/api:1",
+                &[("CVE-2024-1", "openssl", "CRITICAL")],
+            ),
+        ),
+        ("vex.json", openvex(statements)),
+    ];
+    assert_eq!(critical_after(&docs), Some(1.0));
+    let parsed = formats::load("vex.json", docs[1].1.as_bytes()).unwrap();
+    let Evidence::Decisions(log) = parsed.evidence else {
+        panic!()
+    };
+    assert!(log.decisions.is_empty());
+    assert_eq!(
+        log.undecided,
+        [("naming no product Posture reads".to_string(), 2)]
+    );
+}
+
+#[test]
+fn package_products_and_go_modules_as_scanners_name_them() {
+    // VEX Hub's shape: the product is the package, on any image (lodash: 1 → 0). A Go module
+    // is named by its whole path (golang.org/x/net, not net): 1 → 0.
+    let lodash = r#"{"vulnerability":{"name":"CVE-2021-23337"},"products":[{"@id":"pkg:npm/lodash"}],
+        "status":"not_affected","justification":"vulnerable_code_not_in_execute_path"}"#;
+    let docs = [
+        (
+            "web.json",
+            image(
+                "ghcr.io/acme/web:1",
+                &[("CVE-2021-23337", "lodash", "CRITICAL")],
+            ),
+        ),
+        ("vex.json", openvex(lodash)),
+    ];
+    assert_eq!(critical_after(&docs), Some(0.0));
+    let net = r#"{"vulnerability":{"name":"CVE-2023-3978"},
+        "products":[{"@id":"pkg:oci/api?repository_url=ghcr.io/acme/api",
+                     "subcomponents":[{"@id":"pkg:golang/golang.org/x/net@v0.12.0"}]}],
+        "status":"not_affected","justification":"vulnerable_code_not_present"}"#;
+    let docs = [
+        (
+            "api.json",
+            image(
+                "ghcr.io/acme/api:1",
+                &[("CVE-2023-3978", "golang.org/x/net", "CRITICAL")],
+            ),
+        ),
+        ("vex.json", openvex(net)),
+    ];
+    assert_eq!(critical_after(&docs), Some(0.0));
+}
+
+#[test]
+fn a_cyclonedx_vex_of_one_product_covers_that_product_only() {
+    // api's BOM with embedded VEX on its log4j-core: api leaves 1 → 0; web keeps its 1.
+    let bom = r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
+      "metadata":{"component":{"bom-ref":"app","type":"container","name":"api",
+        "purl":"pkg:oci/api?repository_url=ghcr.io/acme/api"}},
+      "components":[{"bom-ref":"c1","type":"library","group":"org.apache.logging.log4j",
+        "name":"log4j-core","purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}],
+      "vulnerabilities":[
+        {"id":"CVE-2024-0009","affects":[{"ref":"c1"}]},
+        {"id":"CVE-2021-44228","analysis":{"state":"not_affected","justification":"code_not_reachable"},
+         "affects":[{"ref":"c1"}]}]}"#;
+    let docs = [
+        ("api.json", image("ghcr.io/acme/api:1", &[LOG4SHELL])),
+        ("web.json", image("ghcr.io/acme/web:1", &[LOG4SHELL])),
+        ("api.cdx.json", bom.to_string()),
+    ];
+    // The first vulnerability has no analysis: the document is still read as VEX.
+    assert_eq!(critical_after(&docs), Some(1.0));
+}
+
+#[test]
+fn docker_hub_images_export_as_trivy_names_them_and_come_back() {
+    let mut engine = Engine::default();
+    let alpine = image("alpine:3.19", &[("CVE-2024-1", "busybox", "CRITICAL")]);
+    add_one(&mut engine, "alpine.json", alpine.as_bytes(), None);
+    answer(
+        &mut engine,
+        decide(rule("CVE-2024-1"), "false_positive", "not reachable", ""),
+        NOW,
+    );
+    let vex = engine
+        .handle(Request::ExportDecisions, at(NOW))
+        .into_iter()
+        .find_map(|r| match r {
+            Response::Export { content, .. } => Some(content),
+            _ => None,
+        })
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&vex).unwrap();
+    assert_eq!(
+        json["statements"][0]["products"][0]["@id"],
+        "pkg:oci/alpine?repository_url=index.docker.io/library/alpine"
+    );
+    assert_eq!(
+        critical_after(&[("alpine.json", alpine), ("d.openvex.json", vex)]),
+        Some(0.0)
+    );
+}
+
+#[test]
+fn compliance_checks_are_decided_in_their_tool_not_here() {
+    // kube-bench counts its own checks: a decision here could not change compliance_score.
+    let doc = r#"{"Controls":[{"id":"4","node_type":"node","tests":[{"section":"4.2","desc":"Kubelet","results":[
+        {"test_number":"4.2.1","test_desc":"a","status":"PASS","scored":true},
+        {"test_number":"4.2.2","test_desc":"b","status":"FAIL","scored":true}]}]}]}"#;
+    let mut engine = Engine::default();
+    add_one(&mut engine, "node-kube-bench.json", doc.as_bytes(), None);
+    let (decisions, view) = answer(
+        &mut engine,
+        decide(rule("4.2.2"), "accepted_risk", "a lab cluster", ""),
+        NOW,
+    );
+    assert!(view.is_none());
+    assert_eq!(
+        decisions.error.as_deref(),
+        Some(
+            "compliance and policy checks count as their tools total them: decide them in the \
+             tool (a Kyverno PolicyException, a Gatekeeper exemption, a kube-bench skip, a \
+             Security Hub suppression)"
+        )
+    );
+}
+
+#[test]
+fn with_a_group_in_view_a_decision_counts_the_findings_of_that_group() {
+    // api (group A) and web (group B) with the same critical; a VEX on both images. In view of
+    // group A, the decision leaves out 1 finding, as the tile says.
+    let statements = r#"{"vulnerability":{"name":"CVE-2024-1"},
+        "products":[{"@id":"pkg:oci/api?repository_url=ghcr.io/acme/api"},
+                    {"@id":"pkg:oci/web?repository_url=ghcr.io/acme/web"}],
+        "status":"not_affected","justification":"component_not_present"}"#;
+    let open = &[("CVE-2024-1", "openssl", "CRITICAL")];
+    let mut engine = Engine::default();
+    add_one(
+        &mut engine,
+        "api.json",
+        image("ghcr.io/acme/api:1", open).as_bytes(),
+        None,
+    );
+    add_one(
+        &mut engine,
+        "web.json",
+        image("ghcr.io/acme/web:1", open).as_bytes(),
+        None,
+    );
+    add_one(
+        &mut engine,
+        "vex.json",
+        openvex(statements).as_bytes(),
+        None,
+    );
+    for (asset, group) in [("ghcr.io/acme/api", "A"), ("ghcr.io/acme/web", "B")] {
+        engine.handle(
+            Request::LabelAsset {
+                asset: asset.into(),
+                name: String::new(),
+                group: group.into(),
+            },
+            at(NOW),
+        );
+    }
+    engine.handle(Request::SetGroup("A".into()), at(NOW));
+    let decisions = engine.decisions_view(None, None, at(NOW));
+    let covered: u64 = decisions.rows.iter().map(|r| r.covered).sum();
+    assert_eq!(covered, 1);
 }

@@ -3,7 +3,7 @@
 
 use super::{Engine, Outcome, Source, day_start};
 use crate::core::explorer;
-use crate::core::model::{Category, Decision, Evidence, Target, Triage};
+use crate::core::model::{AssetKind, Category, Decision, Evidence, Fingerprint, Target, Triage};
 use crate::core::present::{self, triage as shown};
 use crate::core::protocol::{DecideRequest, DecisionsView, Response};
 use crate::core::time::{MS_PER_DAY, Timestamp};
@@ -39,15 +39,17 @@ impl Engine {
             return;
         }
         self.decided_any = !decisions.is_empty();
+        let (settings, group) = (&self.settings, self.group.as_deref());
         let snapshots = self.sources.iter_mut().filter_map(|s| {
             let Source {
                 outcome, reported, ..
             } = s;
+            let reported = reported.as_deref().unwrap_or_default();
+            // Counted for the group in view, as every number is.
+            let counted = group.is_none_or(|g| settings.asset_group(reported) == Some(g));
             match outcome {
                 Outcome::Loaded { evidence, .. } => match &mut **evidence {
-                    Evidence::Findings(snapshot) => {
-                        Some((snapshot, reported.as_deref().unwrap_or_default()))
-                    }
+                    Evidence::Findings(snapshot) => Some((snapshot, reported, counted)),
                     _ => None,
                 },
                 _ => None,
@@ -122,6 +124,7 @@ impl Engine {
         let records = self.analysis.as_ref().map_or(&[][..], |a| &a.records[..]);
         let mut made = Vec::new();
         let mut not_open = 0;
+        let mut checks = 0;
         for &i in &chosen {
             let Some(record) = records.get(i as usize) else {
                 continue;
@@ -139,6 +142,12 @@ impl Engine {
                 not_open += 1;
                 continue;
             }
+            // Compliance and policy KPIs count the tools' own totals of checks, which a
+            // decision here could not change: they are decided in the tool.
+            if matches!(finding.category, Category::Compliance | Category::Policy) {
+                checks += 1;
+                continue;
+            }
             if made.len() == MAX_MARKED {
                 return Err(format!(
                     "more than {} open findings match: narrow the filters first",
@@ -152,6 +161,7 @@ impl Engine {
                     packages: finding.package.iter().map(|p| p.name.to_string()).collect(),
                     assets: vec![asset],
                     fingerprint: Some(finding.fingerprint.0),
+                    exact_assets: true,
                 },
                 triage,
                 reason: reason.to_string(),
@@ -166,7 +176,12 @@ impl Engine {
             made.push((decision, about));
         }
         if made.is_empty() {
-            return Err(if not_open > 0 {
+            return Err(if checks > 0 {
+                "compliance and policy checks count as their tools total them: decide them in \
+                 the tool (a Kyverno PolicyException, a Gatekeeper exemption, a kube-bench skip, a \
+                 Security Hub suppression)"
+                    .into()
+            } else if not_open > 0 {
                 "only open findings can be marked: these are fixed, passed, suppressed by their \
                  tool or already decided"
                     .into()
@@ -225,11 +240,37 @@ impl Engine {
     /// The decisions made here as files: vulnerabilities as OpenVEX, the rest as
     /// `posture.decisions.v1`.
     pub(super) fn export_decisions(&mut self, now: Timestamp) -> Vec<Response> {
+        // OpenVEX names a vulnerability in a product: one on a single Kubernetes workload (its
+        // identity has a scope) would grow to the whole cluster there, so it goes in Posture's
+        // own file with its identity, as the other categories do.
+        let whole_asset = |d: &Decision| {
+            d.target.category == Some(Category::Vulnerability)
+                && d.target.fingerprint.is_none_or(|f| {
+                    let package = d.target.packages.first().map_or("", String::as_str);
+                    Fingerprint::vulnerability(
+                        "",
+                        d.target.rules.iter().map(String::as_str),
+                        package,
+                    )
+                    .0 == f
+                })
+        };
         let (vulnerabilities, others): (Vec<_>, Vec<_>) = self
             .made
             .iter()
             .map(|(d, about)| (d, about.clone()))
-            .partition(|(d, _)| d.target.category == Some(Category::Vulnerability));
+            .partition(|(d, _)| whole_asset(d));
+        let images: Vec<&str> = self
+            .sources
+            .iter()
+            .filter_map(|s| match (&s.outcome, &s.reported) {
+                (Outcome::Loaded { evidence, .. }, Some(reported)) => evidence
+                    .snapshot()
+                    .filter(|snap| snap.asset.kind == AssetKind::ContainerImage)
+                    .map(|_| reported.as_str()),
+                _ => None,
+            })
+            .collect();
         let mut responses = Vec::new();
         let day = now.day();
         if !vulnerabilities.is_empty() {
@@ -237,7 +278,7 @@ impl Engine {
             responses.push(Response::Export {
                 file_name: format!("posture-decisions-{day}.openvex.json"),
                 mime: "application/json".into(),
-                content: triage::openvex::write(&decisions, now),
+                content: triage::openvex::write(&decisions, &images, now),
             });
         }
         if !others.is_empty() {

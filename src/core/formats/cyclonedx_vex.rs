@@ -9,9 +9,11 @@
 use serde::Deserialize;
 
 use super::{Format, Input, ParseError, Parsed};
+use crate::core::diagnostics::ErrorKind;
 use crate::core::json;
+use crate::core::json::JsonError;
 use crate::core::model::{Category, Decision, DecisionLog, Evidence, Target, Tool, Triage};
-use crate::core::sniff::Sniff;
+use crate::core::sniff::{Node, Sniff};
 use crate::core::time::Timestamp;
 use crate::core::triage;
 
@@ -26,37 +28,16 @@ pub const FORMAT: Format = Format {
     parse,
 };
 
+/// Any CycloneDX BOM with vulnerabilities (or one too big for the skim to see where they are):
+/// whether it decides anything is known only from the whole document, so `parse` tells a VEX
+/// from a scanner's BOM, and says so of the latter.
 fn detect(sniff: &Sniff) -> bool {
     sniff.record().is_some_and(|r| {
-        r.get("bomFormat").and_then(|f| f.as_str()) == Some("CycloneDX")
-            && r.get("vulnerabilities")
-                .and_then(|v| v.first())
-                .is_some_and(|v| v.has("analysis"))
-    }) && decides_something(sniff.head)
-}
-
-/// Whether some analysis in the skimmed text decides (the skeleton stops above `state`): a
-/// scanner's BOM marks every vulnerability `in_triage` (Grype) or has no analysis at all.
-fn decides_something(head: &str) -> bool {
-    head.match_indices("\"state\"").any(|(at, key)| {
-        let rest = head[at + key.len()..].trim_start();
-        let Some(rest) = rest.strip_prefix(':') else {
+        let Node::Object(entries) = r else {
             return false;
         };
-        let value = rest
-            .trim_start()
-            .strip_prefix('"')
-            .and_then(|v| v.split('"').next());
-        matches!(
-            value,
-            Some(
-                "not_affected"
-                    | "false_positive"
-                    | "resolved"
-                    | "resolved_with_pedigree"
-                    | "exploitable"
-            )
-        )
+        r.get("bomFormat").and_then(|f| f.as_str()) == Some("CycloneDX")
+            && (r.has("vulnerabilities") || entries.iter().any(|(_, v)| *v == Node::Cut))
     })
 }
 
@@ -137,6 +118,9 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     }
     walk(&bom.components, &mut all);
     let product = metadata.and_then(|m| m.component.as_ref());
+    if let Some(product) = product {
+        walk(&product.components, &mut all);
+    }
     let mut decisions = Vec::new();
     let mut undecided: Vec<(String, u64)> = Vec::new();
     for v in &bom.vulnerabilities {
@@ -181,6 +165,21 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 place(reference, &all, product, &mut target);
             }
         }
+        // A BOM of one product (its `metadata.component`) speaks of that product: its
+        // libraries are packages in it, not anywhere.
+        if target.assets.is_empty()
+            && let Some(product) = product
+        {
+            target.assets = match (&product.purl, &product.name) {
+                (Some(purl), _) => triage::product_names(purl),
+                (None, Some(name)) => vec![name.clone()],
+                (None, None) => Vec::new(),
+            };
+        }
+        if target.assets.is_empty() && target.packages.is_empty() {
+            count(&mut undecided, "naming nothing it affects");
+            continue;
+        }
         target.assets.dedup();
         target.packages.dedup();
         let reason = [
@@ -208,6 +207,21 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 .and_then(Timestamp::parse_rfc3339)
                 .or(written_at),
             author: String::new(),
+        });
+    }
+    let analysed = bom.vulnerabilities.iter().any(|v| {
+        v.analysis
+            .as_ref()
+            .and_then(|a| a.state.as_deref())
+            .is_some_and(|s| s != "in_triage")
+    });
+    if decisions.is_empty() && !analysed {
+        return Err(JsonError {
+            kind: ErrorKind::NotReadYet {
+                tool: "a CycloneDX SBOM or scan (Posture reads CycloneDX only for the VEX \
+                       decisions in `vulnerabilities[].analysis`)",
+            },
+            location: Default::default(),
         });
     }
     Ok(Parsed {
@@ -259,7 +273,11 @@ fn place(reference: &str, all: &[&Component], product: Option<&Component>, targe
             let names: Vec<String> = match (&c.purl, &c.name) {
                 (Some(purl), _) if whole => triage::product_names(purl),
                 (Some(purl), _) => vec![triage::package_name(purl)],
+                // npm scopes join with a slash (`@babel/core`), Maven groups with a colon.
                 (None, Some(name)) => match &c.group {
+                    Some(group) if !whole && group.starts_with('@') => {
+                        vec![format!("{group}/{name}")]
+                    }
                     Some(group) if !whole => vec![format!("{group}:{name}")],
                     _ => vec![name.clone()],
                 },

@@ -130,12 +130,19 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         .or(document.timestamp.as_deref())
         .and_then(Timestamp::parse_rfc3339);
     let author = document.author.clone().unwrap_or_default();
+    // Posture's own export names assets as Posture does: matched whole.
+    let own = document
+        .tooling
+        .as_deref()
+        .is_some_and(|t| t.starts_with("Posture"));
     let records = document.statements.len() as u64;
-    // The latest statement on each vulnerability and products speaks.
+    // A statement speaks for each of its products: the latest on a vulnerability and a product
+    // wins, whatever other products either statement names.
     let mut latest: Vec<(String, Option<Timestamp>, usize, Decided)> = Vec::new();
     let mut warnings = Vec::new();
+    let mut undecided: Vec<(String, u64)> = Vec::new();
     for (i, statement) in document.statements.iter().enumerate() {
-        let Some(decided) = read(statement) else {
+        let Some(said) = read(statement) else {
             warnings.push(crate::core::diagnostics::Warning::new(
                 "a statement without a vulnerability name or status is skipped",
                 crate::core::diagnostics::Location::path(format!("statements[{i}]")),
@@ -148,15 +155,22 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             .or(statement.timestamp.as_deref())
             .and_then(Timestamp::parse_rfc3339)
             .or(written_at);
-        let key = decided.key();
-        match latest.iter_mut().find(|(k, ..)| *k == key) {
-            Some(slot) if (at, i) >= (slot.1, slot.2) => *slot = (key, at, i, decided),
-            Some(_) => {}
-            None => latest.push((key, at, i, decided)),
+        let per_product = said.per_product(statement, own);
+        if per_product.is_empty() {
+            // A statement must name its product; one Posture cannot read covers nothing.
+            tally(&mut undecided, "naming no product Posture reads");
+            continue;
+        }
+        for decided in per_product {
+            let key = decided.key();
+            match latest.iter_mut().find(|(k, ..)| *k == key) {
+                Some(slot) if (at, i) >= (slot.1, slot.2) => *slot = (key, at, i, decided),
+                Some(_) => {}
+                None => latest.push((key, at, i, decided)),
+            }
         }
     }
     let mut decisions = Vec::new();
-    let mut undecided: Vec<(String, u64)> = Vec::new();
     for (_, at, _, decided) in latest {
         match decided.triage {
             Some(triage) => decisions.push(Decision {
@@ -167,10 +181,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 decided_at: at,
                 author: author.clone(),
             }),
-            None => match undecided.iter_mut().find(|(s, _)| *s == decided.status) {
-                Some((_, n)) => *n += 1,
-                None => undecided.push((decided.status, 1)),
-            },
+            None => tally(&mut undecided, &decided.status),
         }
     }
     Ok(Parsed {
@@ -189,7 +200,14 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
     })
 }
 
-/// What one statement says.
+fn tally(counts: &mut Vec<(String, u64)>, what: &str) {
+    match counts.iter_mut().find(|(s, _)| s == what) {
+        Some((_, n)) => *n += 1,
+        None => counts.push((what.to_string(), 1)),
+    }
+}
+
+/// What one statement says, before it is split by product.
 struct Decided {
     target: Target,
     status: String,
@@ -199,16 +217,75 @@ struct Decided {
 }
 
 impl Decided {
-    /// The vulnerability and products it speaks of: a later statement on them replaces it.
+    /// The vulnerability, the product and the packages it speaks of: a later statement on them
+    /// replaces it.
     fn key(&self) -> String {
-        let mut parts = vec![self.target.rules.first().cloned().unwrap_or_default()];
-        let mut products = self.target.assets.clone();
-        products.sort();
         let mut packages = self.target.packages.clone();
         packages.sort();
-        parts.push(products.join(","));
-        parts.push(packages.join(","));
-        parts.join("|")
+        [
+            self.target
+                .rules
+                .first()
+                .map(|r| r.to_ascii_uppercase())
+                .unwrap_or_default(),
+            self.target.assets.join(","),
+            packages.join(","),
+        ]
+        .join("|")
+    }
+
+    /// One decision per product: an image or other whole product by its names (limited to
+    /// the subcomponents' packages), a package product (VEX Hub, a maintainer's VEX) by its
+    /// package on any asset. Products Posture cannot read give nothing.
+    fn per_product(self, statement: &Statement, exact: bool) -> Vec<Decided> {
+        // v0.0.1: packages beside the products; Posture's own export: in the notes.
+        let mut beside: Vec<String> = statement
+            .subcomponents
+            .iter()
+            .flat_map(|s| s.ids())
+            .map(triage::package_name)
+            .collect();
+        if let Some(package) = statement
+            .status_notes
+            .as_deref()
+            .and_then(|n| n.trim().strip_prefix(PACKAGE))
+        {
+            beside.push(package.trim().to_string());
+        }
+        let mut out = Vec::new();
+        for product in &statement.products {
+            let ids = product.ids();
+            let Some(id) = ids.first() else { continue };
+            let mut target = Target {
+                exact_assets: exact,
+                ..self.target.clone()
+            };
+            if ids.iter().all(|id| triage::names_a_package(id)) {
+                target.packages = vec![triage::package_name(id)];
+            } else {
+                target.assets = ids
+                    .iter()
+                    .filter(|id| !triage::names_a_package(id))
+                    .flat_map(|id| triage::product_names(id))
+                    .collect();
+                target.packages = product
+                    .subcomponents()
+                    .iter()
+                    .flat_map(|s| s.ids())
+                    .map(triage::package_name)
+                    .chain(beside.iter().cloned())
+                    .collect();
+                target.packages.dedup();
+            }
+            out.push(Decided {
+                target,
+                status: self.status.clone(),
+                triage: self.triage,
+                reason: self.reason.clone(),
+                expires: self.expires,
+            });
+        }
+        out
     }
 }
 
@@ -220,37 +297,11 @@ fn read(statement: &Statement) -> Option<Decided> {
         }
     };
     let status = statement.status.as_deref()?.trim().to_ascii_lowercase();
-    let mut target = Target {
+    let target = Target {
         category: Some(Category::Vulnerability),
         rules: std::iter::once(name).chain(aliases).collect(),
         ..Target::default()
     };
-    for product in &statement.products {
-        for id in product.ids() {
-            target.assets.extend(triage::product_names(id));
-        }
-        for sub in product.subcomponents() {
-            target
-                .packages
-                .extend(sub.ids().into_iter().map(triage::package_name));
-        }
-    }
-    for sub in &statement.subcomponents {
-        target
-            .packages
-            .extend(sub.ids().into_iter().map(triage::package_name));
-    }
-    // Posture's own export names the package in the notes.
-    if let Some(package) = statement
-        .status_notes
-        .as_deref()
-        .and_then(|n| n.trim().strip_prefix(PACKAGE))
-        && target.packages.is_empty()
-    {
-        target.packages.push(package.trim().to_string());
-    }
-    target.assets.dedup();
-    target.packages.dedup();
     let impact = statement.impact_statement.as_deref().unwrap_or("").trim();
     let action = statement.action_statement.as_deref().unwrap_or("").trim();
     // Notes that only name Posture's package are not a reason.

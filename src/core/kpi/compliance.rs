@@ -181,7 +181,16 @@ fn policy_failures(snapshot: &crate::core::model::Snapshot) -> u64 {
     } else {
         checks
     };
-    violations + snapshot.iac_checks.map_or(0, |c| c.failed)
+    // A failed IaC check a triage decision covers is left out, as in the IaC pass rate.
+    let decided = snapshot
+        .findings
+        .iter()
+        .filter(|f| f.category == Category::Misconfiguration && f.decision.is_some())
+        .count() as u64;
+    violations
+        + snapshot
+            .iac_checks
+            .map_or(0, |c| c.failed.saturating_sub(decided))
 }
 
 pub(super) fn policy_drift(cx: &Context) -> Measure {

@@ -76,6 +76,7 @@ pub(super) fn iac_policy_pass_rate(cx: &Context) -> Measure {
             .to_string();
     let mut checks = PassFail::default();
     let mut inputs = Vec::new();
+    let mut left_out = 0;
     for &i in cx.current.selected_for(Category::Misconfiguration) {
         let snapshot = cx.items[i].snapshot;
         if let Some(mut c) = snapshot.iac_checks {
@@ -85,16 +86,21 @@ pub(super) fn iac_policy_pass_rate(cx: &Context) -> Measure {
                 .iter()
                 .filter(|f| f.category == Category::Misconfiguration && f.decision.is_some())
                 .count() as u64;
+            left_out += decided.min(c.failed);
             c.failed = c.failed.saturating_sub(decided);
             checks += c;
             inputs.push(cx.items[i].name.to_string());
         }
     }
     if checks.evaluated() == 0 {
-        return if inputs.is_empty() {
-            Measure::none(formula)
-        } else {
-            Measure::empty(formula, inputs, "the IaC scans evaluated no checks")
+        return match (inputs.is_empty(), left_out) {
+            (true, _) => Measure::none(formula),
+            (false, 0) => Measure::empty(formula, inputs, "the IaC scans evaluated no checks"),
+            (false, _) => Measure::empty(
+                formula,
+                inputs,
+                "every failed check is left out by a triage decision, and none passed",
+            ),
         };
     }
     Measure::ratio(

@@ -63,14 +63,21 @@ impl Asset {
     /// tool names its folder, or the tool when it has none.
     pub fn file(name: &str) -> Asset {
         let without = without_date_stamps(name);
-        let without = if without.is_empty() || without.starts_with('.') {
-            name.to_string()
-        } else {
-            without
+        let (folder, last) = without.rsplit_once('/').unwrap_or(("", &without));
+        // Nothing left of the file's own name but an extension: `payments/2026-11-18.json`.
+        let without = match (last.is_empty() || last.starts_with('.'), folder.is_empty()) {
+            (false, _) => without.clone(),
+            (true, false) => folder.to_string(),
+            (true, true) => name.to_string(),
         };
+        let readable = readable(&without);
         Asset {
             kind: AssetKind::Other,
-            name: readable(&without),
+            name: if readable.trim_matches(is_separator_char).is_empty() {
+                name.to_string()
+            } else {
+                readable
+            },
         }
     }
 }
@@ -118,11 +125,19 @@ fn readable(path: &str) -> String {
     {
         stem = &stem[..stem.len() - ext.len()];
     }
-    let mut words = stem.to_string();
-    for tool in TOOL_WORDS {
-        words = without_word(&words, tool);
+    // A browser's second download of a file is the same file: `api-semgrep (1).json`.
+    let stem = without_copy_mark(stem);
+    // The tool names the report at its end (`api-semgrep`, `payments-cluster-audit`); a word
+    // at its start or in its middle may be the project's own (`audit-service`).
+    let mut words = stem.trim_end_matches(is_separator_char);
+    while let Some(shorter) = TOOL_WORDS.iter().find_map(|tool| {
+        let cut = words.len().checked_sub(tool.len())?;
+        let (head, tail) = (words.get(..cut)?, words.get(cut..)?);
+        (tail.eq_ignore_ascii_case(tool) && head.chars().next_back().is_none_or(is_separator_char))
+            .then(|| head.trim_end_matches(is_separator_char))
+    }) {
+        words = shorter;
     }
-    let words = words.trim_matches(|c: char| c.is_ascii() && is_separator(c as u8));
     let last = if words.chars().any(char::is_alphabetic) {
         words
     } else if words.is_empty() && !folder.is_empty() {
@@ -139,34 +154,29 @@ fn readable(path: &str) -> String {
     }
 }
 
-/// `text` without `word` (any case) where it stands between separators, with one separator
-/// beside it.
-fn without_word(text: &str, word: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let bytes = text.as_bytes();
-    while i < text.len() {
-        let at_start = i == 0 || is_separator(bytes[i - 1]);
-        let end = i + word.len();
-        if at_start
-            && lower[i..].starts_with(word)
-            && (end == text.len() || is_separator(bytes[end]))
-        {
-            // The separator before it goes with it; a leading word takes the one after.
-            if out.ends_with(|c: char| c.is_ascii() && is_separator(c as u8)) {
-                out.pop();
-                i = end;
-            } else {
-                i = if end < text.len() { end + 1 } else { end };
-            }
-            continue;
-        }
-        let c = text[i..].chars().next().unwrap_or_default();
-        out.push(c);
-        i += c.len_utf8().max(1);
+fn is_separator_char(c: char) -> bool {
+    c.is_ascii() && is_separator(c as u8)
+}
+
+/// A name without the mark a browser or a file manager adds to a second copy: ` (1)`, ` copy`,
+/// ` - Copy`.
+fn without_copy_mark(stem: &str) -> &str {
+    let trimmed = stem.trim_end();
+    if let Some(open) = trimmed.rfind(" (")
+        && trimmed.ends_with(')')
+        && trimmed[open + 2..trimmed.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        && trimmed.len() > open + 3
+    {
+        return &trimmed[..open];
     }
-    out
+    for mark in [" - Copy", " copy", " Copy"] {
+        if let Some(rest) = trimmed.strip_suffix(mark) {
+            return rest;
+        }
+    }
+    stem
 }
 
 fn is_separator(c: u8) -> bool {
@@ -231,8 +241,10 @@ fn date_stamp_len(b: &[u8]) -> Option<usize> {
     if !(1990..=2100).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    // A time: hours and minutes, optional seconds and fraction, optional Z.
-    if matches!(b.get(len), Some(b'T' | b't' | b'_' | b'-')) {
+    // A time: hours and minutes, optional seconds and fraction, optional Z — not the next
+    // date of a range (`2026-11-01-2026-11-30`).
+    let next_date = digits(len + 1, 4) && b.get(len + 5) == Some(&b'-');
+    if matches!(b.get(len), Some(b'T' | b't' | b'_' | b'-')) && !next_date {
         let mut j = len + 1;
         if digits(j, 2) {
             j += 2;
@@ -294,9 +306,18 @@ mod tests {
             ("payments-cluster-kube-bench.json", "payments-cluster"),
             ("payments-cluster-audit.jsonl.gz", "payments-cluster"),
             ("api.detect-secrets.json", "api"),
-            ("Payments_API-Gitleaks-report.json", "Payments_API-report"),
-            // A word that only holds a tool's name is not one.
-            ("trivy-operator-notes.json", "operator-notes"),
+            ("payments/2026-11-18.json", "payments"),
+            ("api-semgrep (1).json", "api"),
+            ("api-semgrep copy.json", "api"),
+            ("report-2026-11-01-2026-11-30.json", "report"),
+            // Only at the end: a tool's name at the start or in the middle may be the project's.
+            ("audit-service-semgrep.json", "audit-service"),
+            (
+                "Payments_API-Gitleaks-report.json",
+                "Payments_API-Gitleaks-report",
+            ),
+            ("trivy-operator-notes.json", "trivy-operator-notes"),
+            ("osv-scanner-6-lockfiles.json", "osv-scanner-6-lockfiles"),
             ("auditor.json", "auditor"),
             // Not dates: versions, build numbers, impossible days; nothing left but an extension.
             ("semgrep-1.30.0.json", "semgrep-1.30.0"),
@@ -326,6 +347,45 @@ mod tests {
             ("registry:5000/app.tar:1", "registry:5000/app.tar"),
         ] {
             assert_eq!(Asset::image(reference).name, name, "{reference}");
+        }
+    }
+
+    #[test]
+    fn any_file_name_gives_a_name_without_panicking() {
+        // Names of tool words, separators, digits, dates and multi-byte letters, mixed by a
+        // small linear congruential generator: every one gives a name, none panics.
+        let parts = [
+            "semgrep",
+            "-",
+            "_",
+            ".",
+            " ",
+            "/",
+            "2026-11-18",
+            "(1)",
+            "ä",
+            "日本",
+            "json",
+            ".gz",
+            "audit",
+            "x",
+            "0",
+            "copy",
+            "T08:02",
+            "detect-secrets",
+            "",
+        ];
+        let mut seed: u64 = 7;
+        for _ in 0..20_000 {
+            let mut name = String::new();
+            for _ in 0..(seed % 7 + 1) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                name.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let asset = Asset::file(&name);
+            assert!(!asset.name.is_empty() || name.is_empty(), "{name:?}");
         }
     }
 }

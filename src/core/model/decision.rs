@@ -57,6 +57,9 @@ pub struct Target {
     pub assets: Vec<String>,
     /// One finding's identity, for decisions made on a finding.
     pub fingerprint: Option<u64>,
+    /// Whether `assets` are Posture's names, matched whole (decisions made here, Posture's own
+    /// file), rather than VEX products, where a bare image name matches it on any registry.
+    pub exact_assets: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -147,6 +147,7 @@ pub fn decisions_of(file: DecisionsFile) -> Result<Read, String> {
                 packages: d.package.into_iter().collect(),
                 assets: d.asset.into_iter().collect(),
                 fingerprint,
+                exact_assets: true,
             },
             triage,
             reason: d.reason,

@@ -67,9 +67,13 @@ struct Product {
     id: String,
 }
 
-/// The OpenVEX text of vulnerability decisions, written at `now`.
-pub fn write(decisions: &[&Decision], now: Timestamp) -> String {
-    let statements: Vec<Statement> = decisions.iter().filter_map(|d| statement(d)).collect();
+/// The OpenVEX text of vulnerability decisions, written at `now`; `images` are the assets that
+/// are container images (written as `pkg:oci` purls).
+pub fn write(decisions: &[&Decision], images: &[&str], now: Timestamp) -> String {
+    let statements: Vec<Statement> = decisions
+        .iter()
+        .filter_map(|d| statement(d, images))
+        .collect();
     let body = serde_json::to_string(&statements).unwrap_or_default();
     let document = Document {
         context: CONTEXT,
@@ -87,14 +91,14 @@ pub fn write(decisions: &[&Decision], now: Timestamp) -> String {
     serde_json::to_string_pretty(&document).unwrap_or_default()
 }
 
-fn statement(d: &Decision) -> Option<Statement<'_>> {
+fn statement<'d>(d: &'d Decision, images: &[&str]) -> Option<Statement<'d>> {
     let name = d.target.rules.first()?;
     let products = d
         .target
         .assets
         .iter()
         .map(|asset| Product {
-            id: product_id(asset),
+            id: product_id(asset, images.contains(&asset.as_str())),
         })
         .collect();
     let status_notes = d.target.packages.first().map(|p| format!("{PACKAGE}{p}"));
@@ -136,14 +140,20 @@ fn statement(d: &Decision) -> Option<Statement<'_>> {
 
 /// An image (a name with a registry host, `ghcr.io/acme/api`) as a `pkg:oci` purl with its
 /// repository; anything else as Posture names it.
-fn product_id(asset: &str) -> String {
-    let host = asset.split('/').next().unwrap_or("");
-    let image = asset.contains('/') && (host.contains('.') || host.contains(':'));
-    if image && !asset.starts_with("github.com/") && !asset.starts_with("gitlab.com/") {
-        let name = asset.rsplit('/').next().unwrap_or(asset);
-        // As Trivy writes them: the repository's slashes and port as they are.
-        format!("pkg:oci/{}?repository_url={asset}", encode(name))
-    } else {
-        asset.to_string()
+fn product_id(asset: &str, image: bool) -> String {
+    if !image {
+        return asset.to_string();
     }
+    let name = asset.rsplit('/').next().unwrap_or(asset);
+    let host = asset.split('/').next().unwrap_or("");
+    let registry =
+        asset.contains('/') && (host.contains('.') || host.contains(':') || host == "localhost");
+    // As Trivy writes them: the repository's slashes and port as they are; Docker Hub's
+    // images (`alpine`, `acme/api`) under index.docker.io, official ones in `library/`.
+    let repository = match (registry, asset.contains('/')) {
+        (true, _) => asset.to_string(),
+        (false, true) => format!("index.docker.io/{asset}"),
+        (false, false) => format!("index.docker.io/library/{asset}"),
+    };
+    format!("pkg:oci/{}?repository_url={repository}", encode(name))
 }
