@@ -75,12 +75,17 @@ impl Metrics {
             findings: u64,
             assets: u64,
             tools: Vec<&'f str>,
+            /// The asset of its last finding: the next one on the same asset needs no lookup.
+            last_asset: u32,
         }
         let mut m = Metrics::default();
         let mut per_asset = vec![[0u64; 6]; current.assets.len()];
         let mut tools: FxHashMap<&str, u64> = FxHashMap::default();
-        let mut tables: [FxHashMap<&str, Tally>; 2] = Default::default();
-        let mut rule_assets: FxHashSet<(&str, u32)> = FxHashSet::default();
+        // Rule id → its tally, for vulnerabilities and for the other rules.
+        let mut tables: [FxHashMap<&str, usize>; 2] = Default::default();
+        let mut tallies: [Vec<Tally>; 2] = Default::default();
+        // (tally, asset) pairs seen, as one number: hashing a word, not the rule's text.
+        let mut rule_assets: FxHashSet<u64> = FxHashSet::default();
         for f in current.open() {
             let finding = f.finding;
             let sev = finding.severity as usize;
@@ -101,10 +106,9 @@ impl Metrics {
                 m.vulnerabilities += 1;
                 m.fixable += u64::from(finding.fixable());
             }
-            let new_asset = rule_assets.insert((&finding.rule_id, f.asset_id));
-            let tally = tables[usize::from(!vulnerability)]
-                .entry(&finding.rule_id)
-                .or_insert(Tally {
+            let kind = usize::from(!vulnerability);
+            let index = *tables[kind].entry(&finding.rule_id).or_insert_with(|| {
+                tallies[kind].push(Tally {
                     id: &finding.rule_id,
                     category: finding.category,
                     severity: finding.severity,
@@ -112,7 +116,15 @@ impl Metrics {
                     findings: 0,
                     assets: 0,
                     tools: Vec::new(),
+                    last_asset: u32::MAX,
                 });
+                tallies[kind].len() - 1
+            });
+            let tally = &mut tallies[kind][index];
+            let new_asset = tally.last_asset != f.asset_id
+                && rule_assets
+                    .insert(((index as u64) << 33) | ((kind as u64) << 32) | u64::from(f.asset_id));
+            tally.last_asset = f.asset_id;
             for name in reported_by {
                 if !tally.tools.contains(&name) {
                     tally.tools.push(name);
@@ -135,10 +147,10 @@ impl Metrics {
             }
         }
         m.by_tool = tools.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        let [vulnerabilities, rules] = tables;
-        let owned = |table: FxHashMap<&str, Tally>| -> BTreeMap<Text, RuleCount> {
+        let [vulnerabilities, rules] = tallies;
+        let owned = |table: Vec<Tally>| -> BTreeMap<Text, RuleCount> {
             table
-                .into_values()
+                .into_iter()
                 .map(|t| {
                     let count = RuleCount {
                         category: Some(t.category),
