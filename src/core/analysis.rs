@@ -37,8 +37,6 @@ pub struct Analysis {
     pub metrics: Metrics,
     pub activity: Activity,
     pub vulns: VulnTime,
-    /// Every finding, for the explorer.
-    pub records: Vec<Record>,
     /// Role assumptions in one day above which a principal is flagged (a setting).
     pub role_threshold: u64,
     /// The metrics view's compliance section, and its metrics CSV section, when loaded.
@@ -151,6 +149,34 @@ struct Base<'a> {
     now: Timestamp,
 }
 
+impl<'a> Base<'a> {
+    fn of(loaded: &'a Loaded<'a>, settings: &'a Settings, now: Timestamp) -> Base<'a> {
+        let events = Events::new(&loaded.logs);
+        let incidents = Incidents::new(&loaded.incident_files);
+        let span = loaded
+            .items
+            .iter()
+            .filter_map(|i| i.taken_at)
+            .map(|t| Window { from: t, to: t })
+            .chain(loaded.logs.iter().filter_map(|l| {
+                Some(Window {
+                    from: l.log.first?,
+                    to: l.log.last?,
+                })
+            }))
+            .chain(incidents.span())
+            .reduce(Window::union);
+        Base {
+            loaded,
+            events,
+            incidents,
+            span,
+            settings,
+            now,
+        }
+    }
+}
+
 impl Base<'_> {
     /// Calls `f` with the context of one period.
     fn with<R>(&self, choice: PeriodChoice, f: impl FnOnce(&Context) -> R) -> R {
@@ -210,29 +236,8 @@ pub fn analyse(
     now: Timestamp,
 ) -> Analysis {
     let loaded = Loaded::of(sources, settings, group);
-    let events = Events::new(&loaded.logs);
-    let incidents = Incidents::new(&loaded.incident_files);
-    let span = loaded
-        .items
-        .iter()
-        .filter_map(|i| i.taken_at)
-        .map(|t| Window { from: t, to: t })
-        .chain(loaded.logs.iter().filter_map(|l| {
-            Some(Window {
-                from: l.log.first?,
-                to: l.log.last?,
-            })
-        }))
-        .chain(incidents.span())
-        .reduce(Window::union);
-    let base = Base {
-        loaded: &loaded,
-        events,
-        incidents,
-        span,
-        settings,
-        now,
-    };
+    let base = Base::of(&loaded, settings, now);
+    let span = base.span;
     let mut analysis = base.with(choice, |cx| {
         let mut kpis = kpi::evaluate_all(cx);
         kpi::date_evidence(&mut kpis, &loaded.times, cx.period, now, settings);
@@ -264,25 +269,6 @@ pub fn analyse(
             trend: Trend::default(),
             metrics: Metrics::of(cx.current),
             activity: Activity::of(cx.events, cx.incidents, cx.window),
-            records: {
-                // The explorer ages every category; the KPIs follow vulnerabilities and secrets.
-                let [misconfiguration, code, policy, compliance] = [
-                    Category::Misconfiguration,
-                    Category::Code,
-                    Category::Policy,
-                    Category::Compliance,
-                ]
-                .map(|c| History::new(cx.items, c, cx.period));
-                let histories = Category::ALL.map(|c| match c {
-                    Category::Vulnerability => cx.vulnerabilities,
-                    Category::Secret => cx.secrets,
-                    Category::Misconfiguration => &misconfiguration,
-                    Category::Code => &code,
-                    Category::Policy => &policy,
-                    Category::Compliance => &compliance,
-                });
-                explorer::records(cx, histories, &loaded.item_source, end)
-            },
             vulns,
             role_threshold: settings.role_assumptions_per_day,
             compliance: present::compliance::compliance(cx.items, cx.current, loaded.inventory),
@@ -301,4 +287,37 @@ pub fn analyse(
     });
     analysis.trend = base.trend(choice.window(now, span));
     analysis
+}
+
+/// Every finding loaded up to the period's end, for the explorer: computed when the explorer
+/// asks, not with every view (a million findings' records are a fifth of an analysis).
+pub fn records(
+    sources: &[Source],
+    choice: PeriodChoice,
+    settings: &Settings,
+    group: Option<&str>,
+    now: Timestamp,
+) -> Vec<Record> {
+    let loaded = Loaded::of(sources, settings, group);
+    let base = Base::of(&loaded, settings, now);
+    base.with(choice, |cx| {
+        let end = cx.period.to.unwrap_or(now);
+        // The explorer ages every category; the KPIs follow vulnerabilities and secrets.
+        let [misconfiguration, code, policy, compliance] = [
+            Category::Misconfiguration,
+            Category::Code,
+            Category::Policy,
+            Category::Compliance,
+        ]
+        .map(|c| History::new(cx.items, c, cx.period));
+        let histories = Category::ALL.map(|c| match c {
+            Category::Vulnerability => cx.vulnerabilities,
+            Category::Secret => cx.secrets,
+            Category::Misconfiguration => &misconfiguration,
+            Category::Code => &code,
+            Category::Policy => &policy,
+            Category::Compliance => &compliance,
+        });
+        explorer::records(cx, histories, &loaded.item_source, end)
+    })
 }

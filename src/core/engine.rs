@@ -10,7 +10,7 @@ mod settings;
 use super::analysis::{self, Analysis};
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::evidence::PeriodChoice;
-use super::explorer;
+use super::explorer::{self, Record};
 use super::formats::{self, Parsed};
 use super::model::{Decision, Evidence};
 use super::present;
@@ -114,6 +114,8 @@ pub struct Engine {
     /// The analysis of the evidence as it stands, computed once per change of files,
     /// settings or period, and reused by every request until the next change.
     analysis: Option<Analysis>,
+    /// Every finding for the explorer, computed when the explorer first asks after a change.
+    records: Option<Vec<explorer::Record>>,
     /// The explorer's last query and the records matching it, in order: scrolling through one
     /// query filters and sorts once.
     selection: Option<(FindingsQuery, Vec<u32>)>,
@@ -313,6 +315,7 @@ impl Engine {
     /// Drops the analysis: the next view computes it afresh.
     fn changed(&mut self) {
         self.analysis = None;
+        self.records = None;
         self.selection = None;
     }
 
@@ -326,12 +329,27 @@ impl Engine {
         }
     }
 
-    /// The records matching a query, in order, filtered and sorted once per query.
-    fn selection(&mut self, query: &FindingsQuery, now: Timestamp) -> &[u32] {
+    /// Every finding for the explorer, as of the last change: computed when first asked.
+    fn records(&mut self, now: Timestamp) -> &[Record] {
         if self.analysis.is_none() {
             self.analysis = Some(self.fresh_analysis(now));
         }
-        let records = self.analysis.as_ref().map_or(&[][..], |a| &a.records[..]);
+        if self.records.is_none() {
+            self.records = Some(analysis::records(
+                &self.sources,
+                self.period,
+                &self.settings,
+                self.group.as_deref(),
+                now,
+            ));
+        }
+        self.records.as_deref().unwrap_or_default()
+    }
+
+    /// The records matching a query, in order, filtered and sorted once per query.
+    fn selection(&mut self, query: &FindingsQuery, now: Timestamp) -> &[u32] {
+        self.records(now);
+        let records = self.records.as_deref().unwrap_or_default();
         match self.selection.take() {
             Some((q, indices)) if q == *query => self.selection = Some((q, indices)),
             // Another order of the same rows: sorted again, not filtered again.
@@ -351,8 +369,8 @@ impl Engine {
         let total = self.selection(&request.query, now).len();
         let start = (request.start as usize).min(total);
         let end = (start + request.count.min(MAX_WINDOW) as usize).min(total);
-        let (records, indices) = match (&self.analysis, &self.selection) {
-            (Some(a), Some((_, i))) => (&a.records[..], &i[start..end]),
+        let (records, indices) = match (&self.records, &self.selection) {
+            (Some(r), Some((_, i))) => (&r[..], &i[start..end]),
             _ => (&[][..], &[][..]),
         };
         FindingsWindow {
@@ -371,8 +389,8 @@ impl Engine {
 
     pub fn findings_csv(&mut self, query: &FindingsQuery, now: Timestamp) -> String {
         self.selection(query, now);
-        match (&self.analysis, &self.selection) {
-            (Some(a), Some((_, i))) => explorer::csv(&a.records, i, &self.sources),
+        match (&self.records, &self.selection) {
+            (Some(r), Some((_, i))) => explorer::csv(r, i, &self.sources),
             _ => String::new(),
         }
     }

@@ -121,7 +121,7 @@ impl Engine {
             },
             None => selection,
         };
-        let records = self.analysis.as_ref().map_or(&[][..], |a| &a.records[..]);
+        let records = self.records.as_deref().unwrap_or_default();
         let mut made = Vec::new();
         let mut not_open = 0;
         let mut checks = 0;
