@@ -556,6 +556,30 @@ fn critical_after(docs: &[(&str, String)]) -> Option<f64> {
     value(&engine.view(at(NOW)), "critical_open")
 }
 
+/// The first file *Export decisions* writes: the OpenVEX of the vulnerability decisions.
+fn exported_openvex(engine: &mut Engine) -> String {
+    engine
+        .handle(Request::ExportDecisions, at(NOW))
+        .into_iter()
+        .find_map(|r| match r {
+            Response::Export { content, .. } => Some(content),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// critical_open of one image with one vulnerability and an OpenVEX statement about it.
+fn critical_with_vex(
+    reference: &str,
+    vulnerability: (&str, &str, &str),
+    statement: &str,
+) -> Option<f64> {
+    critical_after(&[
+        ("image.json", image(reference, &[vulnerability])),
+        ("vex.json", openvex(statement)),
+    ])
+}
+
 fn image(name: &str, vulns: &[(&str, &str, &str)]) -> String {
     trivy_image(name, "2026-11-01T00:00:00Z", vulns)
 }
@@ -632,14 +656,7 @@ fn a_decision_made_on_one_asset_covers_no_other_of_the_same_last_name() {
         NOW,
     );
     assert_eq!(value(&view.unwrap(), "critical_open"), Some(1.0));
-    let vex = engine
-        .handle(Request::ExportDecisions, at(NOW))
-        .into_iter()
-        .find_map(|r| match r {
-            Response::Export { content, .. } => Some(content),
-            _ => None,
-        })
-        .unwrap();
+    let vex = exported_openvex(&mut engine);
     let mut with_vex: Vec<(&str, String)> = docs.to_vec();
     with_vex.push(("decisions.openvex.json", vex));
     assert_eq!(critical_after(&with_vex), Some(1.0));
@@ -702,32 +719,20 @@ fn package_products_and_go_modules_as_scanners_name_them() {
     // is named by its whole path (golang.org/x/net, not net): 1 → 0.
     let lodash = r#"{"vulnerability":{"name":"CVE-2021-23337"},"products":[{"@id":"pkg:npm/lodash"}],
         "status":"not_affected","justification":"vulnerable_code_not_in_execute_path"}"#;
-    let docs = [
-        (
-            "web.json",
-            image(
-                "ghcr.io/acme/web:1",
-                &[("CVE-2021-23337", "lodash", "CRITICAL")],
-            ),
-        ),
-        ("vex.json", openvex(lodash)),
-    ];
-    assert_eq!(critical_after(&docs), Some(0.0));
+    let lodash_on_web = ("CVE-2021-23337", "lodash", "CRITICAL");
+    assert_eq!(
+        critical_with_vex("ghcr.io/acme/web:1", lodash_on_web, lodash),
+        Some(0.0)
+    );
     let net = r#"{"vulnerability":{"name":"CVE-2023-3978"},
         "products":[{"@id":"pkg:oci/api?repository_url=ghcr.io/acme/api",
                      "subcomponents":[{"@id":"pkg:golang/golang.org/x/net@v0.12.0"}]}],
         "status":"not_affected","justification":"vulnerable_code_not_present"}"#;
-    let docs = [
-        (
-            "api.json",
-            image(
-                "ghcr.io/acme/api:1",
-                &[("CVE-2023-3978", "golang.org/x/net", "CRITICAL")],
-            ),
-        ),
-        ("vex.json", openvex(net)),
-    ];
-    assert_eq!(critical_after(&docs), Some(0.0));
+    let net_on_api = ("CVE-2023-3978", "golang.org/x/net", "CRITICAL");
+    assert_eq!(
+        critical_with_vex("ghcr.io/acme/api:1", net_on_api, net),
+        Some(0.0)
+    );
 }
 
 #[test]
@@ -761,14 +766,7 @@ fn docker_hub_images_export_as_trivy_names_them_and_come_back() {
         decide(rule("CVE-2024-1"), "false_positive", "not reachable", ""),
         NOW,
     );
-    let vex = engine
-        .handle(Request::ExportDecisions, at(NOW))
-        .into_iter()
-        .find_map(|r| match r {
-            Response::Export { content, .. } => Some(content),
-            _ => None,
-        })
-        .unwrap();
+    let vex = exported_openvex(&mut engine);
     let json: serde_json::Value = serde_json::from_str(&vex).unwrap();
     assert_eq!(
         json["statements"][0]["products"][0]["@id"],
