@@ -111,9 +111,7 @@ fn respond(engine: &mut Engine, request: Request, message: &js_sys::Array) {
                 };
                 responses.iter().for_each(post);
             }
-            post(&Response::View(Box::new(engine.view(now()))));
-            post(&engine.decisions_response(now()));
-            post(&Response::Idle);
+            engine.after_files(now()).iter().for_each(post);
         }
         other => engine.handle(other, now()).iter().for_each(post),
     }

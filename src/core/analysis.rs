@@ -96,14 +96,7 @@ impl<'a> Loaded<'a> {
                 continue;
             };
             let asset_bound = matches!(&**evidence, Evidence::Findings(_) | Evidence::Events(_));
-            if let Some(group) = group
-                && asset_bound
-                && source
-                    .reported
-                    .as_deref()
-                    .and_then(|r| settings.asset_group(r))
-                    != Some(group)
-            {
+            if asset_bound && !settings.in_view(source.reported.as_deref(), group) {
                 continue;
             }
             let name = source.name.as_str();

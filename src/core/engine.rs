@@ -177,11 +177,7 @@ impl Engine {
                     let id = self.next_id - 1;
                     responses.extend(self.ingest(id, file.bytes));
                 }
-                responses.extend([
-                    Response::View(Box::new(self.view(now))),
-                    self.decisions_response(now),
-                    Response::Idle,
-                ]);
+                responses.extend(self.after_files(now));
                 responses
             }
             Request::Remove(id) => {
@@ -198,11 +194,7 @@ impl Engine {
                 self.changed();
                 let mut responses: Vec<Response> =
                     gone.into_iter().map(Response::Removed).collect();
-                responses.extend([
-                    Response::View(Box::new(self.view(now))),
-                    self.decisions_response(now),
-                    Response::Idle,
-                ]);
+                responses.extend(self.after_files(now));
                 responses
             }
             Request::ClearAll => {
@@ -212,11 +204,7 @@ impl Engine {
                     .map(|s| Response::Removed(s.id))
                     .collect();
                 self.changed();
-                responses.extend([
-                    Response::View(Box::new(self.view(now))),
-                    self.decisions_response(now),
-                    Response::Idle,
-                ]);
+                responses.extend(self.after_files(now));
                 responses
             }
             Request::LabelAsset { asset, name, group } => self.label_asset(asset, name, group, now),
@@ -310,6 +298,16 @@ impl Engine {
                 ]
             }
         }
+    }
+
+    /// What follows files coming or going: the view, the decisions with what each covers now
+    /// (a VEX may have come or gone), and the end of the request.
+    pub fn after_files(&mut self, now: Timestamp) -> [Response; 3] {
+        [
+            Response::View(Box::new(self.view(now))),
+            self.decisions_response(now),
+            Response::Idle,
+        ]
     }
 
     /// Drops the analysis: the next view computes it afresh.

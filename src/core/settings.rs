@@ -86,6 +86,12 @@ impl Settings {
         self.assets.get(reported).and_then(|l| l.group.as_deref())
     }
 
+    /// Whether the asset Posture named `reported` is in view when the views are limited to
+    /// `group` (every asset is when `None`).
+    pub fn in_view(&self, reported: Option<&str>, group: Option<&str>) -> bool {
+        group.is_none_or(|g| reported.and_then(|r| self.asset_group(r)) == Some(g))
+    }
+
     /// Every group some asset is in, sorted.
     pub fn groups(&self) -> Vec<&str> {
         let mut groups: Vec<&str> = self

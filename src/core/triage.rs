@@ -140,6 +140,15 @@ impl<'a> Decisions<'a> {
     }
 }
 
+/// Counts one more statement that decides nothing Posture counts, by why (a VEX status, "naming no
+/// product Posture reads"), for a `DecisionLog`'s `undecided`, in the order first seen.
+pub fn count_undecided(undecided: &mut Vec<(String, u64)>, why: &str) {
+    match undecided.iter_mut().find(|(w, _)| w == why) {
+        Some((_, n)) => *n += 1,
+        None => undecided.push((why.to_string(), 1)),
+    }
+}
+
 /// A hash of the text with ASCII letters in one case: `cve-2024-1` names `CVE-2024-1`.
 fn folded(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

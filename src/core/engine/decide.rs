@@ -44,9 +44,9 @@ impl Engine {
             let Source {
                 outcome, reported, ..
             } = s;
-            let reported = reported.as_deref().unwrap_or_default();
             // Counted for the group in view, as every number is.
-            let counted = group.is_none_or(|g| settings.asset_group(reported) == Some(g));
+            let counted = settings.in_view(reported.as_deref(), group);
+            let reported = reported.as_deref().unwrap_or_default();
             match outcome {
                 Outcome::Loaded { evidence, .. } => match &mut **evidence {
                     Evidence::Findings(snapshot) => Some((snapshot, reported, counted)),
@@ -255,11 +255,8 @@ impl Engine {
                     .0 == f
                 })
         };
-        let (vulnerabilities, others): (Vec<_>, Vec<_>) = self
-            .made
-            .iter()
-            .map(|(d, about)| (d, about.clone()))
-            .partition(|(d, _)| whole_asset(d));
+        let (vulnerabilities, others): (Vec<_>, Vec<_>) =
+            self.made.iter().partition(|(d, _)| whole_asset(d));
         let images: Vec<&str> = self
             .sources
             .iter()
@@ -274,7 +271,7 @@ impl Engine {
         let mut responses = Vec::new();
         let day = now.day();
         if !vulnerabilities.is_empty() {
-            let decisions: Vec<&Decision> = vulnerabilities.iter().map(|(d, _)| *d).collect();
+            let decisions: Vec<&Decision> = vulnerabilities.iter().map(|(d, _)| d).collect();
             responses.push(Response::Export {
                 file_name: format!("posture-decisions-{day}.openvex.json"),
                 mime: "application/json".into(),
@@ -285,7 +282,7 @@ impl Engine {
             responses.push(Response::Export {
                 file_name: format!("posture-decisions-{day}.json"),
                 mime: "application/json".into(),
-                content: triage::file::write(&others, now),
+                content: triage::file::write(others, now),
             });
         }
         if responses.is_empty() {
@@ -321,7 +318,7 @@ impl Engine {
 
     /// The decisions view after files came or went (a VEX dropped or removed), with what each
     /// covers now; follows a view.
-    pub fn decisions_response(&self, now: Timestamp) -> Response {
+    pub(super) fn decisions_response(&self, now: Timestamp) -> Response {
         Response::Decisions(Box::new(self.decisions_view(None, None, now)))
     }
 
@@ -353,12 +350,10 @@ impl Engine {
         for (row, covered) in rows.iter_mut().zip(&self.covered) {
             row.covered = *covered;
         }
-        let saved: Vec<(&Decision, About)> =
-            self.made.iter().map(|(d, a)| (d, a.clone())).collect();
         DecisionsView {
             summary_text: shown::summary(&rows),
             rows,
-            saved_json: triage::file::write(&saved, now),
+            saved_json: triage::file::write(&self.made, now),
             save: false,
             error,
             done_text: done,

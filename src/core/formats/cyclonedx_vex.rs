@@ -128,7 +128,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             continue;
         };
         let Some(analysis) = &v.analysis else {
-            count(&mut undecided, "without analysis");
+            triage::count_undecided(&mut undecided, "without analysis");
             continue;
         };
         let state = analysis.state.as_deref().unwrap_or("").trim().to_string();
@@ -143,7 +143,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             _ => None,
         };
         let Some(triage) = triage else {
-            count(
+            triage::count_undecided(
                 &mut undecided,
                 if state.is_empty() {
                     "without a state"
@@ -177,7 +177,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
             };
         }
         if target.assets.is_empty() && target.packages.is_empty() {
-            count(&mut undecided, "naming nothing it affects");
+            triage::count_undecided(&mut undecided, "naming nothing it affects");
             continue;
         }
         target.assets.dedup();
@@ -238,13 +238,6 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         }),
         warnings: Vec::new(),
     })
-}
-
-fn count(tally: &mut Vec<(String, u64)>, what: &str) {
-    match tally.iter_mut().find(|(s, _)| s == what) {
-        Some((_, n)) => *n += 1,
-        None => tally.push((what.to_string(), 1)),
-    }
 }
 
 /// What an `affects` reference names: a component of this BOM (by `bom-ref`), the BOM's own

@@ -158,7 +158,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         let per_product = said.per_product(statement, own);
         if per_product.is_empty() {
             // A statement must name its product; one Posture cannot read covers nothing.
-            tally(&mut undecided, "naming no product Posture reads");
+            triage::count_undecided(&mut undecided, "naming no product Posture reads");
             continue;
         }
         for decided in per_product {
@@ -181,7 +181,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
                 decided_at: at,
                 author: author.clone(),
             }),
-            None => tally(&mut undecided, &decided.status),
+            None => triage::count_undecided(&mut undecided, &decided.status),
         }
     }
     Ok(Parsed {
@@ -198,13 +198,6 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         }),
         warnings,
     })
-}
-
-fn tally(counts: &mut Vec<(String, u64)>, what: &str) {
-    match counts.iter_mut().find(|(s, _)| s == what) {
-        Some((_, n)) => *n += 1,
-        None => counts.push((what.to_string(), 1)),
-    }
 }
 
 /// What one statement says, before it is split by product.

@@ -60,12 +60,15 @@ pub struct About {
 }
 
 /// The file's text for `decisions` (with what each is about), written at `now`.
-pub fn write(decisions: &[(&Decision, About)], now: Timestamp) -> String {
+pub fn write<'d>(
+    decisions: impl IntoIterator<Item = &'d (Decision, About)>,
+    now: Timestamp,
+) -> String {
     let file = DecisionsFile {
         schema: SCHEMA.into(),
         written_at: Some(now.to_string()),
         decisions: decisions
-            .iter()
+            .into_iter()
             .map(|(d, about)| DecisionJson {
                 triage: d.triage.as_str().into(),
                 reason: d.reason.clone(),
