@@ -130,7 +130,8 @@ async fn fetch_text(path: &str) -> Option<String> {
         .as_string()
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// This browser's localStorage, when it has one (settings, decisions, what to keep).
+pub(super) fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::File;
 
+use super::client::storage;
 use super::store;
 
 /// localStorage keys: whether to keep, whether the sample was loaded, and the files removed
@@ -40,10 +41,6 @@ pub struct Keep {
     state: StoredValue<State, LocalStorage>,
     /// Why the browser's storage could not keep the files, when it could not ("" when it could).
     pub error: RwSignal<String>,
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 fn flag(key: &str) -> bool {
