@@ -3,22 +3,32 @@
 //! Glue only: decode the message, read bytes, call the core, encode the answer. The page sends
 //! `[request JSON, File, File, …]`; each response goes back as one JSON string.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DedicatedWorkerGlobalScope, File, MessageEvent, ReadableStreamDefaultReader,
+    ReadableStreamReadResult,
+};
 
 use crate::core::diagnostics::ErrorKind;
 use crate::core::engine::Engine;
+use crate::core::formats::{Loaded, Loader};
 use crate::core::protocol::{Request, Response};
 use crate::core::time::Timestamp;
 
-/// Bytes read per step: progress for big files, and at most this much held on the JS side.
-const CHUNK: u64 = 16 << 20;
+/// Bytes read between two progress messages.
+const PROGRESS_EVERY: u64 = 16 << 20;
 
 thread_local! {
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
+    /// The page's messages not answered yet, oldest first.
+    static INBOX: RefCell<VecDeque<js_sys::Array>> = const { RefCell::new(VecDeque::new()) };
+    /// Whether a task is answering the inbox.
+    static ANSWERING: Cell<bool> = const { Cell::new(false) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -58,7 +68,22 @@ fn clock_ms() -> f64 {
 }
 
 fn on_message(event: MessageEvent) {
-    let message: js_sys::Array = event.data().unchecked_into();
+    // Messages are answered one at a time, in order: reading a file awaits the browser, and a
+    // message arriving meanwhile waits its turn.
+    INBOX.with_borrow_mut(|inbox| inbox.push_back(event.data().unchecked_into()));
+    if !ANSWERING.replace(true) {
+        wasm_bindgen_futures::spawn_local(answer_all());
+    }
+}
+
+async fn answer_all() {
+    while let Some(message) = INBOX.with_borrow_mut(VecDeque::pop_front) {
+        answer(message).await;
+    }
+    ANSWERING.set(false);
+}
+
+async fn answer(message: js_sys::Array) {
     let text = message.get(0).as_string().unwrap_or_default();
     let request: Request = match serde_json::from_str(&text) {
         Ok(request) => request,
@@ -68,85 +93,126 @@ fn on_message(event: MessageEvent) {
             return;
         }
     };
+    let Request::AddFiles(files) = request else {
+        with_engine(|engine| engine.handle(request, now()).iter().for_each(post));
+        return;
+    };
+    let queued = with_engine(|engine| engine.handle(Request::AddFiles(files), now()));
+    let ids: Vec<u32> = match queued.first() {
+        Some(Response::Queued(rows)) => rows.iter().map(|r| r.id).collect(),
+        _ => Vec::new(),
+    };
+    queued.iter().for_each(post);
+    for (i, id) in ids.into_iter().enumerate() {
+        let started = clock_ms();
+        // The page sends one `File` per entry; anything else is refused, not trusted.
+        let loaded = match message.get(i as u32 + 1).dyn_into::<File>() {
+            Ok(file) => load(&file, id).await,
+            Err(_) => Err("no file came with it".to_string()),
+        };
+        let responses = with_engine(|engine| match loaded {
+            Ok((loaded, parse_ms)) => {
+                let read_ms = (clock_ms() - started).max(0.0).round() as u32;
+                let mut responses = engine.ingest_loaded(id, loaded, parse_ms);
+                for response in &mut responses {
+                    if let Response::Source(row) = response {
+                        row.read_ms = Some(read_ms);
+                    }
+                }
+                responses
+            }
+            Err(reason) => {
+                let detail = format!("the browser could not read it ({reason})");
+                vec![Response::Source(Box::new(
+                    engine.fail(id, ErrorKind::Unsupported { detail }),
+                ))]
+            }
+        });
+        responses.iter().for_each(post);
+    }
+    with_engine(|engine| engine.after_files(now()).iter().for_each(post));
+}
+
+fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> T {
     ENGINE.with_borrow_mut(|engine| {
         engine.set_clock(clock_ms);
-        respond(engine, request, &message);
-    });
+        f(engine)
+    })
 }
 
-fn respond(engine: &mut Engine, request: Request, message: &js_sys::Array) {
-    match request {
-        Request::AddFiles(files) => {
-            let queued = engine.handle(Request::AddFiles(files), now());
-            let ids: Vec<u32> = match queued.first() {
-                Some(Response::Queued(rows)) => rows.iter().map(|r| r.id).collect(),
-                _ => Vec::new(),
-            };
-            queued.iter().for_each(post);
-            for (i, id) in ids.into_iter().enumerate() {
-                let started = clock_ms();
-                // The page sends one `File` per entry; anything else is refused, not trusted.
-                let file = message
-                    .get(i as u32 + 1)
-                    .dyn_into::<File>()
-                    .map_err(|_| "no file came with it".to_string());
-                let responses = match file.and_then(|file| read(&file, id)) {
-                    Ok(bytes) => {
-                        let read_ms = (clock_ms() - started).max(0.0).round() as u32;
-                        // The bytes are dropped as soon as the engine has parsed them.
-                        let mut responses = engine.ingest(id, &bytes);
-                        for response in &mut responses {
-                            if let Response::Source(row) = response {
-                                row.read_ms = Some(read_ms);
-                            }
-                        }
-                        responses
-                    }
-                    Err(reason) => {
-                        let detail = format!("the browser could not read it ({reason})");
-                        vec![Response::Source(Box::new(
-                            engine.fail(id, ErrorKind::Unsupported { detail }),
-                        ))]
-                    }
-                };
-                responses.iter().for_each(post);
-            }
-            engine.after_files(now()).iter().for_each(post);
-        }
-        other => engine.handle(other, now()).iter().for_each(post),
-    }
+fn describe(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::JSON::stringify(&e).ok().map(String::from))
+        .unwrap_or_default()
 }
 
-/// Reads a file in chunks, posting progress after each.
-fn read(file: &File, id: u32) -> Result<Vec<u8>, String> {
-    let describe = |e: JsValue| {
-        e.as_string()
-            .or_else(|| js_sys::JSON::stringify(&e).ok().map(String::from))
-            .unwrap_or_default()
-    };
-    let reader = FileReaderSync::new().map_err(describe)?;
+/// Reads a file as the browser streams it, handing each chunk to a [`Loader`] (which parses
+/// big reports while the browser reads ahead on its own threads), posting progress every
+/// [`PROGRESS_EVERY`] bytes. Gives what the loader made of it, and the milliseconds spent in it.
+async fn load(file: &File, id: u32) -> Result<(Loaded, u32), String> {
     let size = file.size() as u64;
-    let mut bytes = Vec::new();
-    bytes
-        .try_reserve_exact(size as usize)
-        .map_err(|_| format!("not enough memory for {size} bytes"))?;
-    let mut offset = 0;
-    while offset < size {
-        let end = (offset + CHUNK).min(size);
-        let chunk = file
-            .slice_with_f64_and_f64(offset as f64, end as f64)
-            .map_err(describe)?;
-        let buffer = reader.read_as_array_buffer(&chunk).map_err(describe)?;
-        let array = js_sys::Uint8Array::new(&buffer);
-        let start = bytes.len();
-        bytes.resize(start + array.length() as usize, 0);
-        array.copy_to(&mut bytes[start..]);
-        offset = end;
-        post(&Response::Progress {
-            id,
-            loaded: offset,
-            total: size,
-        });
+    let name = with_engine(|engine| engine.source_name(id).map(str::to_string)).unwrap_or_default();
+    let mut loader = Loader::new(&name, size);
+    let mut spent = 0.0;
+    let mut reported = 0;
+    let mut received = 0;
+    each_chunk(file, |chunk| {
+        let started = clock_ms();
+        loader.push(chunk);
+        spent += clock_ms() - started;
+        received += chunk.len() as u64;
+        if received - reported >= PROGRESS_EVERY {
+            reported = received;
+            post(&Response::Progress {
+                id,
+                loaded: received,
+                total: size,
+            });
+        }
+        !loader.rereading()
+    })
+    .await?;
+    let started = clock_ms();
+    let loaded = match loader.finish() {
+        // The stream could not read it: the whole file, as the whole parser wants it.
+        Loaded::Reread => {
+            let mut bytes = Vec::new();
+            bytes
+                .try_reserve_exact(size as usize)
+                .map_err(|_| format!("not enough memory for {size} bytes"))?;
+            each_chunk(file, |chunk| {
+                bytes.extend_from_slice(chunk);
+                true
+            })
+            .await?;
+            Loaded::Whole(bytes)
+        }
+        loaded => loaded,
+    };
+    spent += clock_ms() - started;
+    Ok((loaded, spent.round() as u32))
+}
+
+/// Calls `each` with every chunk of the file as the browser streams it, until it says stop.
+async fn each_chunk(file: &File, mut each: impl FnMut(&[u8]) -> bool) -> Result<(), String> {
+    let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    // One buffer for every chunk: the loader copies what it keeps.
+    let mut buffer = Vec::new();
+    loop {
+        let chunk: ReadableStreamReadResult = JsFuture::from(reader.read())
+            .await
+            .map_err(describe)?
+            .unchecked_into();
+        if chunk.get_done().unwrap_or(true) {
+            return Ok(());
+        }
+        let array: js_sys::Uint8Array = chunk.get_value().unchecked_into();
+        buffer.resize(array.length() as usize, 0);
+        array.copy_to(&mut buffer);
+        if !each(&buffer) {
+            // Stops the browser's reading.
+            let _ = reader.cancel();
+            return Ok(());
+        }
     }
-    Ok(bytes)
 }

@@ -11,7 +11,7 @@ use super::analysis::{self, Analysis};
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::evidence::PeriodChoice;
 use super::explorer::{self, Record};
-use super::formats::{self, Parsed};
+use super::formats::{self, Loaded, Parsed};
 use super::model::{Decision, Evidence};
 use super::present;
 use super::profile::Profile;
@@ -393,6 +393,14 @@ impl Engine {
         }
     }
 
+    /// The name a queued file goes by (what the page sent: a folder's files keep their path).
+    pub fn source_name(&self, id: u32) -> Option<&str> {
+        self.sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.as_str())
+    }
+
     /// Registers files about to be read; their rows show as queued.
     pub fn queue(&mut self, files: Vec<FileMeta>) -> Response {
         let mut rows = Vec::new();
@@ -495,6 +503,44 @@ impl Engine {
     fn parse_into(&mut self, index: usize, bytes: &[u8]) -> SourceRow {
         let start = self.now_ms();
         let digest = super::hash::content_digest(bytes);
+        let name = self.sources[index].name.clone();
+        let row = self.settle(index, digest, bytes.len() as u64, || {
+            formats::load(&name, bytes)
+        });
+        SourceRow {
+            parse_ms: self.elapsed_since(start),
+            ..row
+        }
+    }
+
+    /// A file the caller read through a [`Loader`](formats::Loader): parsed while it arrived
+    /// (`parse_ms` is the time its parse took between chunks), or whole bytes to ingest as
+    /// [`Engine::ingest`] does. A loader that asks for the file again gives nothing here.
+    pub fn ingest_loaded(&mut self, id: u32, loaded: Loaded, parse_ms: u32) -> Vec<Response> {
+        let parsed = match loaded {
+            Loaded::Whole(bytes) => return self.ingest(id, &bytes),
+            Loaded::Reread => return Vec::new(),
+            Loaded::Parsed { parsed, digest } => (parsed, digest),
+        };
+        let Some(index) = self.sources.iter().position(|s| s.id == id) else {
+            return Vec::new();
+        };
+        let size = self.sources[index].size;
+        let row = self.settle(index, parsed.1, size, || Ok(*parsed.0));
+        vec![Response::Source(Box::new(SourceRow {
+            parse_ms: Some(parse_ms),
+            ..row
+        }))]
+    }
+
+    /// Settles a source's outcome: a duplicate of content already loaded, or what `parse` gives.
+    fn settle(
+        &mut self,
+        index: usize,
+        digest: u64,
+        size: u64,
+        parse: impl FnOnce() -> Result<Parsed, Box<FileError>>,
+    ) -> SourceRow {
         // The same content dropped again (a second sample click, a file under two names) counts
         // once: the first copy loaded speaks.
         let first = self
@@ -506,7 +552,7 @@ impl Engine {
                 of: first.id,
                 name: first.name.clone(),
             },
-            None => match formats::load(&self.sources[index].name, bytes) {
+            None => match parse() {
                 Ok(Parsed { evidence, warnings }) => Outcome::Loaded {
                     evidence: Box::new(evidence),
                     warnings,
@@ -516,14 +562,10 @@ impl Engine {
         };
         self.sources[index].digest = Some(digest);
         self.changed();
-        let parse_ms = self.elapsed_since(start);
         let source = &mut self.sources[index];
-        source.size = bytes.len() as u64;
+        source.size = size;
         source.outcome = outcome;
-        SourceRow {
-            parse_ms,
-            ..present::source_row(source)
-        }
+        present::source_row(source)
     }
 
     /// A file the caller could not read at all (the browser refused it, say).

@@ -22,6 +22,7 @@ mod k8s_inventory;
 mod kube;
 mod kube_bench;
 mod kyverno;
+mod loader;
 mod lookalike;
 mod metrics_csv;
 mod npm_audit;
@@ -38,9 +39,11 @@ use std::borrow::Cow;
 
 /// Posture's incident template (header and two example rows), for the page to offer as a download.
 pub use incidents::TEMPLATE_CSV as INCIDENT_TEMPLATE_CSV;
+pub use loader::{Loaded, Loader};
 
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::json;
+use super::json::feed::{Feed, Stop};
 use super::model::{Evidence, SourceKind};
 use super::sniff::{self, Shape, Sniff};
 
@@ -61,7 +64,14 @@ pub struct Format {
     /// Whether a sniffed document is this format.
     pub detect: fn(&Sniff) -> bool,
     pub parse: fn(&Input) -> Result<Parsed, ParseError>,
+    /// The same, reading the document while it arrives (see [`Loader`]); for formats whose
+    /// files grow to hundreds of MB. `parse` stays the reference, and the fallback.
+    pub stream: Option<fn(Feed, String) -> Streamed>,
 }
+
+/// A parse in progress on a [`Feed`]: polled after each push, it stops (and the file is read
+/// whole) at anything it does not expect.
+pub type Streamed = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Parsed, Stop>>>>;
 
 /// A file's content, as valid UTF-8 text, and its name for messages and fallbacks.
 pub struct Input<'a> {

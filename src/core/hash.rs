@@ -56,24 +56,112 @@ impl Hasher for FxHasher {
 /// [`WHOLE`] bytes; beyond, of its first and last MiB and a 4 KiB sample of every MiB between —
 /// a 500 MB log is not read twice to learn that it was dropped twice.
 pub fn content_digest(bytes: &[u8]) -> u64 {
-    const WHOLE: usize = 4 << 20;
-    const MIB: usize = 1 << 20;
-    let mut h = FxHasher::default();
-    h.write_usize(bytes.len());
-    if bytes.len() <= WHOLE {
-        h.write(bytes);
-    } else {
-        h.write(&bytes[..MIB]);
-        let mut at = MIB;
-        while at + MIB < bytes.len() - MIB {
-            h.write(&bytes[at..at + 4096]);
-            at += MIB;
+    let mut digest = Digest::new(bytes.len());
+    digest.update(bytes);
+    digest.finish()
+}
+
+const WHOLE: usize = 4 << 20;
+const MIB: usize = 1 << 20;
+
+/// [`content_digest`] of bytes that arrive in pieces: the same value, whatever the pieces.
+pub struct Digest {
+    h: FxHasher,
+    /// The byte ranges hashed, in order, and the next one.
+    ranges: Vec<(usize, usize)>,
+    next: usize,
+    /// Bytes seen so far.
+    seen: usize,
+    /// The part of the current range seen so far (each range is hashed in one write).
+    pending: Vec<u8>,
+}
+
+impl Digest {
+    /// For content of `len` bytes.
+    pub fn new(len: usize) -> Self {
+        let mut ranges = Vec::new();
+        if len <= WHOLE {
+            ranges.push((0, len));
+        } else {
+            ranges.push((0, MIB));
+            let mut at = MIB;
+            while at + MIB < len - MIB {
+                ranges.push((at, at + 4096));
+                at += MIB;
+            }
+            ranges.push((len - MIB, len));
         }
-        h.write(&bytes[bytes.len() - MIB..]);
+        let mut h = FxHasher::default();
+        h.write_usize(len);
+        Digest {
+            h,
+            ranges,
+            next: 0,
+            seen: 0,
+            pending: Vec::new(),
+        }
     }
-    h.finish()
+
+    pub fn update(&mut self, piece: &[u8]) {
+        let (start, end) = (self.seen, self.seen + piece.len());
+        self.seen = end;
+        while let Some(&(from, to)) = self.ranges.get(self.next) {
+            if from >= end {
+                break;
+            }
+            let (a, b) = (from.max(start), to.min(end));
+            let part = &piece[a - start..b - start];
+            if self.pending.is_empty() && a == from && b == to {
+                self.h.write(part);
+            } else {
+                self.pending.extend_from_slice(part);
+                if self.pending.len() < to - from {
+                    break;
+                }
+                self.h.write(&self.pending);
+                self.pending.clear();
+            }
+            self.next += 1;
+        }
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.h.finish()
+    }
 }
 
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 pub type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
 pub type FxHashSet<K> = HashSet<K, FxBuild>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_digest_in_pieces_is_the_digest_of_the_whole() {
+        let mut state = 1u64;
+        let bytes: Vec<u8> = (0..9 * MIB + 123)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 56) as u8
+            })
+            .collect();
+        for len in [0, 10, 3 * MIB, WHOLE, WHOLE + 1, bytes.len()] {
+            let whole = content_digest(&bytes[..len]);
+            for piece in [1 << 20, 65_536, 4095, 999_983] {
+                let mut digest = Digest::new(len);
+                bytes[..len].chunks(piece).for_each(|p| digest.update(p));
+                assert_eq!(digest.finish(), whole, "{len} in pieces of {piece}");
+            }
+        }
+        // Beyond 4 MiB it samples: a byte between samples does not count, one in the first MiB does.
+        let mut changed = bytes.clone();
+        changed[2 * MIB + 5000] ^= 1;
+        assert_eq!(content_digest(&changed), content_digest(&bytes));
+        changed[10] ^= 1;
+        assert_ne!(content_digest(&changed), content_digest(&bytes));
+    }
+}

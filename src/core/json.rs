@@ -8,6 +8,8 @@ use serde::de::{self, Deserializer, Visitor};
 
 use super::diagnostics::{ErrorKind, Location};
 
+pub mod feed;
+
 /// A string from the input, borrowed from the file unless it had escapes.
 ///
 /// serde borrows a bare `#[serde(borrow)] Cow<str>` field but not one inside `Option` or `Vec`;
@@ -22,16 +24,7 @@ impl Str<'_> {
 
     /// The text, trimmed, or `None` when that leaves nothing.
     pub fn non_empty(&self) -> Option<&str> {
-        let text: &str = &self.0;
-        // Tools rarely pad values: look at the ends before paying for a trim.
-        let padded = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
-        let bytes = text.as_bytes();
-        let text = if padded(bytes.first()) || padded(bytes.last()) {
-            text.trim()
-        } else {
-            text
-        };
-        Some(text).filter(|s| !s.is_empty())
+        non_empty(&self.0)
     }
 }
 
@@ -111,6 +104,19 @@ impl<'de: 'a, 'a> Deserialize<'de> for MaybeStr<'a> {
         }
         deserializer.deserialize_any(MaybeVisitor)
     }
+}
+
+/// The text, trimmed, or `None` when that leaves nothing.
+pub fn non_empty(text: &str) -> Option<&str> {
+    // Tools rarely pad values: look at the ends before paying for a trim.
+    let padded = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
+    let bytes = text.as_bytes();
+    let text = if padded(bytes.first()) || padded(bytes.last()) {
+        text.trim()
+    } else {
+        text
+    };
+    Some(text).filter(|s| !s.is_empty())
 }
 
 /// Optional text, trimmed, `None` when absent, null or blank.

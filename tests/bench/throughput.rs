@@ -58,6 +58,12 @@ fn main() {
         let _ = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap();
     });
     let parse = time(RUNS, || drop(formats::load("bench.json", &bytes).unwrap()));
+    // As the worker reads a dropped file: in the browser's chunks, parsed as they arrive.
+    let streamed = time(RUNS, || {
+        let mut loader = formats::Loader::new("bench.json", bytes.len() as u64);
+        bytes.chunks(256 << 10).for_each(|chunk| loader.push(chunk));
+        assert!(matches!(loader.finish(), formats::Loaded::Parsed { .. }));
+    });
     let engine = time(RUNS, || {
         let mut engine = Engine::default();
         engine.add("bench.json", &bytes, None);
@@ -66,6 +72,7 @@ fn main() {
     for (what, seconds) in [
         ("serde_json skim (floor)", skim),
         ("parse (formats::load)", parse),
+        ("parse as it arrives (Loader)", streamed),
         ("parse + aggregate (engine)", engine),
     ] {
         println!(

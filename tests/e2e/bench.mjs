@@ -36,6 +36,7 @@ const rows = {
 try {
   for (let run = 0; run < runs; run += 1) {
     const p = await PosturePage.open(browser, server.url);
+    if (process.env.BENCH_LOG) p.page.on("console", (m) => console.error(m.text()));
     // First render: from navigation start to the KPI tiles on screen.
     await p.page.evaluate(() => new Promise(requestAnimationFrame));
     const first = await p.page.evaluate(() => {

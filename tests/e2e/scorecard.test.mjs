@@ -610,6 +610,70 @@ describe("Posture in Chromium", () => {
     assert.deepEqual(p.errors, []);
   });
 
+  test("big reports are parsed as they are read; one in another key order is read again, whole", async () => {
+    // Above 4 MiB a Trivy report is parsed while the browser streams it. Four of them: one in
+    // Trivy's own layout, the same one under another name (dropped again), one whose results
+    // name their target after their findings (which the stream leaves to the whole parser) and
+    // one cut short.
+    const severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
+    const report = (image, count) => ({
+      SchemaVersion: 2,
+      ArtifactName: image,
+      ArtifactType: "container_image",
+      Results: [{
+        Target: `${image} (debian 12)`,
+        Class: "os-pkgs",
+        Vulnerabilities: Array.from({ length: count }, (_, i) => ({
+          VulnerabilityID: `CVE-2026-${i}`,
+          PkgName: `pkg${i % 50}`,
+          InstalledVersion: "1.0",
+          Severity: severities[i % 4],
+          Title: `flaw ${i} "quoted"`,
+          Description: "a long description of the flaw, as Trivy's database gives it. ".repeat(12),
+          References: [`https://nvd.nist.gov/vuln/detail/CVE-2026-${i}`],
+        })),
+      }],
+    });
+    const targetLast = (doc) => ({
+      ...doc,
+      Results: doc.Results.map(({ Target, Class, ...findings }) => ({ ...findings, Target, Class })),
+    });
+    const big = JSON.stringify(report("big:1", 7001), null, 2);
+    const files = {
+      "big.json": big,
+      "big-copy.json": big,
+      "big-target-last.json": JSON.stringify(targetLast(report("other:1", 6003)), null, 2),
+      "big-cut.json": JSON.stringify(report("cut:1", 6000), null, 2).slice(0, -200),
+    };
+    const paths = [];
+    for (const [name, text] of Object.entries(files)) {
+      assert.ok(text.length > 4 << 20, `${name} is ${text.length} bytes`);
+      paths.push(join(artifacts, name));
+      await writeFile(paths.at(-1), text);
+    }
+    // Critical: every fourth vulnerability, counted once for the copy.
+    const critical = Math.ceil(7001 / 4) + Math.ceil(6003 / 4);
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(paths);
+    assert.equal(Number((await p.kpi("critical_open")).value), critical);
+    await p.goto("sources");
+    const rows = await p.sources();
+    // Which of the two copies came first is the browser's order; the other is counted once.
+    const copies = rows.filter((r) => r.name.startsWith("big.") || r.name.startsWith("big-copy."));
+    assert.deepEqual(copies.map((r) => r.error), [null, null]);
+    assert.equal(copies.filter((r) => /7001 vulnerabilities/.test(r.text)).length, 1);
+    assert.equal(copies.filter((r) => /already loaded: counted once/.test(r.text)).length, 1);
+    const other = rows.find((r) => r.name === "big-target-last.json");
+    assert.equal(other.error, null);
+    assert.match(other.text, /6003 vulnerabilities/);
+    assert.match(rows.find((r) => r.name === "big-cut.json").error, /^the file ends too early; it looks truncated \(line \d+, column \d+, at Results\[0\]\.Vulnerabilities\[\d+\]/);
+    const { json } = await p.exportScorecard();
+    const bySeverity = json.metrics.findings_by_severity;
+    assert.equal(bySeverity.high, Math.ceil((7001 - 1) / 4) + Math.ceil((6003 - 1) / 4));
+    assert.equal(bySeverity.low, Math.floor(7001 / 4) + Math.floor(6003 / 4));
+    assert.deepEqual(p.errors, []);
+  });
+
   test("files dropped on the page load", async () => {
     const p = await PosturePage.open(browser, server.url);
     const text = await readFile(join(realTrivy, "trivy-repo-secrets.json"), "utf8");

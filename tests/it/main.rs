@@ -38,5 +38,6 @@ mod readme;
 mod robustness;
 mod scorecard;
 mod settings;
+mod stream;
 mod tidy;
 mod triage;

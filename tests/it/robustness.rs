@@ -200,7 +200,7 @@ fn random_trivy_shaped_documents_never_panic() {
                 .join(",")
         )
     };
-    let mut loaded = 0;
+    let (mut loaded, mut streamed) = (0, 0);
     for _ in 0..1_500 {
         let vulnerability = |rng: &mut Rng| {
             random_object(
@@ -315,7 +315,10 @@ fn random_trivy_shaped_documents_never_panic() {
         let modified = posture::core::time::Timestamp(rng.below(5) as i64 * 86_400_000);
         let row = add_one(&mut engine, "shaped.json", doc.as_bytes(), Some(modified));
         loaded += usize::from(row.error.is_none());
+        // Read while it arrives, it gives the same, or it is read whole.
+        streamed += usize::from(crate::stream::check("trivy", "shaped.json", doc.as_bytes()));
     }
+    assert!(streamed > 300, "only {streamed} documents streamed");
     // The generator is meant to reach the parser's success paths too, not only its errors.
     assert!(loaded > 500, "only {loaded} documents loaded");
     for choice in posture::core::evidence::PeriodChoice::CHOICES {

@@ -35,6 +35,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::CloudPosture],
     detect,
     parse,
+    stream: None,
 };
 
 const KEYS: [&str; 4] = [

@@ -19,6 +19,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::CodeScan],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

@@ -26,6 +26,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::IacScan],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

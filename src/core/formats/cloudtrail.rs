@@ -56,6 +56,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::CloudAudit],
     detect,
     parse,
+    stream: None,
 };
 
 /// Keys of a document (rather than of one record) at the top level.

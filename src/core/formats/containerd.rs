@@ -33,6 +33,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::ContainerEvents],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

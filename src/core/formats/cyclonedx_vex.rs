@@ -26,6 +26,7 @@ pub const FORMAT: Format = Format {
     kinds: &[],
     detect,
     parse,
+    stream: None,
 };
 
 /// Any CycloneDX BOM with vulnerabilities (or one too big for the skim to see where they are):

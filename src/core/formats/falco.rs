@@ -30,6 +30,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::RuntimeAlerts],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

@@ -35,6 +35,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::ClusterPolicy],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

@@ -24,6 +24,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::SecretScan],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

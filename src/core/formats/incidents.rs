@@ -46,6 +46,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::Incidents],
     detect,
     parse,
+    stream: None,
 };
 
 /// Which export a file is.

@@ -35,6 +35,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::KubernetesAudit],
     detect,
     parse,
+    stream: None,
 };
 
 fn is_event(r: &Node) -> bool {

@@ -21,6 +21,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::ClusterPolicy],
     detect,
     parse,
+    stream: None,
 };
 
 /// Kinds an inventory for Gatekeeper holds; a List of anything else is not one.

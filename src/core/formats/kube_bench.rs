@@ -36,6 +36,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::ClusterBenchmark],
     detect,
     parse,
+    stream: None,
 };
 
 /// A control object: `id` and `tests`, and `node_type` or `text`.

@@ -18,6 +18,7 @@ pub const FORMAT: Format = Format {
     kinds: &[] as &[SourceKind],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

@@ -27,6 +27,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::VulnerabilityScan],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

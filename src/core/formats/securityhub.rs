@@ -38,6 +38,7 @@ pub const FORMAT: Format = Format {
     kinds: &[SourceKind::CloudPosture],
     detect,
     parse,
+    stream: None,
 };
 
 fn detect(sniff: &Sniff) -> bool {

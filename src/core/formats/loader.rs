@@ -1,0 +1,243 @@
+//! A file that arrives in chunks (the browser's stream of a dropped `File`).
+//!
+//! Small files, archives and formats without a streaming parser are kept whole and parsed at
+//! the end, as [`load`](super::load) always has. A big file of a format with a `stream` parser
+//! (Trivy) is parsed while it arrives: the parse runs between chunks, while the browser reads
+//! ahead on its own threads, and the bytes are dropped as soon as they are read, so neither the
+//! time nor the memory of holding the whole file is paid. Anything the stream did not expect —
+//! invalid UTF-8, another key order, broken JSON — makes the loader ask for the file again
+//! ([`Loaded::Reread`]), and the whole parser reads it and says precisely what is wrong.
+
+use std::task::{Context, Poll, Waker};
+
+use super::{FORMATS, Parsed, Streamed};
+use crate::core::hash::Digest;
+use crate::core::json::feed::{Feed, Stop};
+use crate::core::sniff::{self, Shape};
+use crate::core::unpack::{self, Container};
+
+/// Files up to this size are kept whole: streaming buys little, and the content digest hashes
+/// them whole.
+const STREAM_FROM: usize = 4 << 20;
+
+pub struct Loader {
+    name: String,
+    size: usize,
+    received: usize,
+    digest: Digest,
+    state: State,
+}
+
+enum State {
+    /// The first bytes, until they say what the file is.
+    Head(Vec<u8>),
+    Streaming(Box<Streaming>),
+    Whole(Vec<u8>),
+    Reread,
+}
+
+struct Streaming {
+    feed: Feed,
+    parse: Streamed,
+    utf8: Utf8,
+    outcome: Option<Result<Parsed, Stop>>,
+}
+
+/// What a loader gives at the end.
+pub enum Loaded {
+    /// Parsed while it arrived.
+    Parsed { parsed: Box<Parsed>, digest: u64 },
+    /// Every byte, for `Engine::ingest` (which parses, unpacks archives, tells duplicates).
+    Whole(Vec<u8>),
+    /// The stream could not be parsed: read the file again and hand it over whole.
+    Reread,
+}
+
+impl Loader {
+    /// For a file of `size` bytes, as the browser announced it.
+    pub fn new(name: &str, size: u64) -> Self {
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let state = if size <= STREAM_FROM {
+            let mut bytes = Vec::new();
+            // Best effort: a size the allocator refuses is found out when the bytes come.
+            let _ = bytes.try_reserve_exact(size);
+            State::Whole(bytes)
+        } else {
+            State::Head(Vec::with_capacity(sniff::BUDGET * 2))
+        };
+        Loader {
+            name: name.to_string(),
+            size,
+            received: 0,
+            digest: Digest::new(size),
+            state,
+        }
+    }
+
+    /// Whether the caller should stop reading: the file will have to be read again.
+    pub fn rereading(&self) -> bool {
+        matches!(self.state, State::Reread)
+    }
+
+    /// Bytes held in memory now.
+    pub fn held(&self) -> usize {
+        match &self.state {
+            State::Head(bytes) | State::Whole(bytes) => bytes.len(),
+            State::Streaming(s) => s.feed.held(),
+            State::Reread => 0,
+        }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.received += chunk.len();
+        self.digest.update(chunk);
+        match &mut self.state {
+            State::Whole(bytes) => bytes.extend_from_slice(chunk),
+            State::Head(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() > sniff::BUDGET {
+                    let head = std::mem::take(head);
+                    self.state = start(&self.name, head, self.size);
+                }
+            }
+            State::Streaming(s) => {
+                let Streaming {
+                    feed,
+                    parse,
+                    utf8,
+                    outcome,
+                } = &mut **s;
+                if !utf8.check(chunk) {
+                    self.state = State::Reread;
+                    return;
+                }
+                feed.push(chunk);
+                poll(feed, parse, outcome);
+                if matches!(outcome, Some(Err(Stop))) {
+                    self.state = State::Reread;
+                }
+            }
+            State::Reread => {}
+        }
+    }
+
+    pub fn finish(self) -> Loaded {
+        match self.state {
+            State::Head(bytes) | State::Whole(bytes) => Loaded::Whole(bytes),
+            State::Reread => Loaded::Reread,
+            State::Streaming(s) => {
+                let Streaming {
+                    feed,
+                    mut parse,
+                    utf8,
+                    mut outcome,
+                } = *s;
+                // A size that changed while reading would have sampled the wrong bytes.
+                if !utf8.complete() || self.received != self.size {
+                    return Loaded::Reread;
+                }
+                feed.end();
+                poll(&feed, &mut parse, &mut outcome);
+                match outcome {
+                    Some(Ok(parsed)) => Loaded::Parsed {
+                        parsed: Box::new(parsed),
+                        digest: self.digest.finish(),
+                    },
+                    _ => Loaded::Reread,
+                }
+            }
+        }
+    }
+}
+
+/// Decides, from the first bytes, whether the file is parsed as it arrives.
+fn start(name: &str, head: Vec<u8>, size: usize) -> State {
+    let whole = |mut head: Vec<u8>| {
+        // Best effort, as in `Loader::new`.
+        let _ = head.try_reserve_exact(size.saturating_sub(head.len()));
+        State::Whole(head)
+    };
+    if unpack::container(&head) != Container::Plain {
+        return whole(head);
+    }
+    // A UTF-8 byte-order mark is skipped; UTF-16 is converted by the whole path.
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    let sniffed = sniff::sniff(text);
+    let format = FORMATS.iter().find(|f| (f.detect)(&sniffed));
+    let Some(stream) = format
+        .and_then(|f| f.stream)
+        .filter(|_| sniffed.shape == Shape::Object)
+    else {
+        return whole(head);
+    };
+    let mut utf8 = Utf8::default();
+    if !utf8.check(text) {
+        return whole(head);
+    }
+    let feed = Feed::default();
+    feed.push(text);
+    let mut parse = stream(feed.clone(), name.to_string());
+    let mut outcome = None;
+    poll(&feed, &mut parse, &mut outcome);
+    if matches!(outcome, Some(Err(Stop))) {
+        return State::Reread;
+    }
+    State::Streaming(Box::new(Streaming {
+        feed,
+        parse,
+        utf8,
+        outcome,
+    }))
+}
+
+/// Lets the parse run on what has arrived.
+fn poll(feed: &Feed, parse: &mut Streamed, outcome: &mut Option<Result<Parsed, Stop>>) {
+    if outcome.is_some() || !feed.ready() {
+        return;
+    }
+    if let Poll::Ready(done) = parse.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        *outcome = Some(done);
+    }
+}
+
+/// UTF-8 checked chunk by chunk: a character cut by a chunk's end is completed by the next.
+#[derive(Default)]
+struct Utf8 {
+    carry: Vec<u8>,
+}
+
+impl Utf8 {
+    fn check(&mut self, chunk: &[u8]) -> bool {
+        let mut rest = chunk;
+        if let Some(&lead) = self.carry.first() {
+            let len = match lead {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            let take = (len - self.carry.len()).min(rest.len());
+            self.carry.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.carry.len() < len {
+                return true;
+            }
+            if std::str::from_utf8(&self.carry).is_err() {
+                return false;
+            }
+            self.carry.clear();
+        }
+        match std::str::from_utf8(rest) {
+            Ok(_) => true,
+            Err(e) if e.error_len().is_none() => {
+                self.carry.extend_from_slice(&rest[e.valid_up_to()..]);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// No character was left cut at the end.
+    fn complete(&self) -> bool {
+        self.carry.is_empty()
+    }
+}
