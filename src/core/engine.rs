@@ -5,6 +5,7 @@
 //! is parsed into its snapshot and the bytes are the caller's to drop.
 
 mod decide;
+mod rehearse;
 mod settings;
 
 use super::analysis::{self, Analysis};

@@ -6,6 +6,7 @@
 //! Plain data with public fields. Nothing here is serialisable: the types that cross the worker
 //! boundary or leave as exports live in `protocol` and `scorecard`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::{Add, AddAssign};
 use std::sync::Arc;
@@ -300,10 +301,20 @@ impl Fingerprint {
                 cve = Some(id);
             }
         }
-        let id = cve.or(first).unwrap_or("").to_ascii_uppercase();
+        // Ids and packages are nearly always written in the case they are compared in: a
+        // copy is made only when one is not (a quarter of aggregation's allocations otherwise).
+        let id = cve.or(first).unwrap_or("");
+        let id = match id.bytes().any(|b| b.is_ascii_lowercase()) {
+            true => Cow::Owned(id.to_ascii_uppercase()),
+            false => Cow::Borrowed(id),
+        };
         // Maven packages: Trivy names them `group:artifact`, Grype and others by the artifact.
         let package = package.rsplit(':').next().unwrap_or(package);
-        Fingerprint::of(&["vulnerability", scope, &id, &package.to_lowercase()])
+        let package = match package.is_ascii() && !package.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Cow::Borrowed(package),
+            false => Cow::Owned(package.to_lowercase()),
+        };
+        Fingerprint::of(&["vulnerability", scope, &id, &package])
     }
 }
 

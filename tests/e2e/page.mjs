@@ -46,6 +46,7 @@ export class PosturePage {
   static async open(browser, url, options = {}) {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1360, height: 900 }, ...options });
     const posture = new PosturePage(await context.newPage(), url);
+    if (process.env.BENCH_LOG) posture.page.on("console", (m) => console.error(m.text()));
     await posture.page.addInitScript(() => {
       // Marks the moment the first KPI tile is on the page (first render, for the benchmark).
       new MutationObserver((_, observer) => {

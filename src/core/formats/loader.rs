@@ -74,6 +74,16 @@ impl Loader {
         }
     }
 
+    /// A loader that streams a file of a streaming format whatever its size (above the 1 MiB
+    /// that recognition reads): for the worker's rehearsal, which must run the parser big files
+    /// use on a small one.
+    pub(crate) fn streaming(name: &str, size: u64) -> Self {
+        Loader {
+            state: State::Head(Vec::new()),
+            ..Loader::new(name, size)
+        }
+    }
+
     /// Whether the caller should stop reading: the file will have to be read again.
     pub fn rereading(&self) -> bool {
         matches!(self.state, State::Reread)
@@ -226,18 +236,71 @@ impl Utf8 {
             }
             self.carry.clear();
         }
-        match std::str::from_utf8(rest) {
-            Ok(_) => true,
-            Err(e) if e.error_len().is_none() => {
-                self.carry.extend_from_slice(&rest[e.valid_up_to()..]);
+        match check_utf8(rest) {
+            Ok(()) => true,
+            Err(Some(cut)) => {
+                self.carry.extend_from_slice(&rest[cut..]);
                 true
             }
-            Err(_) => false,
+            Err(None) => false,
         }
     }
 
     /// No character was left cut at the end.
     fn complete(&self) -> bool {
         self.carry.is_empty()
+    }
+}
+
+/// Whether `b` is UTF-8: `Err(Some(at))` when it is up to a character cut at `at` by the end,
+/// `Err(None)` when it is not. Reports are nearly all ASCII: 64 bytes at a time are checked for
+/// a high bit in eight 64-bit words, and only a block with one goes to `str::from_utf8` (which
+/// reads a 32-bit word at a time on wasm32).
+fn check_utf8(b: &[u8]) -> Result<(), Option<usize>> {
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+    let mut i = 0;
+    while i < b.len() {
+        if i + 64 <= b.len() && (0..8).fold(0, |acc, k| acc | word(i + 8 * k)) & HIGHS == 0 {
+            i += 64;
+            continue;
+        }
+        // A block with something else: from here, a few KiB the slow way.
+        let end = (i + 4096).min(b.len());
+        match std::str::from_utf8(&b[i..end]) {
+            Ok(_) => i = end,
+            Err(e) if e.error_len().is_some() => return Err(None),
+            // Cut by the window: go on from the cut character, unless it is the very end.
+            Err(e) if end == b.len() => return Err(Some(i + e.valid_up_to())),
+            Err(e) => i += e.valid_up_to(),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_checked_as_std_checks_it() {
+        let text =
+            "plain ascii, then é, 漢字 and 🦀, and more plain text to fill a block ".repeat(40);
+        let bytes = text.as_bytes();
+        for end in (0..bytes.len()).step_by(7) {
+            let expected = match std::str::from_utf8(&bytes[..end]) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(Some(e.valid_up_to())),
+            };
+            assert_eq!(check_utf8(&bytes[..end]), expected, "{end}");
+        }
+        let mut bad = bytes.to_vec();
+        bad[2000] = 0xFF;
+        assert_eq!(check_utf8(&bad), Err(None));
+        // A chunk cut inside a character, completed by the next.
+        let mut utf8 = Utf8::default();
+        let cut = text.find('漢').unwrap() + 1;
+        assert!(utf8.check(&bytes[..cut]) && !utf8.complete());
+        assert!(utf8.check(&bytes[cut..]) && utf8.complete());
     }
 }
