@@ -111,10 +111,17 @@ async fn answer(message: js_sys::Array) {
             return;
         }
     };
-    let Request::AddFiles(files) = request else {
+    let Request::AddFiles(mut files) = request else {
         with_engine(|engine| engine.handle(request, now()).iter().for_each(post));
         return;
     };
+    // The page leaves sizes and times to the worker (see `ui::files::send`).
+    for (i, meta) in files.iter_mut().enumerate() {
+        if let Ok(file) = message.get(i as u32 + 1).dyn_into::<File>() {
+            meta.size = file.size() as u64;
+            meta.last_modified = Some(file.last_modified() as i64);
+        }
+    }
     let queued = with_engine(|engine| engine.handle(Request::AddFiles(files), now()));
     let ids: Vec<u32> = match queued.first() {
         Some(Response::Queued(rows)) => rows.iter().map(|r| r.id).collect(),

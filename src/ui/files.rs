@@ -30,8 +30,10 @@ pub fn send(client: Client, mut picked: Vec<Picked>) {
         .iter()
         .map(|p| FileMeta {
             name: p.name.clone(),
-            size: p.file.size() as u64,
-            last_modified: Some(p.file.last_modified() as i64),
+            // Asking a `File` its size or time costs the page a call to the browser (0.2 ms
+            // each: a 1,000-file folder would hold the page 200 ms); the worker asks instead.
+            size: 0,
+            last_modified: None,
         })
         .collect();
     client.keep.given(

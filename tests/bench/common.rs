@@ -1,5 +1,7 @@
 //! What both benchmarks share: timing runs, reading peak memory, picking generated words.
 
+#![allow(dead_code)]
+
 use std::time::Instant;
 
 use crate::rng::Rng;
