@@ -9,6 +9,7 @@ use serde::de::{self, Deserializer, Visitor};
 use super::diagnostics::{ErrorKind, Location};
 
 pub mod feed;
+mod skip;
 
 /// A string from the input, borrowed from the file unless it had escapes.
 ///

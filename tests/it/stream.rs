@@ -212,3 +212,28 @@ fn the_loader_asks_for_the_file_again_when_the_stream_cannot_read_it() {
     cut.chunks(65_536).for_each(|p| loader.push(p));
     assert!(matches!(loader.finish(), Loaded::Reread));
 }
+
+#[test]
+fn broken_json_in_what_the_stream_skips_is_left_to_the_whole_parser() {
+    // Each is refused whole (serde_json's grammar); the stream must not load it either.
+    for skipped in [
+        r#"[1 2]"#,
+        r#"[1,]"#,
+        r#""\q""#,
+        "\"tab\there\"",
+        "01",
+        "1.",
+        "tru",
+        r#"{"a" 1}"#,
+        r#"{"a":1,}"#,
+    ] {
+        let doc = format!(
+            r#"{{"SchemaVersion":2,"ArtifactName":"a","Results":[{{"Target":"t","Class":"os-pkgs","Packages":{skipped},"Vulnerabilities":[]}}]}}"#
+        );
+        assert!(
+            formats::load("x.json", doc.as_bytes()).is_err(),
+            "{skipped}"
+        );
+        assert!(!check("trivy", "x.json", doc.as_bytes()), "{skipped}");
+    }
+}

@@ -20,6 +20,8 @@ use std::task::Poll;
 
 use serde::de::DeserializeOwned;
 
+use super::skip::{Scan, Skip, find_special};
+
 /// The document cannot be read as a stream; read it whole.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Stop;
@@ -295,10 +297,8 @@ impl Cursor {
                 .run(|b, done| match skip.scan(b) {
                     Scan::Ended(used) => Step::Done(true, used),
                     Scan::Invalid => Step::Stop,
-                    // A scalar at the very end of the document ends there.
-                    Scan::Partial(used) if done && skip.depth == 0 && skip.began => {
-                        Step::Done(true, used)
-                    }
+                    // A number at the very end of the document ends there.
+                    Scan::Partial(used) if done && skip.complete_at_end() => Step::Done(true, used),
                     Scan::Partial(0) => Step::More,
                     Scan::Partial(used) => Step::Done(false, used),
                 })
@@ -320,80 +320,6 @@ impl Cursor {
             }
         })
         .await
-    }
-}
-
-/// Skipping one value, resumable between chunks.
-#[derive(Default)]
-struct Skip {
-    /// Open containers.
-    depth: usize,
-    in_string: bool,
-    /// The previous byte was a backslash inside a string.
-    escaped: bool,
-    /// The value's first byte has been seen.
-    began: bool,
-}
-
-enum Scan {
-    /// The value ended; the bytes it took.
-    Ended(usize),
-    /// All of these bytes belong to the value, which goes on.
-    Partial(usize),
-    /// Not JSON.
-    Invalid,
-}
-
-impl Skip {
-    fn scan(&mut self, b: &[u8]) -> Scan {
-        let mut i = 0;
-        while i < b.len() {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    i += 1;
-                    continue;
-                }
-                let Some(at) = find_quote_or_backslash(&b[i..]) else {
-                    return Scan::Partial(b.len());
-                };
-                i += at;
-                if b[i] == b'\\' {
-                    self.escaped = true;
-                } else {
-                    self.in_string = false;
-                    if self.depth == 0 {
-                        return Scan::Ended(i + 1);
-                    }
-                }
-                i += 1;
-                continue;
-            }
-            match b[i] {
-                b' ' | b'\n' | b'\r' | b'\t' if !self.began || self.depth > 0 => {}
-                b'"' => {
-                    self.in_string = true;
-                    self.began = true;
-                }
-                b'{' | b'[' => {
-                    self.depth += 1;
-                    self.began = true;
-                }
-                b'}' | b']' if self.depth > 0 => {
-                    self.depth -= 1;
-                    if self.depth == 0 {
-                        return Scan::Ended(i + 1);
-                    }
-                }
-                b'0'..=b'9' | b'-' | b'+' | b'.' | b'a'..=b'z' | b'A'..=b'Z' => self.began = true,
-                b',' | b':' if self.depth > 0 => {}
-                // A scalar at the top ends before the first byte that is not part of it.
-                _ if self.depth == 0 && self.began => return Scan::Ended(i),
-                _ => return Scan::Invalid,
-            }
-            i += 1;
-        }
-        Scan::Partial(i)
     }
 }
 
@@ -421,12 +347,14 @@ fn string(b: &[u8]) -> Step<String> {
         Some(_) => return Step::Stop,
     }
     let body = &b[1..];
-    match find_quote_or_backslash(body) {
+    match find_special(body) {
         None => Step::More,
         Some(at) if body[at] == b'"' => match std::str::from_utf8(&body[..at]) {
             Ok(text) => Step::Done(text.to_string(), at + 2),
             Err(_) => Step::Stop,
         },
+        // A control character: not JSON.
+        Some(at) if body[at] != b'\\' => Step::Stop,
         // Escapes in a key are rare: serde_json decodes them.
         Some(_) => {
             let mut values = serde_json::Deserializer::from_slice(b).into_iter::<String>();
@@ -437,31 +365,6 @@ fn string(b: &[u8]) -> Step<String> {
             }
         }
     }
-}
-
-/// The first `"` or `\` in `b`, eight bytes at a time (strings are most of a report's bytes).
-fn find_quote_or_backslash(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has = |word: u64, byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGHS
-    };
-    let mut words = b.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut words {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let hits = has(word, b'"') | has(word, b'\\');
-        if hits != 0 {
-            return Some(at + (hits.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    words
-        .remainder()
-        .iter()
-        .position(|&c| c == b'"' || c == b'\\')
-        .map(|i| at + i)
 }
 
 /// Why a record could not be read from the bytes at hand.
@@ -501,26 +404,5 @@ pub fn finish_now<T>(future: impl std::future::Future<Output = T>) -> Option<T> 
     {
         Poll::Ready(value) => Some(value),
         Poll::Pending => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quote_or_backslash_is_found_in_every_position() {
-        for len in 0..20 {
-            for at in 0..len {
-                for c in [b'"', b'\\'] {
-                    let mut b = vec![b'a'; len];
-                    b[at] = c;
-                    assert_eq!(find_quote_or_backslash(&b), Some(at), "{len} {at}");
-                }
-            }
-            assert_eq!(find_quote_or_backslash(&vec![b'x'; len]), None);
-        }
-        // Bytes above 0x7f (UTF-8) are not mistaken for either.
-        assert_eq!(find_quote_or_backslash("ééééé\"".as_bytes()), Some(10));
     }
 }
