@@ -65,7 +65,8 @@ pub struct Format {
     pub detect: fn(&Sniff) -> bool,
     pub parse: fn(&Input) -> Result<Parsed, ParseError>,
     /// The same, reading the document while it arrives (see [`Loader`]); for formats whose
-    /// files grow to hundreds of MB. `parse` stays the reference, and the fallback.
+    /// files grow to hundreds of MB. `parse` stays the reference, and the fallback. The bytes
+    /// pushed must be UTF-8 (the loader checks them; the whole path replaces what is not).
     pub stream: Option<fn(Feed, String) -> Streamed>,
 }
 

@@ -40,7 +40,11 @@ fn streamed(format: &str, name: &str, bytes: &[u8], piece: usize) -> Result<Pars
 pub fn check(format: &str, name: &str, bytes: &[u8]) -> bool {
     let whole = formats::load(name, bytes);
     // The loader streams only what was recognised as the format.
-    if whole.as_ref().is_err_and(|e| e.format != Some(format)) {
+    let recognised = match &whole {
+        Ok(parsed) => parsed.evidence.format() == format,
+        Err(e) => e.format == Some(format),
+    };
+    if !recognised {
         return false;
     }
     let mut streamed_every_time = true;
@@ -110,6 +114,15 @@ fn key_orders_other_than_trivys_are_read_whole() {
     // Vulnerabilities after secrets would list findings in another order.
     let order = br#"{"Results":[{"Target":"t","Secrets":[],"Vulnerabilities":[]}]}"#;
     assert!(!check("trivy", "order.json", order));
+    // The report's lists in another order than the whole parse takes them.
+    let eks = read(&real_dir("trivy").join("trivy-k8s-cluster-eks-legacy-report.json"));
+    let mut doc: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&eks).unwrap();
+    let vulnerabilities = doc.remove("Vulnerabilities").unwrap();
+    doc.insert("Vulnerabilities".into(), vulnerabilities);
+    let reordered = serde_json::to_vec(&doc).unwrap();
+    assert!(!check("trivy", "eks.json", &reordered));
+    let resources = br#"{"ClusterName":"c","Resources":[],"Results":[]}"#;
+    assert!(!check("trivy", "resources-first.json", resources));
     // A known field twice: serde refuses it, so the stream must not accept it.
     let twice = br#"{"SchemaVersion":2,"SchemaVersion":2,"Results":[]}"#;
     assert!(!check("trivy", "twice.json", twice));

@@ -1,8 +1,8 @@
 //! Skipping one JSON value the way serde_json's `ignore_value` does, resumable between chunks:
 //! what the stream skips must be JSON the whole parser would accept, or the stream would load a
 //! file the whole parser refuses. So the grammar is checked, not only the brackets: commas and
-//! colons, escapes, control characters in strings, numbers (`01`, `1.`, `-` are not), literals,
-//! and nesting no deeper than serde_json's limit.
+//! colons, escapes, control characters in strings, numbers (`01`, `1.`, `-` are not) and
+//! literals. Nesting is bounded (the skip's memory), deeper stops the stream.
 
 /// The skip's progress through a value.
 #[derive(Default)]
@@ -91,8 +91,7 @@ pub(super) enum Scan {
     Invalid,
 }
 
-/// serde_json refuses values nested deeper than 128; the skipped value sits inside a few
-/// objects of its own, so the stream stops well before.
+/// Containers open at once, at most: deeper, the stream stops and the whole parser decides.
 const MAX_DEPTH: usize = 100;
 
 impl Skip {
@@ -375,8 +374,7 @@ mod tests {
         ] {
             agree(text);
         }
-        // Deeper than serde_json's limit allows for the value where it sits: the stream stops
-        // (and the whole parser decides).
+        // Deeper than the skip goes: the stream stops (and the whole parser decides).
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         assert!(matches!(
             Skip::default().scan(deep.as_bytes()),

@@ -2,8 +2,9 @@
 //! of MB: the walk below follows the report's structure and hands each record to the same
 //! [`Builder`] as the whole parse, in the same order. It expects Trivy's own key order (a
 //! result's `Target` before its findings; vulnerabilities, misconfigurations, then secrets; a
-//! resource's name before its results) and anything else — keys sorted by `jq -S`, a duplicate
-//! field, broken JSON — stops it, and the file is read whole.
+//! resource's name before its results; the report's lists in the order the whole parse takes
+//! them) and anything else — keys sorted by `jq -S`, a duplicate field, broken JSON — stops
+//! it, and the file is read whole. The bytes must be UTF-8: `formats::Loader` checks them.
 
 use serde::Deserialize;
 
@@ -20,8 +21,24 @@ pub fn stream(feed: Feed, name: String) -> Streamed {
         let mut head = Head::default();
         let mut root = c.object().await?.ok_or(Stop)?;
         let mut seen = Seen::default();
+        // The whole parse takes the lists in this order; findings must come in it too.
+        let mut stage = 0;
         while let Some(key) = c.key(&mut root).await? {
             seen.once(&key, ROOT_FIELDS)?;
+            let order = [
+                "Results",
+                "Resources",
+                "Vulnerabilities",
+                "Misconfigurations",
+            ]
+            .iter()
+            .position(|k| *k == key);
+            if let Some(order) = order {
+                if order < stage {
+                    return Err(Stop);
+                }
+                stage = order;
+            }
             match key.as_str() {
                 "SchemaVersion" => head.schema_version = c.value().await?,
                 "CreatedAt" => head.created_at = c.value().await?,
