@@ -28,7 +28,7 @@ function chromiumRss() {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const server = await serve(join(repo, "dist"));
+const server = await serve(process.env.POSTURE_DIST ?? join(repo, "dist"));
 const browser = await launch();
 const rows = {
   first: [], app: [], read: [], parse: [], compute: [], jsRead: [], js: [], viewer: [], parseOnly: [], longest: [], rss: [],

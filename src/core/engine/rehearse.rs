@@ -12,9 +12,11 @@ use crate::core::formats::{Loaded, Loader};
 use crate::core::protocol::FileMeta;
 use crate::core::time::Timestamp;
 
-/// Vulnerabilities in the rehearsal's report: about 1.6 MB, enough for the parser to stream it
-/// and for the browser to optimise the loops it runs.
-const VULNERABILITIES: usize = 3_000;
+/// Vulnerabilities in the rehearsal's report: about 8 MB, 80–100 ms of the worker's time in
+/// Chromium. With 3,000 (2 MB) the 100 MB benchmark's aggregation took 31–39 ms and its parse
+/// 229–257 ms; with 12,000, 15–21 ms and 159–203 ms; 24,000 bought nothing more (`node
+/// bench.mjs 5`, alternated, on a noisy 2-core machine).
+const VULNERABILITIES: usize = 12_000;
 
 impl Engine {
     /// Loads a generated report in an engine of its own, builds the view and encodes it as the
