@@ -288,6 +288,23 @@ impl Cursor {
         .await
     }
 
+    /// Each record of a list, read by `read(bytes, index)` as [`Cursor::record`] reads one;
+    /// whether there was a list (not null).
+    pub async fn records(
+        &mut self,
+        mut read: impl FnMut(&[u8], usize) -> Result<usize, Unread>,
+    ) -> Result<bool, Stop> {
+        let Some(mut items) = self.array().await? else {
+            return Ok(false);
+        };
+        let mut index = 0;
+        while self.next(&mut items).await? {
+            self.record(|b| read(b, index)).await?;
+            index += 1;
+        }
+        Ok(true)
+    }
+
     /// Skips one value of any size, consuming as it goes, so a long list the reader does not
     /// use is never held whole.
     pub async fn skip(&mut self) -> Result<(), Stop> {

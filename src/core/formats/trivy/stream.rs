@@ -174,40 +174,22 @@ async fn result(
             "MisconfSummary" => summary = c.value::<Option<super::MisconfSummary>>().await?,
             "Vulnerabilities" => {
                 let scope = scope.get_or_insert_with(new_scope);
-                if let Some(mut items) = c.array().await? {
-                    scope.vulnerabilities = true;
-                    let mut j = 0;
-                    while c.next(&mut items).await? {
-                        c.record(|b| one(b, |v: Vulnerability| out.vulnerability(scope, &v, j)))
-                            .await?;
-                        j += 1;
-                    }
-                }
+                let listed = c
+                    .records(|b, j| one(b, |v: Vulnerability| out.vulnerability(scope, &v, j)))
+                    .await?;
+                scope.vulnerabilities = listed;
             }
             "Misconfigurations" => {
                 let scope = scope.get_or_insert_with(new_scope);
-                if let Some(mut items) = c.array().await? {
-                    let mut j = 0;
-                    while c.next(&mut items).await? {
-                        c.record(|b| {
-                            one(b, |m: Misconfiguration| out.misconfiguration(scope, &m, j))
-                        })
-                        .await?;
-                        j += 1;
-                    }
-                }
+                c.records(|b, j| one(b, |m: Misconfiguration| out.misconfiguration(scope, &m, j)))
+                    .await?;
             }
             "Secrets" => {
                 let scope = scope.get_or_insert_with(new_scope);
-                if let Some(mut items) = c.array().await? {
-                    scope.secrets = true;
-                    let mut j = 0;
-                    while c.next(&mut items).await? {
-                        c.record(|b| one(b, |s: Secret| out.secret(scope, &s, j)))
-                            .await?;
-                        j += 1;
-                    }
-                }
+                let listed = c
+                    .records(|b, j| one(b, |s: Secret| out.secret(scope, &s, j)))
+                    .await?;
+                scope.secrets = listed;
             }
             "Licenses" => {
                 if let Some(mut items) = c.array().await? {
