@@ -117,7 +117,21 @@ const toEnd = (p) =>
 
 const server = await serve(join(repo, "dist"));
 const browser = await launch();
-const rows = { rss: [], load: [], wheel: [], end: [], filter: [], search: [], sort: [], sortedEnd: [], longest: [], over100: [] };
+const rows = {
+  rss: [], load: [], wheel: [], end: [], filter: [], search: [], sort: [], sortedEnd: [], longest: [], over100: [],
+  period: [], periodBack: [], remove: [], changeLongest: [],
+};
+
+/** From an action that makes the worker answer with a new view until the page is idle again. */
+async function untilIdle(p, action) {
+  const started = await p.page.evaluate(() => performance.now());
+  await action();
+  await p.page.waitForFunction(() => document.querySelector("#posture").dataset.busy === "false", null, {
+    polling: "raf",
+    timeout: 120_000,
+  });
+  return (await p.page.evaluate(() => performance.now())) - started;
+}
 try {
   for (let run = 0; run < runs; run += 1) {
     const p = await PosturePage.open(browser, server.url);
@@ -160,6 +174,15 @@ try {
     const sortedEnd = await timed(p, () => toEnd(p), expected.search, expected.search, searched.at(-1));
     const long = await p.page.evaluate(() => window.__long);
     await p.page.screenshot({ path: join(dir, "../explorer-million.png") });
+    // A new period, and back; then a file removed: the scorecard computed again each time.
+    await p.goto("scorecard");
+    await p.page.evaluate(() => (window.__long = []));
+    const period = await untilIdle(p, () => p.page.selectOption('[data-action="period"]', "30"));
+    const periodBack = await untilIdle(p, () => p.page.selectOption('[data-action="period"]', "all"));
+    await p.goto("sources");
+    const remove = await untilIdle(p, () => p.page.locator("[data-source] button", { hasText: "Remove" }).first().click());
+    assert.equal(await p.sourceCount(), paths.length - 1);
+    const changeLong = await p.page.evaluate(() => window.__long);
     const values = {
       rss,
       load,
@@ -171,6 +194,10 @@ try {
       sortedEnd,
       longest: Math.max(0, ...long),
       over100: long.filter((d) => d > 100).length,
+      period,
+      periodBack,
+      remove,
+      changeLongest: Math.max(0, ...changeLong),
     };
     for (const [k, v] of Object.entries(values)) rows[k].push(v);
     assert.deepEqual(p.outbound, []);
@@ -194,7 +221,11 @@ console.log(`| filter: severity critical (${expected.critical.toLocaleString("en
 console.log(`| search "pkg-7" over every text column (${expected.search.toLocaleString("en")} rows) | ${ms("search")} |`);
 console.log(`| sort those by title | ${ms("sort")} |`);
 console.log(`| jump to the last of them | ${ms("sortedEnd")} |`);
+console.log(`| scorecard: a new period (the last 30 days) → computed and shown | ${ms("period")} |`);
+console.log(`| scorecard: back to all data | ${ms("periodBack")} |`);
+console.log(`| scorecard: one of the ${paths.length} files removed | ${ms("remove")} |`);
 console.log(`\nChromium's extra resident memory once loaded: ${Math.round(median(rows.rss))} MB.`);
+console.log(`Longest main-thread task while the scorecard is computed again: ${ms("changeLongest")}.`);
 console.log(
   `Longest main-thread task while exploring: ${ms("longest")}; tasks over 100 ms: ${median(rows.over100)} (median).`,
 );
