@@ -308,3 +308,38 @@ fn two_scans_at_the_same_instant_are_one_observation() {
     let view = view_of(&docs, "2026-01-10T00:00:00Z");
     assert_eq!(value(&view, "vuln_mttr"), Some(7.0));
 }
+
+#[test]
+fn a_period_shown_again_is_the_same_and_a_removed_file_is_seen_in_every_period() {
+    let mut engine = Engine::default();
+    for (name, doc) in reopened_docs() {
+        add_one(&mut engine, name, doc.as_bytes(), None);
+    }
+    let now = at("2026-01-25T00:00:00Z");
+    let json = |view: &View| serde_json::to_string(view).unwrap();
+    let all = json(&engine.view(now));
+    engine.set_period(PeriodChoice::LastDays(7));
+    let week = json(&engine.view(now));
+    assert_ne!(week, all);
+    // Back to all data (kept), then the week again (kept too): what each showed.
+    engine.set_period(PeriodChoice::All);
+    assert_eq!(json(&engine.view(now)), all);
+    engine.set_period(PeriodChoice::LastDays(7));
+    assert_eq!(json(&engine.view(now)), week);
+    // A file removed: every period is computed afresh.
+    let last = engine.sources().last().unwrap().id;
+    engine.handle(posture::core::protocol::Request::Remove(last), now);
+    let week_after = json(&engine.view(now));
+    assert_ne!(week_after, week);
+    engine.set_period(PeriodChoice::All);
+    let all_after = json(&engine.view(now));
+    assert_ne!(all_after, all);
+    let mut fresh = Engine::default();
+    for (name, doc) in reopened_docs().into_iter().take(3) {
+        add_one(&mut fresh, name, doc.as_bytes(), None);
+    }
+    assert_eq!(
+        value(&engine.view(now), "vuln_mttr"),
+        value(&fresh.view(now), "vuln_mttr")
+    );
+}
