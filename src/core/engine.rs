@@ -104,8 +104,10 @@ impl Source {
     }
 }
 
-/// Analyses kept for periods shown before (each is summaries, not findings).
+/// Analyses kept for periods shown before (each is summaries, not findings), and for how long
+/// one is reused: flipping between periods is answered at once, a minute later afresh.
 const EARLIER_PERIODS: usize = 4;
+const EARLIER_FOR_MS: i64 = 60_000;
 
 #[derive(Default)]
 pub struct Engine {
@@ -119,7 +121,8 @@ pub struct Engine {
     /// settings or period, and reused by every request until the next change.
     analysis: Option<Analysis>,
     /// Analyses of the periods shown before since that change, the latest last: going back to
-    /// a period costs nothing (with a million findings an analysis takes half a second).
+    /// a period a moment later costs nothing (with a million findings an analysis takes half a
+    /// second).
     earlier: Vec<Analysis>,
     /// Every finding for the explorer, computed when the explorer first asks after a change.
     records: Option<Vec<explorer::Record>>,
@@ -337,9 +340,8 @@ impl Engine {
 
     /// Every finding for the explorer, as of the last change: computed when first asked.
     fn records(&mut self, now: Timestamp) -> &[Record] {
-        if self.analysis.is_none() {
-            self.analysis = Some(self.fresh_analysis(now));
-        }
+        let analysis = self.take_analysis(now);
+        self.analysis = Some(analysis);
         if self.records.is_none() {
             self.records = Some(analysis::records(
                 &self.sources,
@@ -631,18 +633,19 @@ impl Engine {
     }
 
     pub fn set_period(&mut self, period: PeriodChoice) {
+        let again = period == self.period;
         self.period = period;
         self.period_error = None;
+        // Choosing the period shown again is how a person asks for it afresh (a decision may
+        // have lapsed, the window moved on).
+        if again {
+            return self.changed();
+        }
         // Nothing else changed: the analysis is kept for a return to its period.
         self.earlier.extend(self.analysis.take());
         if self.earlier.len() > EARLIER_PERIODS {
             self.earlier.remove(0);
         }
-        self.analysis = self
-            .earlier
-            .iter()
-            .rposition(|a| a.choice == period)
-            .map(|i| self.earlier.remove(i));
         self.records = None;
         self.selection = None;
     }
@@ -662,8 +665,17 @@ impl Engine {
     /// The analysis as of the last change, computed now if that change is not analysed yet.
     /// The caller puts it back with `self.analysis = Some(…)`.
     fn take_analysis(&mut self, now: Timestamp) -> Analysis {
-        match self.analysis.take() {
-            Some(analysis) => analysis,
+        if let Some(analysis) = self.analysis.take() {
+            return analysis;
+        }
+        // A period shown a moment ago, the same day: what it showed still holds.
+        let recent = |then: Timestamp| {
+            (0..EARLIER_FOR_MS).contains(&(now.0 - then.0))
+                && now.0.div_euclid(MS_PER_DAY) == then.0.div_euclid(MS_PER_DAY)
+        };
+        let period = self.period;
+        match (self.earlier.iter()).rposition(|a| a.choice == period && recent(a.now)) {
+            Some(i) => self.earlier.remove(i),
             None => self.fresh_analysis(now),
         }
     }
