@@ -136,7 +136,7 @@ async function once(browser, url, c) {
   return { ...page, read, parse, compute, rss: peak - baseline, kpiValue: Number(tile.value), kpiText: tile.text };
 }
 
-const server = await serve(join(repo, "dist"));
+const server = await serve(process.env.POSTURE_DIST ?? join(repo, "dist"));
 const browser = await launch();
 const results = [];
 try {
