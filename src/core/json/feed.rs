@@ -411,15 +411,3 @@ pub fn one<'de, T: serde::Deserialize<'de>>(
         None => Err(Unread::Cut),
     }
 }
-
-/// Runs a future that never waits (every byte already pushed and the feed ended) to its end.
-pub fn finish_now<T>(future: impl std::future::Future<Output = T>) -> Option<T> {
-    let mut future = std::pin::pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
-    {
-        Poll::Ready(value) => Some(value),
-        Poll::Pending => None,
-    }
-}
