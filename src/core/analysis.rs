@@ -2,6 +2,9 @@
 //! previous period and week by week, for deltas and trends), the metrics, vulnerabilities over
 //! time, and the findings the explorer serves. Computed once per change; every request reads it.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use super::activity::Activity;
 use super::engine::{Outcome, Source};
 use super::events::{Events, LogItem};
@@ -131,6 +134,27 @@ impl<'a> Loaded<'a> {
     }
 }
 
+/// The state at a period's end: what depends on the end alone, so that periods ending at the
+/// same instant (the one shown and the last week of its trend) share it.
+struct State<'a> {
+    /// The period's end, and whether it is bounded at all.
+    end: (Option<Timestamp>, bool),
+    current: Current<'a>,
+    vulnerabilities: History<'a>,
+    secrets: History<'a>,
+}
+
+impl<'a> State<'a> {
+    fn at(items: &'a [Item<'a>], period: Period) -> State<'a> {
+        State {
+            end: (period.to, period.is_bounded()),
+            current: Current::new(items, period),
+            vulnerabilities: History::new(items, Category::Vulnerability, period),
+            secrets: History::new(items, Category::Secret, period),
+        }
+    }
+}
+
 /// Everything a period's evaluation shares with the others: the evidence, merged.
 struct Base<'a> {
     loaded: &'a Loaded<'a>,
@@ -140,6 +164,8 @@ struct Base<'a> {
     span: Option<Window>,
     settings: &'a Settings,
     now: Timestamp,
+    /// The first period's state, kept for the whole evaluation, and the last other one.
+    states: RefCell<Vec<Rc<State<'a>>>>,
 }
 
 impl<'a> Base<'a> {
@@ -166,7 +192,22 @@ impl<'a> Base<'a> {
             span,
             settings,
             now,
+            states: RefCell::default(),
         }
+    }
+
+    fn state(&self, period: Period) -> Rc<State<'a>> {
+        let end = (period.to, period.is_bounded());
+        let mut states = self.states.borrow_mut();
+        if let Some(state) = states.iter().find(|s| s.end == end) {
+            return Rc::clone(state);
+        }
+        let state = Rc::new(State::at(&self.loaded.items, period));
+        if states.len() == 2 {
+            states.pop();
+        }
+        states.push(Rc::clone(&state));
+        state
     }
 }
 
@@ -175,13 +216,11 @@ impl Base<'_> {
     fn with<R>(&self, choice: PeriodChoice, f: impl FnOnce(&Context) -> R) -> R {
         let items = &self.loaded.items;
         let period = choice.resolve(self.now);
-        let current = Current::new(items, period);
-        let vulnerabilities = History::new(items, Category::Vulnerability, period);
-        let secrets = History::new(items, Category::Secret, period);
+        let state = self.state(period);
         f(&Context {
             now: self.now,
             items,
-            current: &current,
+            current: &state.current,
             period,
             window: choice.window(self.now, self.span),
             choice,
@@ -189,8 +228,8 @@ impl Base<'_> {
             incidents: &self.incidents,
             inventory: self.loaded.inventory,
             settings: self.settings,
-            vulnerabilities: &vulnerabilities,
-            secrets: &secrets,
+            vulnerabilities: &state.vulnerabilities,
+            secrets: &state.secrets,
         })
     }
 

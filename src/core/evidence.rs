@@ -362,8 +362,6 @@ pub struct Current<'a> {
     pub superseded: Vec<usize>,
     /// Snapshots after the period's end (or untimed, for a bounded period).
     pub outside: Vec<usize>,
-    /// Selected snapshots taken before the period began: no newer scan of their asset.
-    pub stale: Vec<usize>,
 }
 
 impl<'a> Current<'a> {
@@ -405,35 +403,53 @@ impl<'a> Current<'a> {
                 picked[i] |= 1 << c;
             }
         }
-        let mut findings: Vec<CurrentFinding> = Vec::new();
-        // Sized once for every finding the picked snapshots hold: growing a map of a million
-        // entries rehashes it twenty times over.
-        let listed: usize = (0..items.len())
-            .filter(|&i| picked[i] != 0)
+        // An asset with one snapshot speaking whose fingerprints are all distinct keeps every
+        // finding as it is; the others are merged by fingerprint, through a map.
+        let mut speaking = vec![0u32; assets.len()];
+        for (i, &p) in picked.iter().enumerate() {
+            speaking[asset_of[i] as usize] += u32::from(p != 0);
+        }
+        let alone =
+            |i: usize| speaking[asset_of[i] as usize] == 1 && items[i].snapshot.by_fingerprint().1;
+        let mut findings: Vec<CurrentFinding> = Vec::with_capacity(
+            (0..items.len())
+                .filter(|&i| picked[i] != 0)
+                .map(|i| items[i].snapshot.findings.len())
+                .sum(),
+        );
+        // Sized once for every finding to merge: growing a map of a million entries rehashes
+        // it twenty times over.
+        let merged: usize = (0..items.len())
+            .filter(|&i| picked[i] != 0 && !alone(i))
             .map(|i| items[i].snapshot.findings.len())
             .sum();
         let mut index: FxHashMap<(u32, u64), usize> =
-            FxHashMap::with_capacity_and_hasher(listed, Default::default());
+            FxHashMap::with_capacity_and_hasher(merged, Default::default());
         for (i, item) in items.iter().enumerate().filter(|(i, _)| picked[*i] != 0) {
             let snapshot = item.snapshot;
             let asset_id = asset_of[i];
-            findings.reserve(snapshot.findings.len());
+            let alone = alone(i);
             for (k, finding) in snapshot.findings.iter().enumerate() {
                 if picked[i] & (1 << finding.category as u8) == 0 {
+                    continue;
+                }
+                let new = CurrentFinding {
+                    finding,
+                    asset: &snapshot.asset,
+                    asset_id,
+                    speaking: (i, k as u32),
+                    source: i,
+                    more_sources: Vec::new(),
+                };
+                if alone {
+                    findings.push(new);
                     continue;
                 }
                 let key = (asset_id, finding.fingerprint.0);
                 match index.get(&key) {
                     None => {
                         index.insert(key, findings.len());
-                        findings.push(CurrentFinding {
-                            finding,
-                            asset: &snapshot.asset,
-                            asset_id,
-                            speaking: (i, k as u32),
-                            source: i,
-                            more_sources: Vec::new(),
-                        });
+                        findings.push(new);
                     }
                     Some(&at) => {
                         let kept = &mut findings[at];
@@ -455,9 +471,6 @@ impl<'a> Current<'a> {
             .filter(|&i| picked[i] == 0 && inside[i])
             .collect();
         let outside = (0..items.len()).filter(|&i| !inside[i]).collect();
-        let stale = (0..items.len())
-            .filter(|&i| picked[i] != 0 && !period.contains(items[i].taken_at))
-            .collect();
         Current {
             items,
             assets,
@@ -466,8 +479,20 @@ impl<'a> Current<'a> {
             findings,
             superseded,
             outside,
-            stale,
         }
+    }
+
+    /// Snapshots that speak although taken before the period began: no newer scan of their
+    /// asset. (The state depends only on the period's end, so periods that end together share
+    /// it; this depends on the start.)
+    pub fn stale(&self, period: Period) -> impl Iterator<Item = usize> + '_ {
+        let speaking = |i: usize| {
+            self.selected
+                .iter()
+                .any(|chosen| chosen.binary_search(&i).is_ok())
+        };
+        (0..self.items.len())
+            .filter(move |&i| speaking(i) && !period.contains(self.items[i].taken_at))
     }
 
     pub fn open(&self) -> impl Iterator<Item = &CurrentFinding<'a>> {

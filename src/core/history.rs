@@ -374,29 +374,34 @@ impl<'a> History<'a> {
 
 /// What item `i` reports open in a category, one per fingerprint, sorted.
 fn open_in<'a>(items: &[Item<'a>], i: usize, category: Category) -> Vec<Open<'a>> {
-    let mut open: Vec<Open> = items[i]
-        .snapshot
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.category == category && f.status == Status::Open)
-        .map(|(k, f)| (f.fingerprint.0, f, (i, k as u32)))
-        .collect();
-    open.sort_unstable_by_key(|(fingerprint, f, _)| (*fingerprint, f.severity));
-    open.dedup_by_key(|(fingerprint, _, _)| *fingerprint);
+    let snapshot = items[i].snapshot;
+    let mut open: Vec<Open> = Vec::new();
+    for &k in snapshot.by_fingerprint().0 {
+        let f = &snapshot.findings[k as usize];
+        if f.category != category || f.status != Status::Open {
+            continue;
+        }
+        match open.last_mut() {
+            // The same problem listed twice: the most severe report speaks.
+            Some(last) if last.0 == f.fingerprint.0 => {
+                if f.severity < last.1.severity {
+                    *last = (f.fingerprint.0, f, (i, k));
+                }
+            }
+            _ => open.push((f.fingerprint.0, f, (i, k))),
+        }
+    }
     open
 }
 
 /// What item `i` reports in a category with a suppression, by fingerprint, sorted.
 fn suppressed_in(items: &[Item], i: usize, category: Category) -> Vec<u64> {
-    let mut suppressed: Vec<u64> = items[i]
-        .snapshot
-        .findings
-        .iter()
+    let snapshot = items[i].snapshot;
+    let mut suppressed: Vec<u64> = (snapshot.by_fingerprint().0.iter())
+        .map(|&k| &snapshot.findings[k as usize])
         .filter(|f| f.category == category && f.status == Status::Suppressed)
         .map(|f| f.fingerprint.0)
         .collect();
-    suppressed.sort_unstable();
     suppressed.dedup();
     suppressed
 }

@@ -8,9 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::{Add, AddAssign};
 
-use super::evidence::Current;
-use super::hash::{FxHashMap, FxHashSet};
-use super::model::{Category, Severity, Text};
+use super::evidence::{Current, CurrentFinding};
+use super::hash::FxHashMap;
+use super::model::{Category, Severity, Status, Text};
 
 /// One rule (a CVE, a check id) and how much of it is open.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -74,32 +74,34 @@ impl Metrics {
             title: &'f Text,
             findings: u64,
             assets: u64,
-            tools: Vec<&'f str>,
-            /// The asset of its last finding: the next one on the same asset needs no lookup.
+            /// Tool numbers ([`Tools`]).
+            tools: Vec<u32>,
+            /// The asset of its last finding: findings come asset by asset, so a rule is on a
+            /// new asset exactly when this differs.
             last_asset: u32,
         }
         let mut m = Metrics::default();
         let mut per_asset = vec![[0u64; 6]; current.assets.len()];
-        let mut tools: FxHashMap<&str, u64> = FxHashMap::default();
+        let tools = Tools::of(current);
+        let mut per_tool = vec![0u64; tools.names.len()];
         // Rule id → its tally, for vulnerabilities and for the other rules.
         let mut tables: [FxHashMap<&str, usize>; 2] = Default::default();
         let mut tallies: [Vec<Tally>; 2] = Default::default();
-        // (tally, asset) pairs seen, as one number: hashing a word, not the rule's text.
-        let mut rule_assets: FxHashSet<u64> = FxHashSet::default();
-        for f in current.open() {
+        let mut reported_by: Vec<u32> = Vec::new();
+        for f in by_asset(current) {
             let finding = f.finding;
             let sev = finding.severity as usize;
             m.by_severity[sev] += 1;
             m.by_category[finding.category as usize] += 1;
             per_asset[f.asset_id as usize][sev] += 1;
-            let tool = |i: usize| current.items[i].snapshot.tool.name.as_str();
-            let mut reported_by: Vec<&str> = f.sources().map(tool).collect();
+            reported_by.clear();
+            reported_by.extend(f.sources().map(|i| tools.of_item[i]));
             if !f.more_sources.is_empty() {
                 reported_by.sort_unstable();
                 reported_by.dedup();
             }
-            for &name in &reported_by {
-                *tools.entry(name).or_default() += 1;
+            for &tool in &reported_by {
+                per_tool[tool as usize] += 1;
             }
             let vulnerability = finding.category == Category::Vulnerability;
             if vulnerability {
@@ -121,17 +123,14 @@ impl Metrics {
                 tallies[kind].len() - 1
             });
             let tally = &mut tallies[kind][index];
-            let new_asset = tally.last_asset != f.asset_id
-                && rule_assets
-                    .insert(((index as u64) << 33) | ((kind as u64) << 32) | u64::from(f.asset_id));
+            tally.assets += u64::from(tally.last_asset != f.asset_id);
             tally.last_asset = f.asset_id;
-            for name in reported_by {
-                if !tally.tools.contains(&name) {
-                    tally.tools.push(name);
+            for &tool in &reported_by {
+                if !tally.tools.contains(&tool) {
+                    tally.tools.push(tool);
                 }
             }
             tally.findings += 1;
-            tally.assets += u64::from(new_asset);
             tally.severity = tally.severity.min(finding.severity);
             tally.category = tally.category.min(finding.category);
             if !finding.title.is_empty()
@@ -146,7 +145,11 @@ impl Metrics {
                 *entry = (Counts(*entry) + Counts(counts)).0;
             }
         }
-        m.by_tool = tools.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        for (name, count) in tools.names.iter().zip(per_tool) {
+            if count > 0 {
+                m.by_tool.insert(name.to_string(), count);
+            }
+        }
         let [vulnerabilities, rules] = tallies;
         let owned = |table: Vec<Tally>| -> BTreeMap<Text, RuleCount> {
             table
@@ -158,7 +161,9 @@ impl Metrics {
                         title: Text::clone(t.title),
                         findings: t.findings,
                         assets: t.assets,
-                        tools: t.tools.iter().map(|t| t.to_string()).collect(),
+                        tools: (t.tools.iter())
+                            .map(|&t| tools.names[t as usize].to_string())
+                            .collect(),
                     };
                     (Text::clone(t.id), count)
                 })
@@ -193,6 +198,51 @@ impl Metrics {
     pub fn total_open(&self) -> u64 {
         self.by_severity.iter().sum()
     }
+}
+
+/// The tools of the items, numbered: counting by number, not by name, for every finding.
+struct Tools<'a> {
+    names: Vec<&'a str>,
+    /// Each item's tool number.
+    of_item: Vec<u32>,
+}
+
+impl<'a> Tools<'a> {
+    fn of(current: &Current<'a>) -> Tools<'a> {
+        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut names = Vec::new();
+        let of_item = (current.items.iter())
+            .map(|item| {
+                let name = item.snapshot.tool.name.as_str();
+                *numbers.entry(name).or_insert_with(|| {
+                    names.push(name);
+                    (names.len() - 1) as u32
+                })
+            })
+            .collect();
+        Tools { names, of_item }
+    }
+}
+
+/// The open findings, asset by asset (a counting sort: every asset's findings together, in
+/// their order).
+fn by_asset<'c, 'a>(current: &'c Current<'a>) -> impl Iterator<Item = &'c CurrentFinding<'a>> {
+    let mut starts = vec![0u32; current.assets.len() + 1];
+    for f in current.open() {
+        starts[f.asset_id as usize + 1] += 1;
+    }
+    for a in 1..starts.len() {
+        starts[a] += starts[a - 1];
+    }
+    let mut order = vec![0u32; starts[current.assets.len()] as usize];
+    for (i, f) in current.findings.iter().enumerate() {
+        if f.finding.status == Status::Open {
+            let at = &mut starts[f.asset_id as usize];
+            order[*at as usize] = i as u32;
+            *at += 1;
+        }
+    }
+    order.into_iter().map(|i| &current.findings[i as usize])
 }
 
 fn min_some<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::{Add, AddAssign};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::time::Timestamp;
 
@@ -507,6 +507,9 @@ pub struct Snapshot {
     /// When the scan ran, if the file says; otherwise the engine falls back to the file's time.
     pub taken_at: Option<Timestamp>,
     pub covers: Coverage,
+    /// The findings' order by fingerprint, made when first needed: the analysis merges and
+    /// compares snapshots by fingerprint for every period it evaluates.
+    pub by_fingerprint: ByFingerprint,
     pub findings: Vec<Finding>,
     /// IaC checks (passed and failed), when the tool reports them.
     pub iac_checks: Option<PassFail>,
@@ -525,6 +528,23 @@ pub struct Snapshot {
     pub note: Option<String>,
 }
 
+/// A snapshot's findings in fingerprint order, once made ([`Snapshot::by_fingerprint`]). Equal
+/// snapshots are equal whether or not they have made it yet.
+#[derive(Clone, Default)]
+pub struct ByFingerprint(OnceLock<(Vec<u32>, bool)>);
+
+impl PartialEq for ByFingerprint {
+    fn eq(&self, _: &ByFingerprint) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ByFingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("ByFingerprint")
+    }
+}
+
 /// What keeps series of snapshots of one asset apart: the format and the tool. The tool too:
 /// every SARIF file is `sarif`, and CodeQL's scan does not replace Semgrep's.
 pub type SeriesKey<'a> = (&'static str, &'a str);
@@ -532,6 +552,27 @@ pub type SeriesKey<'a> = (&'static str, &'a str);
 impl Snapshot {
     pub fn series(&self) -> SeriesKey<'_> {
         (self.format, &self.tool.name)
+    }
+
+    /// The findings' indices sorted by fingerprint, then by index; whether no two findings
+    /// share a fingerprint. Fingerprints never change once parsed (a triage decision changes a
+    /// status), so this is made once.
+    pub fn by_fingerprint(&self) -> (&[u32], bool) {
+        let order = self.by_fingerprint.0.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.findings.len() as u32).collect();
+            order.sort_unstable_by_key(|&k| (self.findings[k as usize].fingerprint, k));
+            let unique = order.windows(2).all(|pair| {
+                let [a, b] = [pair[0], pair[1]].map(|k| self.findings[k as usize].fingerprint);
+                a != b
+            });
+            (order, unique)
+        });
+        debug_assert_eq!(
+            order.0.len(),
+            self.findings.len(),
+            "findings added after the order"
+        );
+        (&order.0, order.1)
     }
 
     /// Records in the file that became findings, by category, in `Category::ALL` order.

@@ -1128,3 +1128,47 @@ fn top_vulnerabilities_rank_by_severity_then_spread_and_assets_by_risk() {
     );
     assert_eq!(view.metrics.top_vulnerabilities.len(), 2, "the table stays");
 }
+
+#[test]
+fn a_problem_listed_twice_in_one_scan_counts_once_at_its_most_severe() {
+    // CVE-1 in openssl is listed HIGH and CRITICAL in one scan: one finding, critical. The
+    // next scan, 10 days later, lists only CVE-2: CVE-1 was fixed in 10 days.
+    let mut engine = Engine::default();
+    let first = [
+        ("CVE-1", "openssl", "HIGH"),
+        ("CVE-1", "openssl", "CRITICAL"),
+        ("CVE-2", "zlib", "LOW"),
+    ];
+    let scans = [
+        ("2026-01-01T00:00:00Z", &first[..]),
+        ("2026-01-11T00:00:00Z", &first[2..]),
+    ];
+    for (n, (taken, vulnerabilities)) in scans.iter().enumerate() {
+        let report = image("ghcr.io/acme/api", taken, vulnerabilities);
+        add_one(
+            &mut engine,
+            &format!("api-{n}.json"),
+            report.as_bytes(),
+            None,
+        );
+    }
+    engine.handle(
+        posture::core::protocol::Request::SetPeriod(PeriodChoice::Range {
+            from: at("2026-01-01T00:00:00Z").0,
+            to: at("2026-01-05T00:00:00Z").0,
+        }),
+        at("2026-01-20T00:00:00Z"),
+    );
+    let before = engine.analyse(at("2026-01-20T00:00:00Z"));
+    // Severity::ALL order: critical, high, medium, low, info, unknown.
+    assert_eq!(before.metrics.by_severity[..4], [1, 0, 0, 1]);
+    assert_eq!(before.metrics.vulnerability_ids["CVE-1"].findings, 1);
+
+    engine.handle(
+        posture::core::protocol::Request::SetPeriod(PeriodChoice::All),
+        at("2026-01-20T00:00:00Z"),
+    );
+    let view = engine.view(at("2026-01-20T00:00:00Z"));
+    assert_eq!(kpi(&view, "critical_open").0, Some(0.0));
+    assert_eq!(kpi(&view, "vuln_mttr").0, Some(10.0));
+}

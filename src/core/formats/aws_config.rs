@@ -227,6 +227,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: None,
         taken_at: r.latest,
         covers: Coverage::default().with(Category::Compliance),
+        by_fingerprint: Default::default(),
         findings: r.c.findings,
         iac_checks: None,
         compliance: (r.checks != Checks::default())

@@ -179,6 +179,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: None,
         taken_at: None,
         covers: Coverage::default().with(Category::Misconfiguration),
+        by_fingerprint: Default::default(),
         findings: c.findings,
         iac_checks: Some(checks),
         compliance: Vec::new(),

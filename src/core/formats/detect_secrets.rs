@@ -115,6 +115,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: None,
         taken_at,
         covers: Coverage::default().with(Category::Secret),
+        by_fingerprint: Default::default(),
         findings: c.findings,
         iac_checks: None,
         compliance: Vec::new(),

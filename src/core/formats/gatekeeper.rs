@@ -170,6 +170,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         taken_at: s.latest,
         covers: Coverage::default().with(Category::Policy),
         note: Some(note(&s)),
+        by_fingerprint: Default::default(),
         findings: s.c.findings,
         iac_checks: None,
         // Violations only: "compliant ÷ evaluated" needs an inventory (a later change).

@@ -204,6 +204,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference,
         taken_at,
         covers: Coverage::default().with(Category::Vulnerability),
+        by_fingerprint: Default::default(),
         findings: c.findings,
         iac_checks: None,
         compliance: Vec::new(),

@@ -224,6 +224,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: None,
         taken_at: None,
         covers: Coverage::default().with(Category::Compliance),
+        by_fingerprint: Default::default(),
         findings: c.findings,
         iac_checks: None,
         compliance,

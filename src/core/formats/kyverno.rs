@@ -185,6 +185,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: None,
         taken_at: s.latest,
         covers: Coverage::default().with(Category::Policy),
+        by_fingerprint: Default::default(),
         findings: s.c.findings,
         iac_checks: None,
         compliance,

@@ -315,6 +315,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: None,
         taken_at,
         covers,
+        by_fingerprint: Default::default(),
         findings: c.findings,
         iac_checks: None,
         compliance: Vec::new(),

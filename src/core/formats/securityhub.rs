@@ -168,6 +168,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: None,
         taken_at: r.latest,
         covers,
+        by_fingerprint: Default::default(),
         findings: r.c.findings,
         iac_checks: None,
         compliance: r.checks,

@@ -140,6 +140,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: None,
         taken_at: None,
         covers: Coverage::default().with(Category::Code),
+        by_fingerprint: Default::default(),
         findings: c.findings,
         iac_checks: None,
         compliance: Vec::new(),

@@ -170,6 +170,7 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         reference: repository.map(str::to_string),
         taken_at: None,
         covers: Coverage::default().with(Category::Secret),
+        by_fingerprint: Default::default(),
         findings: c.findings,
         iac_checks: None,
         compliance: Vec::new(),

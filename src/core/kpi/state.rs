@@ -218,12 +218,9 @@ fn state_notes(cx: &Context, category: Category) -> Vec<String> {
             "{superseded} older snapshots are superseded by newer scans of the same asset"
         ));
     }
-    let stale: Vec<&str> = cx
-        .current
-        .stale
-        .iter()
+    let stale: Vec<&str> = (cx.current.stale(cx.period))
         .filter(|i| cx.current.selected_for(category).contains(i))
-        .map(|&i| cx.items[i].name)
+        .map(|i| cx.items[i].name)
         .collect();
     if !stale.is_empty() {
         notes.push(format!(

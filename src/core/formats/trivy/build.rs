@@ -329,6 +329,7 @@ impl Builder {
             reference,
             taken_at,
             covers: self.covers,
+            by_fingerprint: Default::default(),
             findings: self.c.findings,
             iac_checks: self.iac.then_some(self.checks),
             compliance: Vec::new(),
