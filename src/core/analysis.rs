@@ -37,7 +37,10 @@ pub struct Analysis {
     pub previous: Option<Previous>,
     /// Each KPI week by week over the period, in `kpi::KPIS` order.
     pub trend: Trend,
-    pub metrics: Metrics,
+    /// Shared with other periods whose end state is the same ([`Speaking`]).
+    pub metrics: Rc<Metrics>,
+    /// The snapshots that speak at the period's end: all the metrics depend on.
+    pub speaking: Speaking,
     pub activity: Activity,
     pub vulns: VulnTime,
     /// Role assumptions in one day above which a principal is flagged (a setting).
@@ -61,6 +64,9 @@ pub struct Trend {
     /// `values[k][w]`: KPI `k` over week `w`.
     pub values: Vec<Vec<Option<f64>>>,
 }
+
+/// For each category, the snapshots that speak for it (`Current::selected`).
+pub type Speaking = [Vec<usize>; 6];
 
 /// Weeks a trend line shows at most: half a year.
 const TREND_WEEKS: i64 = 26;
@@ -266,6 +272,7 @@ pub fn analyse(
     settings: &Settings,
     group: Option<&str>,
     now: Timestamp,
+    known: &dyn Fn(&Speaking) -> Option<Rc<Metrics>>,
 ) -> Analysis {
     let loaded = Loaded::of(sources, settings, group);
     let base = Base::of(&loaded, settings, now);
@@ -299,7 +306,9 @@ pub fn analyse(
             overall,
             previous: None,
             trend: Trend::default(),
-            metrics: Metrics::of(cx.current),
+            metrics: known(&cx.current.selected)
+                .unwrap_or_else(|| Rc::new(Metrics::of(cx.current))),
+            speaking: cx.current.selected.clone(),
             activity: Activity::of(cx.events, cx.incidents, cx.window),
             vulns,
             role_threshold: settings.role_assumptions_per_day,

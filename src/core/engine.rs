@@ -8,7 +8,9 @@ mod decide;
 mod rehearse;
 mod settings;
 
-use super::analysis::{self, Analysis};
+use std::rc::Rc;
+
+use super::analysis::{self, Analysis, Speaking};
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::evidence::PeriodChoice;
 use super::explorer::{self, Record};
@@ -108,6 +110,13 @@ impl Source {
 /// one is reused: flipping between periods is answered at once, a minute later afresh.
 const EARLIER_PERIODS: usize = 4;
 const EARLIER_FOR_MS: i64 = 60_000;
+
+/// Whether an analysis made `then` still holds `now`: a moment before, the same day (a
+/// decision may lapse, a day pass).
+fn recent(then: Timestamp, now: Timestamp) -> bool {
+    (0..EARLIER_FOR_MS).contains(&(now.0 - then.0))
+        && now.0.div_euclid(MS_PER_DAY) == then.0.div_euclid(MS_PER_DAY)
+}
 
 #[derive(Default)]
 pub struct Engine {
@@ -653,12 +662,20 @@ impl Engine {
     /// Evaluates every KPI and metric over the loaded files in the selected period. Pure: the
     /// engine caches its result in [`Engine::analysis`].
     pub fn analyse(&self, now: Timestamp) -> Analysis {
+        // The metrics of a period shown a moment ago whose end state is the same (the last 30
+        // days and all data, when nothing is older than a month) still hold.
+        let known = |speaking: &Speaking| {
+            (self.earlier.iter())
+                .find(|a| a.speaking == *speaking && recent(a.now, now))
+                .map(|a| Rc::clone(&a.metrics))
+        };
         analysis::analyse(
             &self.sources,
             self.period,
             &self.settings,
             self.group.as_deref(),
             now,
+            &known,
         )
     }
 
@@ -669,12 +686,8 @@ impl Engine {
             return analysis;
         }
         // A period shown a moment ago, the same day: what it showed still holds.
-        let recent = |then: Timestamp| {
-            (0..EARLIER_FOR_MS).contains(&(now.0 - then.0))
-                && now.0.div_euclid(MS_PER_DAY) == then.0.div_euclid(MS_PER_DAY)
-        };
         let period = self.period;
-        match (self.earlier.iter()).rposition(|a| a.choice == period && recent(a.now)) {
+        match (self.earlier.iter()).rposition(|a| a.choice == period && recent(a.now, now)) {
             Some(i) => self.earlier.remove(i),
             None => self.fresh_analysis(now),
         }
@@ -746,7 +759,7 @@ impl Engine {
             group: self.group.clone(),
             sources: self.sources.iter().map(source_json).collect(),
             kpis: analysis.kpis.iter().map(KpiJson::from).collect(),
-            metrics: MetricsJson::from(&analysis.metrics),
+            metrics: MetricsJson::from(&*analysis.metrics),
             settings: Profile::of(&self.settings),
         }
     }

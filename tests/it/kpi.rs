@@ -1172,3 +1172,32 @@ fn a_problem_listed_twice_in_one_scan_counts_once_at_its_most_severe() {
     assert_eq!(kpi(&view, "critical_open").0, Some(0.0));
     assert_eq!(kpi(&view, "vuln_mttr").0, Some(10.0));
 }
+
+#[test]
+fn periods_that_end_in_the_same_state_share_their_metrics_and_others_do_not() {
+    // api's scans: 01-01 (A–E open), 01-11 (C, D, E, F), 02-20 (D, E, G); worker's on 02-20 (H).
+    use posture::core::protocol::Request::SetPeriod;
+    let now = at("2026-02-21T00:00:00Z");
+    let mut engine = history();
+    let shown = |engine: &mut Engine, choice| {
+        engine.handle(SetPeriod(choice), now);
+        engine.view(now);
+        let analysis = engine.analyse(now);
+        (
+            analysis.metrics.total_open(),
+            std::rc::Rc::strong_count(&analysis.metrics),
+        )
+    };
+    // Computed afresh: nothing shown before holds (the view's analysis is not shared with
+    // the one computed after it).
+    assert_eq!(shown(&mut engine, PeriodChoice::All), (4, 1));
+    // The last 30 days end with the same scans speaking: all data's metrics, shared by it,
+    // the view's analysis and the one after.
+    assert_eq!(shown(&mut engine, PeriodChoice::LastDays(30)), (4, 3));
+    // Early January: only api's first scan speaks.
+    let january = PeriodChoice::Range {
+        from: at("2026-01-01T00:00:00Z").0,
+        to: at("2026-01-05T00:00:00Z").0,
+    };
+    assert_eq!(shown(&mut engine, january), (5, 1));
+}
