@@ -183,6 +183,20 @@ impl<'a> History<'a> {
         category: Category,
         lifecycles: bool,
     ) {
+        // No history anywhere, one tool's scan: the asset's one instant is that scan's count.
+        if !lifecycles
+            && let [stream] = &streams[..]
+            && let [i] = stream[..]
+            && let Some(at) = items[i].taken_at
+        {
+            self.assets[asset as usize].instants = vec![Instant {
+                at,
+                open: open_counts(items, i, category),
+                items: vec![i],
+                ..Instant::default()
+            }];
+            return;
+        }
         let mut streams: Vec<Stream> = streams
             .into_iter()
             .map(|scans| Stream {
@@ -389,6 +403,25 @@ fn open_in<'a>(items: &[Item<'a>], i: usize, category: Category) -> Vec<Open<'a>
                 }
             }
             _ => open.push((f.fingerprint.0, f, (i, k))),
+        }
+    }
+    open
+}
+
+/// How many findings item `i` reports open in a category, by severity, one per fingerprint:
+/// [`open_in`]'s count, without the list when no fingerprint is listed twice.
+fn open_counts(items: &[Item], i: usize, category: Category) -> [u32; 6] {
+    let snapshot = items[i].snapshot;
+    let mut open = [0; 6];
+    if snapshot.by_fingerprint().1 {
+        for f in &snapshot.findings {
+            if f.category == category && f.status == Status::Open {
+                open[f.severity as usize] += 1;
+            }
+        }
+    } else {
+        for (_, f, _) in open_in(items, i, category) {
+            open[f.severity as usize] += 1;
         }
     }
     open

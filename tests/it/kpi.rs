@@ -1163,6 +1163,9 @@ fn a_problem_listed_twice_in_one_scan_counts_once_at_its_most_severe() {
     // Severity::ALL order: critical, high, medium, low, info, unknown.
     assert_eq!(before.metrics.by_severity[..4], [1, 0, 0, 1]);
     assert_eq!(before.metrics.vulnerability_ids["CVE-1"].findings, 1);
+    // The same in the history of that one scan: open at the period's end, by severity.
+    let last_week = before.vulns.weeks.last().expect("a week");
+    assert_eq!(last_week.open[..4], [1, 0, 0, 1]);
 
     engine.handle(
         posture::core::protocol::Request::SetPeriod(PeriodChoice::All),
