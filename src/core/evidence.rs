@@ -362,6 +362,9 @@ pub struct Current<'a> {
     pub superseded: Vec<usize>,
     /// Snapshots after the period's end (or untimed, for a bounded period).
     pub outside: Vec<usize>,
+    /// Whether any finding carries a triage decision: most loads have none, and the KPIs'
+    /// notes about decisions then skip a pass over every finding.
+    pub decided: bool,
 }
 
 impl<'a> Current<'a> {
@@ -425,6 +428,7 @@ impl<'a> Current<'a> {
             .sum();
         let mut index: FxHashMap<(u32, u64), usize> =
             FxHashMap::with_capacity_and_hasher(merged, Default::default());
+        let mut decided = false;
         for (i, item) in items.iter().enumerate().filter(|(i, _)| picked[*i] != 0) {
             let snapshot = item.snapshot;
             let asset_id = asset_of[i];
@@ -433,6 +437,7 @@ impl<'a> Current<'a> {
                 if picked[i] & (1 << finding.category as u8) == 0 {
                     continue;
                 }
+                decided |= finding.decision.is_some();
                 let new = CurrentFinding {
                     finding,
                     asset: &snapshot.asset,
@@ -479,6 +484,7 @@ impl<'a> Current<'a> {
             findings,
             superseded,
             outside,
+            decided,
         }
     }
 

@@ -813,6 +813,9 @@ pub(super) fn triage_note(
     pick: impl Fn(&super::model::Finding) -> bool,
 ) -> Option<String> {
     use super::model::Triage;
+    if !cx.current.decided {
+        return None;
+    }
     let mut counts = [0usize; Triage::ALL.len()];
     for f in &cx.current.findings {
         if let Some(triage) = f.finding.decision

@@ -224,25 +224,37 @@ impl<'a> Tools<'a> {
     }
 }
 
-/// The open findings, asset by asset (a counting sort: every asset's findings together, in
-/// their order).
+/// The open findings, asset by asset, each asset's in their order: as they are when every
+/// asset has one snapshot speaking (the common case, checked without reading the findings),
+/// otherwise through a counting sort.
 fn by_asset<'c, 'a>(current: &'c Current<'a>) -> impl Iterator<Item = &'c CurrentFinding<'a>> {
-    let mut starts = vec![0u32; current.assets.len() + 1];
-    for f in current.open() {
-        starts[f.asset_id as usize + 1] += 1;
-    }
-    for a in 1..starts.len() {
-        starts[a] += starts[a - 1];
-    }
-    let mut order = vec![0u32; starts[current.assets.len()] as usize];
-    for (i, f) in current.findings.iter().enumerate() {
-        if f.finding.status == Status::Open {
-            let at = &mut starts[f.asset_id as usize];
-            order[*at as usize] = i as u32;
-            *at += 1;
+    let mut seen = vec![false; current.assets.len()];
+    let mut last = u32::MAX;
+    let grouped = current.findings.iter().all(|f| {
+        let again = f.asset_id != last && std::mem::replace(&mut seen[f.asset_id as usize], true);
+        last = f.asset_id;
+        !again
+    });
+    let mut order = Vec::new();
+    if !grouped {
+        let mut starts = vec![0u32; current.assets.len() + 1];
+        for f in current.open() {
+            starts[f.asset_id as usize + 1] += 1;
+        }
+        for a in 1..starts.len() {
+            starts[a] += starts[a - 1];
+        }
+        order = vec![0u32; starts[current.assets.len()] as usize];
+        for (i, f) in current.findings.iter().enumerate() {
+            if f.finding.status == Status::Open {
+                let at = &mut starts[f.asset_id as usize];
+                order[*at as usize] = i as u32;
+                *at += 1;
+            }
         }
     }
-    order.into_iter().map(|i| &current.findings[i as usize])
+    let as_they_are = grouped.then(|| current.open()).into_iter().flatten();
+    as_they_are.chain(order.into_iter().map(|i| &current.findings[i as usize]))
 }
 
 fn min_some<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {

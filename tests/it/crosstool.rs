@@ -164,3 +164,23 @@ fn the_same_cve_from_security_hub_and_a_scanner_counts_once() {
         "Grype, Inspector"
     );
 }
+
+#[test]
+fn a_rule_on_an_asset_scanned_by_two_tools_counts_that_asset_once() {
+    // Loaded in this order: Trivy on api (CVE-2021-44420 in django), Trivy on web (the same
+    // CVE), Grype on api (the same CVE in another package: a second finding on api). The CVE
+    // is on two assets, api and web, with three findings, whatever order the files came in.
+    let web = TRIVY
+        .replace("ghcr.io/acme/api:1", "ghcr.io/acme/web:1")
+        .replace("only-in-trivy", "only-on-web");
+    let grype = GRYPE.replace(r#""name":"Django""#, r#""name":"django-extra""#);
+    let mut engine = Engine::default();
+    add_one(&mut engine, "api-trivy.json", TRIVY.as_bytes(), None);
+    add_one(&mut engine, "web-trivy.json", web.as_bytes(), None);
+    add_one(&mut engine, "api-grype.json", grype.as_bytes(), None);
+    let view = engine.view(Timestamp::parse_rfc3339("2026-01-03T00:00:00Z").unwrap());
+    let cve = (view.metrics.top_vulnerabilities.iter())
+        .find(|v| v.id == "CVE-2021-44420")
+        .expect("the CVE is listed");
+    assert_eq!((cve.assets, cve.findings), (2, 3));
+}
