@@ -20,6 +20,14 @@ use crate::core::unpack::{self, Container};
 /// them whole.
 const STREAM_FROM: usize = 4 << 20;
 
+impl Loader {
+    /// Whether a file of `size` bytes is parsed as it arrives; a smaller one is read whole,
+    /// and may be read ahead of its turn.
+    pub fn streams(size: u64) -> bool {
+        usize::try_from(size).map_or(true, |size| size > STREAM_FROM)
+    }
+}
+
 pub struct Loader {
     name: String,
     size: usize,
