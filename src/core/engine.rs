@@ -27,6 +27,7 @@ use super::settings::Settings;
 use super::time::{MS_PER_DAY, Timestamp};
 use super::triage::file::About;
 use super::unpack::{self, Container};
+use super::wire::Carried;
 
 /// One file the user gave, whatever became of it.
 pub struct Source {
@@ -536,16 +537,34 @@ impl Engine {
     /// (`parse_ms` is the time its parse took between chunks), or whole bytes to ingest as
     /// [`Engine::ingest`] does. A loader that asks for the file again gives nothing here.
     pub fn ingest_loaded(&mut self, id: u32, loaded: Loaded, parse_ms: u32) -> Vec<Response> {
-        let parsed = match loaded {
+        let (parsed, digest) = match loaded {
             Loaded::Whole(bytes) => return self.ingest(id, &bytes),
             Loaded::Reread => return Vec::new(),
             Loaded::Parsed { parsed, digest } => (parsed, digest),
         };
+        let Some(size) = self.sources.iter().find(|s| s.id == id).map(|s| s.size) else {
+            return Vec::new();
+        };
+        let carried = Carried {
+            parsed: *parsed,
+            digest,
+            size,
+        };
+        self.ingest_carried(id, carried, parse_ms)
+    }
+
+    /// A file another worker parsed (`wire`): its evidence, digest and size as [`Engine::ingest`]
+    /// would have found them.
+    pub fn ingest_carried(&mut self, id: u32, carried: Carried, parse_ms: u32) -> Vec<Response> {
         let Some(index) = self.sources.iter().position(|s| s.id == id) else {
             return Vec::new();
         };
-        let size = self.sources[index].size;
-        let row = self.settle(index, parsed.1, size, || Ok(*parsed.0));
+        let Carried {
+            parsed,
+            digest,
+            size,
+        } = carried;
+        let row = self.settle(index, digest, size, || Ok(parsed));
         vec![Response::Source(Box::new(SourceRow {
             parse_ms: Some(parse_ms),
             ..row

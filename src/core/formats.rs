@@ -81,6 +81,7 @@ pub struct Input<'a> {
 }
 
 /// A successful parse: the evidence and what the user should know about it.
+#[derive(Debug, PartialEq)]
 pub struct Parsed {
     pub evidence: Evidence,
     pub warnings: Vec<Warning>,

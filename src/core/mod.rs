@@ -35,4 +35,5 @@ pub mod triage;
 pub mod unpack;
 pub mod viewport;
 pub mod vulntime;
+pub mod wire;
 pub mod yaml;

@@ -251,6 +251,13 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Open,
+        Status::Passed,
+        Status::Suppressed,
+        Status::Fixed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Open => "open",
@@ -491,6 +498,15 @@ impl Coverage {
 
     pub fn categories(self) -> impl Iterator<Item = Category> {
         Category::ALL.into_iter().filter(move |c| self.covers(*c))
+    }
+
+    /// The categories covered and assumed, as bits (`1 << category`): for `wire`.
+    pub fn bits(self) -> (u8, u8) {
+        (self.sure, self.assumed)
+    }
+
+    pub fn from_bits(sure: u8, assumed: u8) -> Coverage {
+        Coverage { sure, assumed }
     }
 }
 

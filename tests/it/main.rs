@@ -14,6 +14,8 @@
 //! - `settings`: settings through the engine: saved, the organisation's, edits, Reset.
 //! - `scorecard`: the `posture.scorecard.v1` contract and the worker protocol.
 //! - `robustness`: random and mutated input never panics.
+//! - `wire`: the pool's hand-over of a parse reads back as it was; an engine fed by it shows the
+//!   same.
 //! - `tidy`: the architecture's invariants.
 //! - `readme`: README tables generated from the registries.
 
@@ -41,3 +43,4 @@ mod settings;
 mod stream;
 mod tidy;
 mod triage;
+mod wire;

@@ -11,6 +11,14 @@ pub enum AssetKind {
 }
 
 impl AssetKind {
+    pub const ALL: [AssetKind; 5] = [
+        AssetKind::ContainerImage,
+        AssetKind::Repository,
+        AssetKind::Filesystem,
+        AssetKind::Cluster,
+        AssetKind::Other,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AssetKind::ContainerImage => "container image",

@@ -1,0 +1,163 @@
+//! The pool's hand-over (`core::wire`): what a parse gives reads back as it was, for every real
+//! file and hand-written fixture, and damaged bytes read as nothing, never as a panic.
+
+use std::path::{Path, PathBuf};
+
+use posture::core::formats;
+use posture::core::model::Evidence;
+use posture::core::wire::{Carried, decode, encode};
+
+use crate::support::{fixture, read, real_dir};
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Every file there is to parse: the real outputs and the hand-written fixtures.
+fn every_file() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    files_under(&real_dir(""), &mut files);
+    files_under(&fixture(""), &mut files);
+    files.sort();
+    files
+}
+
+#[test]
+fn findings_and_events_read_back_as_they_were_parsed() {
+    let (mut findings, mut events, mut others) = (0, 0, 0);
+    let mut sample = None;
+    for path in every_file() {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let bytes = read(&path);
+        let Ok(parsed) = formats::load(name, &bytes) else {
+            continue;
+        };
+        let carried = Carried {
+            parsed,
+            digest: 0x0123_4567_89ab_cdef,
+            size: bytes.len() as u64,
+        };
+        let encoded = encode(&carried);
+        match (&carried.parsed.evidence, &encoded) {
+            (Evidence::Findings(_), Some(_)) => findings += 1,
+            (Evidence::Events(_), Some(_)) => events += 1,
+            (Evidence::Findings(_) | Evidence::Events(_), None) => {
+                panic!("{} was not carried", path.display())
+            }
+            (_, Some(_)) => panic!("{}: only findings and events are carried", path.display()),
+            (_, None) => others += 1,
+        }
+        let Some(encoded) = encoded else { continue };
+        let back = decode(&encoded).unwrap_or_else(|| panic!("{} reads back", path.display()));
+        assert_eq!(back, carried, "{}", path.display());
+        if sample
+            .as_ref()
+            .is_none_or(|s: &Vec<u8>| s.len() < encoded.len())
+            && encoded.len() < 4_000
+        {
+            sample = Some(encoded);
+        }
+    }
+    // When this was written: 77 reports of findings, 18 logs, 10 files of other kinds.
+    assert!(
+        findings >= 70 && events >= 15 && others >= 5,
+        "{findings} {events} {others}"
+    );
+
+    // A cut or a changed byte reads as nothing or as something else, never a panic.
+    let sample = sample.expect("a small sample");
+    for end in 0..sample.len() {
+        assert!(decode(&sample[..end]).is_none(), "cut at {end}");
+    }
+    for at in 0..sample.len() {
+        let mut damaged = sample.clone();
+        damaged[at] ^= 0x5a;
+        let _ = decode(&damaged);
+    }
+}
+
+#[test]
+fn shared_text_stays_shared() {
+    // Every finding of this report has the same target: one text, read back once.
+    let bytes = read(&real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json"));
+    let parsed = formats::load("trivy.json", &bytes).expect("it parses");
+    let encoded = encode(&Carried {
+        parsed,
+        digest: 0,
+        size: 0,
+    })
+    .expect("findings are carried");
+    let back = decode(&encoded).expect("it reads back");
+    let Evidence::Findings(snapshot) = back.parsed.evidence else {
+        panic!("findings")
+    };
+    let [first, rest @ ..] = &snapshot.findings[..] else {
+        panic!("findings listed")
+    };
+    assert!(!rest.is_empty());
+    for f in rest {
+        assert!(std::sync::Arc::ptr_eq(&f.location, &first.location));
+    }
+}
+
+/// Loads each file into two engines: one reads the bytes itself, the other takes what a worker
+/// of the pool would hand it, or the bytes when the pool hands nothing.
+#[test]
+fn an_engine_fed_by_the_pool_shows_what_it_would_have_read_itself() {
+    use posture::core::engine::Engine;
+    use posture::core::protocol::{FileMeta, Response};
+    use posture::core::time::Timestamp;
+    use posture::core::wire::carry;
+
+    let mut itself = Engine::default();
+    let mut fed = Engine::default();
+    let mut carried = 0;
+    for path in every_file() {
+        let name = path.to_string_lossy().to_string();
+        let bytes = read(&path);
+        let meta = || FileMeta {
+            name: name.clone(),
+            size: bytes.len() as u64,
+            last_modified: Some(1_764_000_000_000),
+        };
+        itself.queue(vec![meta()]);
+        fed.queue(vec![meta()]);
+        let id = fed.sources().last().expect("queued").id;
+        let mut direct = itself.ingest(id, &bytes);
+        let mut handed = match carry(&name, &bytes).and_then(|b| decode(&b)) {
+            Some(c) => {
+                carried += 1;
+                fed.ingest_carried(id, c, 0)
+            }
+            None => fed.ingest(id, &bytes),
+        };
+        for responses in [&mut direct, &mut handed] {
+            for r in responses.iter_mut() {
+                if let Response::Source(row) = r {
+                    row.parse_ms = None;
+                }
+            }
+        }
+        assert_eq!(
+            format!("{handed:?}"),
+            format!("{direct:?}"),
+            "{}",
+            path.display()
+        );
+    }
+    assert!(carried >= 90, "{carried} carried");
+    let now = Timestamp::parse_rfc3339("2026-12-01T00:00:00Z").expect("a time");
+    let scorecards = [itself.scorecard(now), fed.scorecard(now)]
+        .map(|s| serde_json::to_string(&s).expect("a scorecard"));
+    assert_eq!(scorecards[0], scorecards[1]);
+}
