@@ -14,11 +14,18 @@ use web_sys::{
     ReadableStreamReadResult,
 };
 
+mod ahead;
+mod pool;
+
+use ahead::ReadAhead;
+use pool::Handed;
+
 use crate::core::diagnostics::ErrorKind;
 use crate::core::engine::Engine;
 use crate::core::formats::{Loaded, Loader};
 use crate::core::protocol::{Request, Response};
 use crate::core::time::Timestamp;
+use crate::core::wire::{self, Carried};
 
 /// How long the worker waits, idle after its first answers, before it rehearses: the page's
 /// first requests come first.
@@ -26,12 +33,6 @@ const REHEARSE_AFTER_MS: i32 = 50;
 
 /// Bytes read between two progress messages.
 const PROGRESS_EVERY: u64 = 16 << 20;
-
-/// Small files read ahead of their turn, at most this many and this many bytes at once: each
-/// read waits on the browser for a few milliseconds whatever its size, so a folder of a
-/// thousand small files is read mostly while earlier ones are parsed.
-const READ_AHEAD_FILES: usize = 16;
-const READ_AHEAD_BYTES: u64 = 64 << 20;
 
 thread_local! {
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
@@ -47,9 +48,12 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-/// Starts listening for the page's messages.
+/// Starts listening for the page's messages, or, in a helper of the pool, for files to parse.
 pub fn start() {
     console_error_panic_hook::set_once();
+    if pool::is_helper() {
+        return pool::serve();
+    }
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
@@ -138,19 +142,56 @@ async fn answer(message: js_sys::Array) {
     let files: Vec<Option<File>> = (0..ids.len())
         .map(|i| message.get(i as u32 + 1).dyn_into::<File>().ok())
         .collect();
+    // A drop of several files is read and parsed by the pool, side by side; the parses are
+    // taken in file order. Without a pool, small files are read ahead of their turn.
+    let pooled = ids.len() > 1 && pool::start();
+    let names: Vec<String> = (ids.iter())
+        .map(|&id| with_engine(|e| e.source_name(id).map(str::to_string)).unwrap_or_default())
+        .collect();
+    let mut tickets: Vec<Option<u32>> = vec![None; ids.len()];
+    let mut given = 0;
     let mut ahead = ReadAhead::default();
     for (i, id) in ids.into_iter().enumerate() {
-        ahead.start(&files, i);
+        if pooled {
+            given = given.max(i);
+            while let Some(file) = files.get(given) {
+                if let Some(file) = file
+                    .as_ref()
+                    .filter(|f| f.size() as u64 <= pool::GIVE_UP_TO)
+                {
+                    let Some(ticket) = pool::give(file, &names[given]) else {
+                        break;
+                    };
+                    tickets[given] = Some(ticket);
+                }
+                given += 1;
+            }
+        } else {
+            ahead.start(&files, i);
+        }
         let started = clock_ms();
-        let loaded = match (&files[i], ahead.take(i)) {
-            (_, Some(read)) => read.await.map(|bytes| (Loaded::Whole(bytes), 0)),
-            (Some(file), None) => load(file, id).await,
-            (None, _) => Err("no file came with it".to_string()),
+        let handed = match tickets[i] {
+            Some(ticket) => match pool::take(ticket).await {
+                Handed::Carried(bytes, parse_ms) => wire::decode(&bytes).map(|c| (c, parse_ms)),
+                Handed::Undone => None,
+            },
+            None => None,
+        };
+        let loaded = match (&files[i], handed, ahead.take(i)) {
+            (_, Some((carried, parse_ms)), _) => Ok(Got::Carried(Box::new(carried), parse_ms)),
+            (_, None, Some(read)) => read.await.map(|bytes| Got::Loaded(Loaded::Whole(bytes), 0)),
+            (Some(file), None, None) => load(file, id).await.map(|(l, ms)| Got::Loaded(l, ms)),
+            (None, _, _) => Err("no file came with it".to_string()),
         };
         let responses = with_engine(|engine| match loaded {
-            Ok((loaded, parse_ms)) => {
+            Ok(got) => {
                 let read_ms = (clock_ms() - started).max(0.0).round() as u32;
-                let mut responses = engine.ingest_loaded(id, loaded, parse_ms);
+                let mut responses = match got {
+                    Got::Loaded(loaded, parse_ms) => engine.ingest_loaded(id, loaded, parse_ms),
+                    Got::Carried(carried, parse_ms) => {
+                        engine.ingest_carried(id, *carried, parse_ms)
+                    }
+                };
                 for response in &mut responses {
                     if let Response::Source(row) = response {
                         row.read_ms = Some(read_ms);
@@ -170,50 +211,10 @@ async fn answer(message: js_sys::Array) {
     with_engine(|engine| engine.after_files(now()).iter().for_each(post));
 }
 
-/// Reads of small files started before their turn (see [`READ_AHEAD_FILES`]).
-#[derive(Default)]
-struct ReadAhead {
-    /// File index → its read, in file order.
-    reads: VecDeque<(usize, u64, js_sys::Promise)>,
-    /// The next file to consider.
-    next: usize,
-}
-
-impl ReadAhead {
-    /// Starts reads from file `at` on, within the bounds: the current file's too.
-    fn start(&mut self, files: &[Option<File>], at: usize) {
-        self.next = self.next.max(at);
-        while self.next < files.len() && self.reads.len() < READ_AHEAD_FILES {
-            let Some(file) = &files[self.next] else {
-                self.next += 1;
-                continue;
-            };
-            let size = file.size() as u64;
-            // A big file is streamed in its turn.
-            if Loader::streams(size) {
-                self.next += 1;
-                continue;
-            }
-            let held: u64 = self.reads.iter().map(|r| r.1).sum();
-            if !self.reads.is_empty() && held + size > READ_AHEAD_BYTES {
-                break;
-            }
-            self.reads.push_back((self.next, size, file.array_buffer()));
-            self.next += 1;
-        }
-    }
-
-    /// File `at`'s bytes, when they are being read ahead.
-    fn take(&mut self, at: usize) -> Option<impl Future<Output = Result<Vec<u8>, String>>> {
-        if self.reads.front().is_none_or(|r| r.0 != at) {
-            return None;
-        }
-        let (_, _, read) = self.reads.pop_front()?;
-        Some(async move {
-            let buffer = JsFuture::from(read).await.map_err(describe)?;
-            Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-        })
-    }
+/// A file read and parsed here, or by a helper of the pool.
+enum Got {
+    Loaded(Loaded, u32),
+    Carried(Box<Carried>, u32),
 }
 
 fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> T {

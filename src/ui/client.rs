@@ -381,8 +381,10 @@ fn spawn_worker(client: Client) -> Result<Worker, JsValue> {
     let base = document.base_uri()?.unwrap_or_default();
     let absolute = |file: &str| Url::new_with_base(file, &base).map(|u| u.href());
     let quote = |url: String| serde_json::to_string(&url).unwrap_or_default();
+    // `posture` tells the worker where its script and Wasm are, to start the pool's helpers.
     let bootstrap = format!(
-        "importScripts({script});\n\
+        "self.posture = {{ script: {script}, wasm: {wasm} }};\n\
+         importScripts({script});\n\
          const early = [];\n\
          self.onmessage = (event) => early.push(event);\n\
          wasm_bindgen({{ module_or_path: {wasm} }}).then(() => early.forEach((event) => self.onmessage(event)));\n",

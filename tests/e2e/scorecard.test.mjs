@@ -121,6 +121,9 @@ describe("Posture in Chromium", () => {
     const truth = await trueCounts(paths);
     const p = await PosturePage.open(browser, server.url);
     await p.addFiles([...paths, join(own, "truncated.json"), join(own, "other-json.json"), join(own, "binary.png")]);
+    // Several files are read and parsed by the pool: the worker started helpers of its own, and
+    // what they could not read (the three bad files) the worker read itself, as below.
+    assert.ok(p.page.workers().length > 1, `${p.page.workers().length} workers`);
 
     const critical = await p.kpi("critical_open");
     assert.equal(Number(critical.value), truth.criticalVulns);

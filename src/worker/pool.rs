@@ -1,0 +1,283 @@
+//! The pool: helper workers, as many as the browser says it has cores, that read and parse whole
+//! files side by side and hand each parse back as bytes (`core::wire`). The worker that owns
+//! the engine sends them the files of a drop of several, takes their parses in file order, and
+//! reads itself whatever a helper hands back undone (an archive, a file that fails, evidence of
+//! a kind not carried) or is too big to give away (a helper's memory, like any Wasm memory,
+//! never shrinks).
+//!
+//! A helper is the same script and Wasm as the worker, started from a `blob:` URL like the
+//! worker itself (so it keeps the page's Content-Security-Policy), with `posture.helper` set.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::future::poll_fn;
+use std::task::{Poll, Waker};
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, ErrorEvent, File, MessageEvent, Url, Worker};
+
+use super::{clock_ms, describe, each_chunk, scope};
+use crate::core::formats::{Loaded, Loader};
+use crate::core::wire::{self, Carried};
+
+/// Files above this size are read by the worker that owns the engine, as they always were.
+pub const GIVE_UP_TO: u64 = 64 << 20;
+
+/// Files sent to each helper ahead of their turn: each reads the next while it parses one.
+const AHEAD_PER_HELPER: usize = 8;
+
+/// At most this many helpers, whatever the browser reports.
+const MOST_HELPERS: u32 = 8;
+
+/// What a helper handed back for a file.
+pub enum Handed {
+    /// The parse, encoded, and the milliseconds it took.
+    Carried(Vec<u8>, u32),
+    /// Nothing: read it yourself.
+    Undone,
+}
+
+#[derive(Default)]
+struct Pool {
+    helpers: Vec<Helper>,
+    handed: HashMap<u32, Handed>,
+    next_ticket: u32,
+    /// The task waiting for a file's parse.
+    waiting: Option<Waker>,
+}
+
+struct Helper {
+    worker: Worker,
+    /// Tickets sent and not handed back yet.
+    out: Vec<u32>,
+    alive: bool,
+}
+
+thread_local! {
+    static POOL: RefCell<Option<Pool>> = const { RefCell::new(None) };
+}
+
+/// Whether `self.posture.helper` says this worker is a helper.
+pub fn is_helper() -> bool {
+    setting("helper").as_bool().unwrap_or(false)
+}
+
+/// A value the bootstrap set on `self.posture`.
+fn setting(key: &str) -> JsValue {
+    js_sys::Reflect::get(&scope(), &"posture".into())
+        .and_then(|posture| js_sys::Reflect::get(&posture, &key.into()))
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Starts the helpers, once; whether any is alive.
+pub fn start() -> bool {
+    POOL.with_borrow_mut(|pool| {
+        let pool = pool.get_or_insert_with(|| {
+            let cores = scope().navigator().hardware_concurrency() as u32;
+            let helpers = (0..cores.clamp(1, MOST_HELPERS))
+                .map_while(|at| spawn(at as usize).ok())
+                .collect();
+            Pool {
+                helpers,
+                ..Pool::default()
+            }
+        });
+        pool.helpers.iter().any(|h| h.alive)
+    })
+}
+
+fn spawn(at: usize) -> Result<Helper, JsValue> {
+    let (script, wasm) = (setting("script"), setting("wasm"));
+    let (Some(script), Some(wasm)) = (script.as_string(), wasm.as_string()) else {
+        return Err("the worker was not told where its script is".into());
+    };
+    let quote = |url: &str| serde_json::to_string(url).unwrap_or_default();
+    let bootstrap = format!(
+        "self.posture = {{ helper: true }};\n\
+         importScripts({script});\n\
+         const early = [];\n\
+         self.onmessage = (event) => early.push(event);\n\
+         wasm_bindgen({{ module_or_path: {wasm} }}).then(() => early.forEach((event) => self.onmessage(event)));\n",
+        script = quote(&script),
+        wasm = quote(&wasm),
+    );
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob =
+        Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&bootstrap.into()), &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let worker = Worker::new(&url)?;
+
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data: js_sys::Array = event.data().unchecked_into();
+        let ticket = data.get(0).as_f64().unwrap_or(-1.0) as u32;
+        let handed = match data.get(1).dyn_into::<js_sys::Uint8Array>() {
+            Ok(bytes) => {
+                Handed::Carried(bytes.to_vec(), data.get(2).as_f64().unwrap_or(0.0) as u32)
+            }
+            Err(_) => Handed::Undone,
+        };
+        hand(at, ticket, handed);
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    // A helper that stops hands back undone whatever it held: the worker reads those itself.
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        web_sys::console::error_1(&format!("posture helper stopped: {}", event.message()).into());
+        let out = POOL.with_borrow_mut(|pool| {
+            pool.as_mut()
+                .and_then(|p| p.helpers.get_mut(at))
+                .map(|h| {
+                    h.alive = false;
+                    h.worker.terminate();
+                    std::mem::take(&mut h.out)
+                })
+                .unwrap_or_default()
+        });
+        for ticket in out {
+            hand(at, ticket, Handed::Undone);
+        }
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    Ok(Helper {
+        worker,
+        out: Vec::new(),
+        alive: true,
+    })
+}
+
+fn hand(helper: usize, ticket: u32, handed: Handed) {
+    let waiting = POOL.with_borrow_mut(|pool| {
+        let pool = pool.as_mut()?;
+        if let Some(h) = pool.helpers.get_mut(helper) {
+            h.out.retain(|&t| t != ticket);
+        }
+        pool.handed.insert(ticket, handed);
+        pool.waiting.take()
+    });
+    if let Some(waker) = waiting {
+        waker.wake();
+    }
+}
+
+/// Sends a file to the least busy helper, unless every helper has its share ahead; its ticket.
+pub fn give(file: &File, name: &str) -> Option<u32> {
+    POOL.with_borrow_mut(|pool| {
+        let pool = pool.as_mut()?;
+        let (_, helper) = (pool.helpers.iter_mut().filter(|h| h.alive))
+            .map(|h| (h.out.len(), h))
+            .min_by_key(|(out, _)| *out)?;
+        if helper.out.len() >= AHEAD_PER_HELPER {
+            return None;
+        }
+        let ticket = pool.next_ticket;
+        let message = js_sys::Array::of3(&ticket.into(), &name.into(), file);
+        helper.worker.post_message(&message).ok()?;
+        helper.out.push(ticket);
+        pool.next_ticket += 1;
+        Some(ticket)
+    })
+}
+
+/// What the helper made of the file given with `ticket`, once it is back.
+pub async fn take(ticket: u32) -> Handed {
+    poll_fn(|cx| {
+        POOL.with_borrow_mut(|pool| {
+            let Some(pool) = pool.as_mut() else {
+                return Poll::Ready(Handed::Undone);
+            };
+            match pool.handed.remove(&ticket) {
+                Some(handed) => Poll::Ready(handed),
+                None => {
+                    pool.waiting = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+    })
+    .await
+}
+
+/// A helper's side: files come with a ticket and a name; each is read as soon as it comes and
+/// parsed in turn, and its parse or nothing goes back with the ticket.
+pub fn serve() {
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let data: js_sys::Array = event.data().unchecked_into();
+        let ticket = data.get(0).as_f64().unwrap_or(-1.0) as u32;
+        let name = data.get(1).as_string().unwrap_or_default();
+        let job = match data.get(2).dyn_into::<File>() {
+            Ok(file) => {
+                // Small files are read whole at once; the browser reads them while we parse.
+                let whole = (!Loader::streams(file.size() as u64)).then(|| file.array_buffer());
+                Some((file, whole))
+            }
+            Err(_) => None,
+        };
+        let first = JOBS.with_borrow_mut(|jobs| {
+            jobs.push_back((ticket, name, job));
+            jobs.len() == 1
+        });
+        if first {
+            wasm_bindgen_futures::spawn_local(work());
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+type Job = (u32, String, Option<(File, Option<js_sys::Promise>)>);
+
+thread_local! {
+    /// The helper's files not handed back yet, oldest first; the first is being worked on.
+    static JOBS: RefCell<VecDeque<Job>> = const { RefCell::new(VecDeque::new()) };
+}
+
+async fn work() {
+    while let Some((ticket, name, job)) = JOBS.with_borrow(|jobs| jobs.front().cloned()) {
+        let started = clock_ms();
+        let carried = match job {
+            Some((file, whole)) => parse(&file, &name, whole).await,
+            None => None,
+        };
+        let message = js_sys::Array::of1(&ticket.into());
+        let mut transfer = js_sys::Array::new();
+        if let Some(bytes) = carried {
+            let array = js_sys::Uint8Array::from(&bytes[..]);
+            message.push(&array);
+            message.push(&(clock_ms() - started).round().into());
+            transfer = js_sys::Array::of1(&array.buffer());
+        }
+        if let Err(e) = scope().post_message_with_transfer(&message, &transfer) {
+            web_sys::console::error_2(&"posture helper: cannot post".into(), &e);
+        }
+        JOBS.with_borrow_mut(VecDeque::pop_front);
+    }
+}
+
+/// A file's parse, encoded; `None` when the worker must read it itself.
+async fn parse(file: &File, name: &str, whole: Option<js_sys::Promise>) -> Option<Vec<u8>> {
+    if let Some(whole) = whole {
+        let buffer = JsFuture::from(whole).await.map_err(describe).ok()?;
+        return wire::carry(name, &js_sys::Uint8Array::new(&buffer).to_vec());
+    }
+    let size = file.size() as u64;
+    let mut loader = Loader::new(name, size);
+    each_chunk(file, |chunk| {
+        loader.push(chunk);
+        !loader.rereading()
+    })
+    .await
+    .ok()?;
+    match loader.finish() {
+        Loaded::Parsed { parsed, digest } => wire::encode(&Carried {
+            parsed: *parsed,
+            digest,
+            size,
+        }),
+        Loaded::Whole(bytes) => wire::carry(name, &bytes),
+        Loaded::Reread => None,
+    }
+}
