@@ -121,9 +121,13 @@ async fn answer(message: js_sys::Array) {
             return;
         }
     };
-    let Request::AddFiles(mut files) = request else {
-        with_engine(|engine| engine.handle(request, now()).iter().for_each(post));
-        return;
+    let (mut files, last_part) = match request {
+        Request::AddFiles(files) => (files, true),
+        Request::AddFilesPart(files) => (files, false),
+        request => {
+            with_engine(|engine| engine.handle(request, now()).iter().for_each(post));
+            return;
+        }
     };
     // The page leaves sizes and times to the worker (see `ui::files::send`).
     for (i, meta) in files.iter_mut().enumerate() {
@@ -208,7 +212,11 @@ async fn answer(message: js_sys::Array) {
         });
         responses.iter().for_each(post);
     }
-    with_engine(|engine| engine.after_files(now()).iter().for_each(post));
+    if last_part {
+        with_engine(|engine| engine.after_files(now()).iter().for_each(post));
+    } else {
+        post(&Response::Idle);
+    }
 }
 
 /// A file read and parsed here, or by a helper of the pool.

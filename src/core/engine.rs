@@ -184,7 +184,7 @@ impl Engine {
     /// `AddFiles` only queues the files: the caller then calls [`Engine::ingest`] for each.
     pub fn handle(&mut self, request: Request, now: Timestamp) -> Vec<Response> {
         match request {
-            Request::AddFiles(files) => vec![self.queue(files)],
+            Request::AddFiles(files) | Request::AddFilesPart(files) => vec![self.queue(files)],
             Request::LoadSample => {
                 let mut responses = Vec::new();
                 for file in sample::FILES {

@@ -12,6 +12,9 @@ use super::evidence::PeriodChoice;
 pub enum Request {
     /// Files to load; the `File` objects follow the message in this order.
     AddFiles(Vec<FileMeta>),
+    /// A part of a drop sent in parts, loaded as `AddFiles` loads its files; the view waits
+    /// for the drop's last part, an `AddFiles` (see `ui::files::send`).
+    AddFilesPart(Vec<FileMeta>),
     /// Load the built-in sample set.
     LoadSample,
     Remove(u32),

@@ -7,6 +7,8 @@
 //!
 //! A helper is the same script and Wasm as the worker, started from a `blob:` URL like the
 //! worker itself (so it keeps the page's Content-Security-Policy), with `posture.helper` set.
+//! A helper whose Wasm does not start throws, which stops it as an error would: the worker then
+//! reads what it held itself rather than wait for it.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -99,7 +101,10 @@ fn spawn(at: usize) -> Result<Helper, JsValue> {
          importScripts({script});\n\
          const early = [];\n\
          self.onmessage = (event) => early.push(event);\n\
-         wasm_bindgen({{ module_or_path: {wasm} }}).then(() => early.forEach((event) => self.onmessage(event)));\n",
+         wasm_bindgen({{ module_or_path: {wasm} }}).then(\n\
+           () => early.forEach((event) => self.onmessage(event)),\n\
+           (e) => setTimeout(() => {{ throw e; }}),\n\
+         );\n",
         script = quote(&script),
         wasm = quote(&wasm),
     );
