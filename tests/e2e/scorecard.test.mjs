@@ -115,6 +115,37 @@ describe("Posture in Chromium", () => {
     assert.deepEqual(p.errors, []);
   });
 
+  test("a drop of 120 files goes to the worker in parts and every file counts once", async () => {
+    // 120 image scans, each with one critical vulnerability of its own: posted 50 at a time
+    // (three messages), parsed by the pool, shown once all are in.
+    const dir = join(artifacts, "many-small");
+    await mkdir(dir, { recursive: true });
+    const paths = [];
+    for (let i = 0; i < 120; i += 1) {
+      const report = {
+        SchemaVersion: 2,
+        CreatedAt: "2026-11-30T06:00:00Z",
+        ArtifactName: `registry.example/team/app-${i}:1.0`,
+        ArtifactType: "container_image",
+        Results: [{ Target: "app", Class: "os-pkgs", Vulnerabilities: [
+          { VulnerabilityID: `CVE-2026-${10000 + i}`, PkgName: "openssl", Severity: "CRITICAL" },
+        ] }],
+      };
+      const path = join(dir, `app-${String(i).padStart(3, "0")}.json`);
+      await writeFile(path, JSON.stringify(report));
+      paths.push(path);
+    }
+    const p = await PosturePage.open(browser, server.url);
+    await p.addFiles(paths);
+    assert.equal(Number((await p.kpi("critical_open")).value), 120);
+    assert.ok(p.page.workers().length > 1, "the pool's helpers run");
+    await p.goto("sources");
+    const rows = await p.sources();
+    assert.equal(rows.length, 120);
+    assert.ok(rows.every((r) => r.format === "trivy" && r.error === null));
+    assert.deepEqual(p.errors, []);
+  });
+
   test("real Trivy files give the scorecard their true counts; a bad file gets its own error", async () => {
     const names = (await readdir(realTrivy)).filter((n) => n.endsWith(".json")).sort();
     const paths = names.map((n) => join(realTrivy, n));
