@@ -212,6 +212,9 @@ async fn answer(message: js_sys::Array) {
         });
         responses.iter().for_each(post);
     }
+    if pooled {
+        pool::rest();
+    }
     if last_part {
         with_engine(|engine| engine.after_files(now()).iter().for_each(post));
     } else {

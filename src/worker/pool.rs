@@ -33,6 +33,9 @@ const AHEAD_PER_HELPER: usize = 8;
 /// At most this many helpers, whatever the browser reports.
 const MOST_HELPERS: u32 = 8;
 
+/// Helpers idle this long are stopped, their memory given back; the next drop starts others.
+const STOP_IDLE_AFTER_MS: i32 = 30_000;
+
 /// What a helper handed back for a file.
 pub enum Handed {
     /// The parse, encoded, and the milliseconds it took.
@@ -166,6 +169,28 @@ fn hand(helper: usize, ticket: u32, handed: Handed) {
     if let Some(waker) = waiting {
         waker.wake();
     }
+}
+
+/// The worker is done with the helpers for now: if nothing is given to them meanwhile, they
+/// stop after [`STOP_IDLE_AFTER_MS`].
+pub fn rest() {
+    let Some(given) = POOL.with_borrow(|pool| pool.as_ref().map(|p| p.next_ticket)) else {
+        return;
+    };
+    let stop = Closure::once_into_js(move || {
+        POOL.with_borrow_mut(|slot| {
+            let idle = slot.as_ref().is_some_and(|pool| {
+                pool.next_ticket == given && pool.helpers.iter().all(|h| h.out.is_empty())
+            });
+            if idle && let Some(pool) = slot.take() {
+                pool.helpers.iter().for_each(|h| h.worker.terminate());
+            }
+        });
+    });
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
+        stop.unchecked_ref(),
+        STOP_IDLE_AFTER_MS,
+    );
 }
 
 /// Sends a file to the least busy helper, unless every helper has its share ahead; its ticket.
