@@ -176,7 +176,9 @@ async fn answer(message: js_sys::Array) {
         let started = clock_ms();
         let handed = match tickets[i] {
             Some(ticket) => match pool::take(ticket).await {
-                Handed::Carried(bytes, parse_ms) => wire::decode(&bytes).map(|c| (c, parse_ms)),
+                Handed::Carried(bytes, parse_ms) => {
+                    wire::decode(&bytes.to_vec()).map(|c| (c, parse_ms))
+                }
                 Handed::Undone => None,
             },
             None => None,

@@ -365,7 +365,8 @@ impl<T: Wire> Wire for Vec<T> {
     }
     fn get(r: &mut Reader) -> Option<Self> {
         let n = r.count()?;
-        let mut items = Vec::with_capacity(n);
+        // A count is at most the bytes left, but each item may be far bigger in memory.
+        let mut items = Vec::with_capacity(n.min(1 << 12));
         for _ in 0..n {
             items.push(T::get(r)?);
         }

@@ -38,14 +38,17 @@ const STOP_IDLE_AFTER_MS: i32 = 30_000;
 
 /// What a helper handed back for a file.
 pub enum Handed {
-    /// The parse, encoded, and the milliseconds it took.
-    Carried(Vec<u8>, u32),
+    /// The parse, encoded (copied into this worker's memory only when its turn comes), and the
+    /// milliseconds it took.
+    Carried(js_sys::Uint8Array, u32),
     /// Nothing: read it yourself.
     Undone,
 }
 
 #[derive(Default)]
 struct Pool {
+    /// Which pool this is: a message or timer of a pool stopped before is ignored.
+    generation: u32,
     helpers: Vec<Helper>,
     handed: HashMap<u32, Handed>,
     next_ticket: u32,
@@ -62,6 +65,7 @@ struct Helper {
 
 thread_local! {
     static POOL: RefCell<Option<Pool>> = const { RefCell::new(None) };
+    static GENERATIONS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Whether `self.posture.helper` says this worker is a helper.
@@ -76,24 +80,35 @@ fn setting(key: &str) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Starts the helpers, once; whether any is alive.
+/// Starts the helpers unless some are alive; whether any is.
 pub fn start() -> bool {
-    POOL.with_borrow_mut(|pool| {
-        let pool = pool.get_or_insert_with(|| {
-            let cores = scope().navigator().hardware_concurrency() as u32;
-            let helpers = (0..cores.clamp(1, MOST_HELPERS))
-                .map_while(|at| spawn(at as usize).ok())
-                .collect();
-            Pool {
-                helpers,
-                ..Pool::default()
-            }
+    POOL.with_borrow_mut(|slot| {
+        if slot
+            .as_ref()
+            .is_some_and(|p| p.helpers.iter().any(|h| h.alive))
+        {
+            return true;
+        }
+        if let Some(dead) = slot.take() {
+            dead.helpers.iter().for_each(|h| h.worker.terminate());
+        }
+        let generation = GENERATIONS.get() + 1;
+        GENERATIONS.set(generation);
+        let cores = scope().navigator().hardware_concurrency() as u32;
+        let helpers: Vec<Helper> = (0..cores.clamp(1, MOST_HELPERS))
+            .map_while(|at| spawn(generation, at as usize).ok())
+            .collect();
+        let alive = !helpers.is_empty();
+        *slot = Some(Pool {
+            generation,
+            helpers,
+            ..Pool::default()
         });
-        pool.helpers.iter().any(|h| h.alive)
+        alive
     })
 }
 
-fn spawn(at: usize) -> Result<Helper, JsValue> {
+fn spawn(generation: u32, at: usize) -> Result<Helper, JsValue> {
     let (script, wasm) = (setting("script"), setting("wasm"));
     let (Some(script), Some(wasm)) = (script.as_string(), wasm.as_string()) else {
         return Err("the worker was not told where its script is".into());
@@ -104,10 +119,10 @@ fn spawn(at: usize) -> Result<Helper, JsValue> {
          importScripts({script});\n\
          const early = [];\n\
          self.onmessage = (event) => early.push(event);\n\
-         wasm_bindgen({{ module_or_path: {wasm} }}).then(\n\
-           () => early.forEach((event) => self.onmessage(event)),\n\
-           (e) => setTimeout(() => {{ throw e; }}),\n\
-         );\n",
+         const fail = (e) => setTimeout(() => {{ throw e; }});\n\
+         wasm_bindgen({{ module_or_path: {wasm} }}).then(() => {{\n\
+           try {{ early.forEach((event) => self.onmessage(event)); }} catch (e) {{ fail(e); }}\n\
+         }}, fail);\n",
         script = quote(&script),
         wasm = quote(&wasm),
     );
@@ -120,33 +135,37 @@ fn spawn(at: usize) -> Result<Helper, JsValue> {
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data: js_sys::Array = event.data().unchecked_into();
-        let ticket = data.get(0).as_f64().unwrap_or(-1.0) as u32;
+        let Some(ticket) = data.get(0).as_f64().map(|t| t as u32) else {
+            return;
+        };
         let handed = match data.get(1).dyn_into::<js_sys::Uint8Array>() {
-            Ok(bytes) => {
-                Handed::Carried(bytes.to_vec(), data.get(2).as_f64().unwrap_or(0.0) as u32)
-            }
+            Ok(bytes) => Handed::Carried(bytes, data.get(2).as_f64().unwrap_or(0.0) as u32),
             Err(_) => Handed::Undone,
         };
-        hand(at, ticket, handed);
+        hand(generation, at, ticket, handed);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     // A helper that stops hands back undone whatever it held: the worker reads those itself.
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-        web_sys::console::error_1(&format!("posture helper stopped: {}", event.message()).into());
+    // Its error goes no further (uncancelled, it would reach the page as the worker's own).
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        event.prevent_default();
         let out = POOL.with_borrow_mut(|pool| {
             pool.as_mut()
+                .filter(|p| p.generation == generation)
                 .and_then(|p| p.helpers.get_mut(at))
                 .map(|h| {
                     h.alive = false;
                     h.worker.terminate();
-                    std::mem::take(&mut h.out)
+                    h.out.clone()
                 })
                 .unwrap_or_default()
         });
         for ticket in out {
-            hand(at, ticket, Handed::Undone);
+            hand(generation, at, ticket, Handed::Undone);
         }
+        let why = (event.dyn_ref::<ErrorEvent>()).map_or_else(String::new, ErrorEvent::message);
+        web_sys::console::error_1(&format!("posture helper stopped: {why}").into());
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
@@ -157,12 +176,14 @@ fn spawn(at: usize) -> Result<Helper, JsValue> {
     })
 }
 
-fn hand(helper: usize, ticket: u32, handed: Handed) {
+/// A helper's answer for a ticket it holds; anything else (a stopped pool's, a ticket it does
+/// not hold) is dropped.
+fn hand(generation: u32, helper: usize, ticket: u32, handed: Handed) {
     let waiting = POOL.with_borrow_mut(|pool| {
-        let pool = pool.as_mut()?;
-        if let Some(h) = pool.helpers.get_mut(helper) {
-            h.out.retain(|&t| t != ticket);
-        }
+        let pool = pool.as_mut().filter(|p| p.generation == generation)?;
+        let out = &mut pool.helpers.get_mut(helper)?.out;
+        let at = out.iter().position(|&t| t == ticket)?;
+        out.remove(at);
         pool.handed.insert(ticket, handed);
         pool.waiting.take()
     });
@@ -174,13 +195,18 @@ fn hand(helper: usize, ticket: u32, handed: Handed) {
 /// The worker is done with the helpers for now: if nothing is given to them meanwhile, they
 /// stop after [`STOP_IDLE_AFTER_MS`].
 pub fn rest() {
-    let Some(given) = POOL.with_borrow(|pool| pool.as_ref().map(|p| p.next_ticket)) else {
+    let Some((generation, given)) =
+        POOL.with_borrow(|pool| pool.as_ref().map(|p| (p.generation, p.next_ticket)))
+    else {
         return;
     };
     let stop = Closure::once_into_js(move || {
         POOL.with_borrow_mut(|slot| {
             let idle = slot.as_ref().is_some_and(|pool| {
-                pool.next_ticket == given && pool.helpers.iter().all(|h| h.out.is_empty())
+                pool.generation == generation
+                    && pool.next_ticket == given
+                    && pool.handed.is_empty()
+                    && pool.helpers.iter().all(|h| h.out.is_empty())
             });
             if idle && let Some(pool) = slot.take() {
                 pool.helpers.iter().for_each(|h| h.worker.terminate());
@@ -282,6 +308,8 @@ async fn work() {
         }
         if let Err(e) = scope().post_message_with_transfer(&message, &transfer) {
             web_sys::console::error_2(&"posture helper: cannot post".into(), &e);
+            // The ticket alone: the worker reads the file itself.
+            let _ = scope().post_message(&js_sys::Array::of1(&ticket.into()));
         }
         JOBS.with_borrow_mut(VecDeque::pop_front);
     }
