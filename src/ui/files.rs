@@ -71,7 +71,13 @@ fn post_parts(client: Client, mut parts: VecDeque<(Vec<FileMeta>, Vec<File>)>) {
         false => Request::AddFilesPart(metas),
     };
     client.post(request, &files);
-    if !parts.is_empty() {
+    if parts.is_empty() {
+        return;
+    }
+    // A hidden tab has no frame to keep smooth, and its timers wait a second each.
+    if document().hidden() {
+        post_parts(client, parts);
+    } else {
         set_timeout(move || post_parts(client, parts), Duration::ZERO);
     }
 }
