@@ -30,6 +30,10 @@ pub const GIVE_UP_TO: u64 = 64 << 20;
 /// Files sent to each helper ahead of their turn: each reads the next while it parses one.
 const AHEAD_PER_HELPER: usize = 8;
 
+/// Bytes sent to each helper ahead of their turn, beyond its first file: what the helpers and
+/// their parses waiting their turn hold stays bounded whatever the drop.
+const BYTES_AHEAD_PER_HELPER: u64 = 64 << 20;
+
 /// At most this many helpers, whatever the browser reports.
 const MOST_HELPERS: u32 = 8;
 
@@ -60,6 +64,8 @@ struct Helper {
     worker: Worker,
     /// Tickets sent and not handed back yet.
     out: Vec<u32>,
+    /// Bytes of the files sent and not handed back yet, by ticket.
+    out_bytes: HashMap<u32, u64>,
     alive: bool,
 }
 
@@ -172,6 +178,7 @@ fn spawn(generation: u32, at: usize) -> Result<Helper, JsValue> {
     Ok(Helper {
         worker,
         out: Vec::new(),
+        out_bytes: HashMap::new(),
         alive: true,
     })
 }
@@ -181,9 +188,10 @@ fn spawn(generation: u32, at: usize) -> Result<Helper, JsValue> {
 fn hand(generation: u32, helper: usize, ticket: u32, handed: Handed) {
     let waiting = POOL.with_borrow_mut(|pool| {
         let pool = pool.as_mut().filter(|p| p.generation == generation)?;
-        let out = &mut pool.helpers.get_mut(helper)?.out;
-        let at = out.iter().position(|&t| t == ticket)?;
-        out.remove(at);
+        let helper = pool.helpers.get_mut(helper)?;
+        let at = helper.out.iter().position(|&t| t == ticket)?;
+        helper.out.remove(at);
+        helper.out_bytes.remove(&ticket);
         pool.handed.insert(ticket, handed);
         pool.waiting.take()
     });
@@ -226,13 +234,18 @@ pub fn give(file: &File, name: &str) -> Option<u32> {
         let (_, helper) = (pool.helpers.iter_mut().filter(|h| h.alive))
             .map(|h| (h.out.len(), h))
             .min_by_key(|(out, _)| *out)?;
-        if helper.out.len() >= AHEAD_PER_HELPER {
+        let size = file.size() as u64;
+        let held: u64 = helper.out_bytes.values().sum();
+        if helper.out.len() >= AHEAD_PER_HELPER
+            || (!helper.out.is_empty() && held + size > BYTES_AHEAD_PER_HELPER)
+        {
             return None;
         }
         let ticket = pool.next_ticket;
         let message = js_sys::Array::of3(&ticket.into(), &name.into(), file);
         helper.worker.post_message(&message).ok()?;
         helper.out.push(ticket);
+        helper.out_bytes.insert(ticket, size);
         pool.next_ticket += 1;
         Some(ticket)
     })
