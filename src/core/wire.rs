@@ -3,7 +3,7 @@
 //! carries no version, and reading stops (`None`) at anything that is not whole and well formed.
 //!
 //! Findings and events are the evidence that is big (a scanner's report, a log); the other kinds
-//! are small, and a file holding one is handed over as its bytes to be parsed again.
+//! are small, and a file holding one is read again by the worker that owns the engine.
 //! Shared text stays shared: a [`Text`] already written is written again as its number.
 
 use std::sync::Arc;
@@ -12,9 +12,9 @@ use super::diagnostics::{Location, Warning};
 use super::formats::{self, FORMATS, Parsed};
 use super::hash::{FxHashMap, content_digest};
 use super::model::{
-    Asset, AssetKind, Category, Checks, Coverage, Event, EventKind, EventLog, Evidence, Finding,
-    Fingerprint, Package, PassFail, PolicyScope, Severity, Snapshot, SourceKind, Status, Text,
-    ThreatCategory, Tool, Triage,
+    Asset, AssetKind, ByFingerprint, Category, Checks, Coverage, Event, EventKind, EventLog,
+    Evidence, Finding, Fingerprint, Package, PassFail, PolicyScope, Severity, Snapshot, SourceKind,
+    Status, Text, ThreatCategory, Tool, Triage,
 };
 use super::time::Timestamp;
 use super::unpack::{self, Container};
@@ -60,13 +60,11 @@ pub fn encode(carried: &Carried) -> Option<Vec<u8>> {
     match &carried.parsed.evidence {
         Evidence::Findings(s) => {
             w.byte(0);
-            put_format(s.format, &mut w)?;
-            put_snapshot(s, &mut w);
+            s.put(&mut w);
         }
         Evidence::Events(l) => {
             w.byte(1);
-            put_format(l.format, &mut w)?;
-            put_events(l, &mut w);
+            l.put(&mut w);
         }
         _ => return None,
     }
@@ -83,14 +81,8 @@ pub fn decode(bytes: &[u8]) -> Option<Carried> {
         texts: Vec::new(),
     };
     let evidence = match r.byte()? {
-        0 => {
-            let format = get_format(&mut r)?;
-            Evidence::Findings(get_snapshot(format, &mut r)?)
-        }
-        1 => {
-            let format = get_format(&mut r)?;
-            Evidence::Events(get_events(format, &mut r)?)
-        }
+        0 => Evidence::Findings(Wire::get(&mut r)?),
+        1 => Evidence::Events(Wire::get(&mut r)?),
         _ => return None,
     };
     let carried = Carried {
@@ -102,105 +94,6 @@ pub fn decode(bytes: &[u8]) -> Option<Carried> {
         size: Wire::get(&mut r)?,
     };
     (r.at == bytes.len()).then_some(carried)
-}
-
-/// A format is written as its place in the registry.
-fn put_format(format: &str, w: &mut Writer) -> Option<()> {
-    let at = FORMATS.iter().position(|f| f.id == format)?;
-    (at as u64).put(w);
-    Some(())
-}
-
-fn get_format(r: &mut Reader) -> Option<&'static str> {
-    let at = usize::try_from(u64::get(r)?).ok()?;
-    Some(FORMATS.get(at)?.id)
-}
-
-fn put_snapshot(s: &Snapshot, w: &mut Writer) {
-    // Every field but the format (written first) and the fingerprint order (made when needed).
-    let Snapshot {
-        format: _,
-        tool,
-        asset,
-        reference,
-        taken_at,
-        covers,
-        by_fingerprint: _,
-        findings,
-        iac_checks,
-        compliance,
-        cloud_resources,
-        policy_violations,
-        policy_scopes,
-        note,
-    } = s;
-    tool.put(w);
-    asset.put(w);
-    reference.put(w);
-    taken_at.put(w);
-    covers.put(w);
-    findings.put(w);
-    iac_checks.put(w);
-    compliance.put(w);
-    cloud_resources.put(w);
-    policy_violations.put(w);
-    policy_scopes.put(w);
-    note.put(w);
-}
-
-fn get_snapshot(format: &'static str, r: &mut Reader) -> Option<Snapshot> {
-    Some(Snapshot {
-        format,
-        tool: Wire::get(r)?,
-        asset: Wire::get(r)?,
-        reference: Wire::get(r)?,
-        taken_at: Wire::get(r)?,
-        covers: Wire::get(r)?,
-        by_fingerprint: Default::default(),
-        findings: Wire::get(r)?,
-        iac_checks: Wire::get(r)?,
-        compliance: Wire::get(r)?,
-        cloud_resources: Wire::get(r)?,
-        policy_violations: Wire::get(r)?,
-        policy_scopes: Wire::get(r)?,
-        note: Wire::get(r)?,
-    })
-}
-
-fn put_events(l: &EventLog, w: &mut Writer) {
-    let EventLog {
-        format: _,
-        tool,
-        source,
-        kind,
-        events,
-        records,
-        first,
-        last,
-        note,
-    } = l;
-    tool.put(w);
-    source.put(w);
-    kind.put(w);
-    events.put(w);
-    records.put(w);
-    first.put(w);
-    last.put(w);
-    note.put(w);
-}
-
-fn get_events(format: &'static str, r: &mut Reader) -> Option<EventLog> {
-    Some(EventLog {
-        format,
-        tool: Wire::get(r)?,
-        source: Wire::get(r)?,
-        kind: Wire::get(r)?,
-        events: Wire::get(r)?,
-        records: Wire::get(r)?,
-        first: Wire::get(r)?,
-        last: Wire::get(r)?,
-        note: Wire::get(r)?,
-    })
 }
 
 #[derive(Default)]
@@ -428,6 +321,32 @@ wire_structs! {
     Event { at, kind, actor, target, scope, rule, detail, priority, category, tags, key }
     Location { line, column, path }
     Warning { message, location }
+    Snapshot {
+        format, tool, asset, reference, taken_at, covers, by_fingerprint, findings, iac_checks,
+        compliance, cloud_resources, policy_violations, policy_scopes, note
+    }
+    EventLog { format, tool, source, kind, events, records, first, last, note }
+}
+
+/// A format id (`Snapshot::format`, `EventLog::format`), as its place in the registry; one
+/// not in it is written as a place that reads as nothing.
+impl Wire for &'static str {
+    fn put(&self, w: &mut Writer) {
+        let at = FORMATS.iter().position(|f| f.id == *self);
+        w.varint(at.map_or(u64::MAX, |at| at as u64));
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        let at = usize::try_from(r.varint()?).ok()?;
+        Some(FORMATS.get(at)?.id)
+    }
+}
+
+/// The findings' order by fingerprint is made again when first needed, not carried.
+impl Wire for ByFingerprint {
+    fn put(&self, _: &mut Writer) {}
+    fn get(_: &mut Reader) -> Option<Self> {
+        Some(ByFingerprint::default())
+    }
 }
 
 impl Wire for Fingerprint {
