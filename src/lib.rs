@@ -6,9 +6,12 @@
 //!
 //! - [`core`]: everything that computes, pure and tested natively.
 //! - `ui`: the Leptos page (wasm32 only).
+//! - `spawn`: starting a worker from a `blob:` URL, under the page's policy (wasm32 only).
 //! - `worker`: the Web Worker glue around [`core::engine`] (wasm32 only).
 
 pub mod core;
+#[cfg(target_arch = "wasm32")]
+pub mod spawn;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]

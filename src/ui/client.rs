@@ -373,30 +373,13 @@ impl Client {
     }
 }
 
-/// Starts the worker from a `blob:` URL, so that it inherits the page's Content-Security-Policy
-/// (a worker loaded from its own URL would not be bound by the page's meta CSP). The bootstrap
-/// holds messages that arrive before the Wasm is ready and replays them once it is.
+/// Starts the worker under the page's Content-Security-Policy (`crate::spawn`) and listens to it.
 fn spawn_worker(client: Client) -> Result<Worker, JsValue> {
     let document = document();
     let base = document.base_uri()?.unwrap_or_default();
     let absolute = |file: &str| Url::new_with_base(file, &base).map(|u| u.href());
-    let quote = |url: String| serde_json::to_string(&url).unwrap_or_default();
-    // `posture` tells the worker where its script and Wasm are, to start the pool's helpers.
-    let bootstrap = format!(
-        "self.posture = {{ script: {script}, wasm: {wasm} }};\n\
-         importScripts({script});\n\
-         const early = [];\n\
-         self.onmessage = (event) => early.push(event);\n\
-         wasm_bindgen({{ module_or_path: {wasm} }}).then(() => early.forEach((event) => self.onmessage(event)));\n",
-        script = quote(absolute("worker.js")?),
-        wasm = quote(absolute("worker_bg.wasm")?),
-    );
-    let options = BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob =
-        Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&bootstrap.into()), &options)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
-    let worker = Worker::new(&url)?;
+    // The worker is told where its script and Wasm are, to start the pool's helpers.
+    let worker = crate::spawn::start(&absolute("worker.js")?, &absolute("worker_bg.wasm")?, false)?;
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();

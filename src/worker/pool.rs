@@ -5,10 +5,10 @@
 //! a kind not carried) or is too big to give away (a helper's memory, like any Wasm memory,
 //! never shrinks).
 //!
-//! A helper is the same script and Wasm as the worker, started from a `blob:` URL like the
-//! worker itself (so it keeps the page's Content-Security-Policy), with `posture.helper` set.
-//! A helper whose Wasm does not start throws, which stops it as an error would: the worker then
-//! reads what it held itself rather than wait for it.
+//! A helper is the same script and Wasm as the worker, started as the worker itself is
+//! (`crate::spawn`: from a `blob:` URL, so under the page's Content-Security-Policy), with
+//! `posture.helper` set. A helper whose Wasm does not start throws, which stops it as an error
+//! would: the worker then reads what it held itself rather than wait for it.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -18,7 +18,7 @@ use std::task::{Poll, Waker};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, ErrorEvent, File, MessageEvent, Url, Worker};
+use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use super::{clock_ms, describe, each_chunk, scope};
 use crate::core::formats::{Loaded, Loader};
@@ -119,25 +119,7 @@ fn spawn(generation: u32, at: usize) -> Result<Helper, JsValue> {
     let (Some(script), Some(wasm)) = (script.as_string(), wasm.as_string()) else {
         return Err("the worker was not told where its script is".into());
     };
-    let quote = |url: &str| serde_json::to_string(url).unwrap_or_default();
-    let bootstrap = format!(
-        "self.posture = {{ helper: true }};\n\
-         importScripts({script});\n\
-         const early = [];\n\
-         self.onmessage = (event) => early.push(event);\n\
-         const fail = (e) => setTimeout(() => {{ throw e; }});\n\
-         wasm_bindgen({{ module_or_path: {wasm} }}).then(() => {{\n\
-           try {{ early.forEach((event) => self.onmessage(event)); }} catch (e) {{ fail(e); }}\n\
-         }}, fail);\n",
-        script = quote(&script),
-        wasm = quote(&wasm),
-    );
-    let options = BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob =
-        Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&bootstrap.into()), &options)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
-    let worker = Worker::new(&url)?;
+    let worker = crate::spawn::start(&script, &wasm, true)?;
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data: js_sys::Array = event.data().unchecked_into();
