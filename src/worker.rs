@@ -25,7 +25,7 @@ use crate::core::engine::Engine;
 use crate::core::formats::{Loaded, Loader};
 use crate::core::protocol::{Request, Response};
 use crate::core::time::Timestamp;
-use crate::core::wire::{self, Carried};
+use crate::core::wire;
 
 /// How long the worker waits, idle after its first answers, before it rehearses: the page's
 /// first requests come first.
@@ -184,20 +184,15 @@ async fn answer(message: js_sys::Array) {
             None => None,
         };
         let loaded = match (&files[i], handed, ahead.take(i)) {
-            (_, Some((carried, parse_ms)), _) => Ok(Got::Carried(Box::new(carried), parse_ms)),
-            (_, None, Some(read)) => read.await.map(|bytes| Got::Loaded(Loaded::Whole(bytes), 0)),
-            (Some(file), None, None) => load(file, id).await.map(|(l, ms)| Got::Loaded(l, ms)),
+            (_, Some((carried, parse_ms)), _) => Ok((Loaded::Parsed(Box::new(carried)), parse_ms)),
+            (_, None, Some(read)) => read.await.map(|bytes| (Loaded::Whole(bytes), 0)),
+            (Some(file), None, None) => load(file, id).await,
             (None, _, _) => Err("no file came with it".to_string()),
         };
         let responses = with_engine(|engine| match loaded {
-            Ok(got) => {
+            Ok((loaded, parse_ms)) => {
                 let read_ms = (clock_ms() - started).max(0.0).round() as u32;
-                let mut responses = match got {
-                    Got::Loaded(loaded, parse_ms) => engine.ingest_loaded(id, loaded, parse_ms),
-                    Got::Carried(carried, parse_ms) => {
-                        engine.ingest_carried(id, *carried, parse_ms)
-                    }
-                };
+                let mut responses = engine.ingest_loaded(id, loaded, parse_ms);
                 for response in &mut responses {
                     if let Response::Source(row) = response {
                         row.read_ms = Some(read_ms);
@@ -222,12 +217,6 @@ async fn answer(message: js_sys::Array) {
     } else {
         post(&Response::Idle);
     }
-}
-
-/// A file read and parsed here, or by a helper of the pool.
-enum Got {
-    Loaded(Loaded, u32),
-    Carried(Box<Carried>, u32),
 }
 
 fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> T {

@@ -14,7 +14,7 @@ use super::analysis::{self, Analysis, Speaking};
 use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::evidence::PeriodChoice;
 use super::explorer::{self, Record};
-use super::formats::{self, Loaded, Parsed};
+use super::formats::{self, Carried, Loaded, Parsed};
 use super::model::{Decision, Evidence};
 use super::present;
 use super::profile::Profile;
@@ -27,7 +27,6 @@ use super::settings::Settings;
 use super::time::{MS_PER_DAY, Timestamp};
 use super::triage::file::About;
 use super::unpack::{self, Container};
-use super::wire::Carried;
 
 /// One file the user gave, whatever became of it.
 pub struct Source {
@@ -537,24 +536,15 @@ impl Engine {
     /// (`parse_ms` is the time its parse took between chunks), or whole bytes to ingest as
     /// [`Engine::ingest`] does. A loader that asks for the file again gives nothing here.
     pub fn ingest_loaded(&mut self, id: u32, loaded: Loaded, parse_ms: u32) -> Vec<Response> {
-        let (parsed, digest) = match loaded {
-            Loaded::Whole(bytes) => return self.ingest(id, &bytes),
-            Loaded::Reread => return Vec::new(),
-            Loaded::Parsed { parsed, digest } => (parsed, digest),
-        };
-        let Some(size) = self.sources.iter().find(|s| s.id == id).map(|s| s.size) else {
-            return Vec::new();
-        };
-        let carried = Carried {
-            parsed: *parsed,
-            digest,
-            size,
-        };
-        self.ingest_carried(id, carried, parse_ms)
+        match loaded {
+            Loaded::Whole(bytes) => self.ingest(id, &bytes),
+            Loaded::Reread => Vec::new(),
+            Loaded::Parsed(carried) => self.ingest_carried(id, *carried, parse_ms),
+        }
     }
 
-    /// A file another worker parsed (`wire`): its evidence, digest and size as [`Engine::ingest`]
-    /// would have found them.
+    /// A file parsed elsewhere (as it arrived, or by a helper of the pool): its evidence, digest
+    /// and size as [`Engine::ingest`] would have found them.
     pub fn ingest_carried(&mut self, id: u32, carried: Carried, parse_ms: u32) -> Vec<Response> {
         let Some(index) = self.sources.iter().position(|s| s.id == id) else {
             return Vec::new();

@@ -94,6 +94,15 @@ impl Parsed {
     }
 }
 
+/// A file's parse with the content digest and size the engine records for it: what a file read
+/// elsewhere gives, as it arrived (`Loader`) or by a helper of the pool (`wire`).
+#[derive(Debug, PartialEq)]
+pub struct Carried {
+    pub parsed: Parsed,
+    pub digest: u64,
+    pub size: u64,
+}
+
 /// A failed parse, before it is tied to a file.
 pub type ParseError = json::JsonError;
 

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::diagnostics::{Location, Warning};
-use super::formats::{self, FORMATS, Parsed};
+use super::formats::{self, Carried, FORMATS, Parsed};
 use super::hash::{FxHashMap, content_digest};
 use super::model::{
     Asset, AssetKind, ByFingerprint, Category, Checks, Coverage, Event, EventKind, EventLog,
@@ -18,14 +18,6 @@ use super::model::{
 };
 use super::time::Timestamp;
 use super::unpack::{self, Container};
-
-/// The parse of one file, with the content digest and size the engine records for it.
-#[derive(Debug, PartialEq)]
-pub struct Carried {
-    pub parsed: Parsed,
-    pub digest: u64,
-    pub size: u64,
-}
 
 /// What a worker of the pool makes of a whole file: its parse as [`Engine::ingest`] would make
 /// it (a gzip file is read inside), encoded, or `None` for what only the engine can read (an archive,

@@ -22,7 +22,7 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use super::{clock_ms, describe, each_chunk, scope};
 use crate::core::formats::{Loaded, Loader};
-use crate::core::wire::{self, Carried};
+use crate::core::wire;
 
 /// Files above this size are read by the worker that owns the engine, as they always were.
 pub const GIVE_UP_TO: u64 = 64 << 20;
@@ -325,11 +325,7 @@ async fn parse(file: &File, name: &str, whole: Option<js_sys::Promise>) -> Optio
     .await
     .ok()?;
     match loader.finish() {
-        Loaded::Parsed { parsed, digest } => wire::encode(&Carried {
-            parsed: *parsed,
-            digest,
-            size,
-        }),
+        Loaded::Parsed(carried) => wire::encode(&carried),
         Loaded::Whole(bytes) => wire::carry(name, &bytes),
         Loaded::Reread => None,
     }

@@ -180,12 +180,12 @@ fn the_loader_parses_a_big_report_as_it_arrives_in_little_memory() {
     let expected = formats::load("big.json", &bytes).unwrap();
     for piece in [65_536, 300_001, 1 << 20] {
         let (loaded, held) = load_in_pieces("big.json", &bytes, piece);
-        let Loaded::Parsed { parsed, digest } = loaded else {
+        let Loaded::Parsed(carried) = loaded else {
             panic!("the big report was not streamed in pieces of {piece}");
         };
-        assert_eq!(parsed.evidence, expected.evidence);
-        assert_eq!(parsed.warnings, expected.warnings);
-        assert_eq!(digest, content_digest(&bytes));
+        assert_eq!(carried.parsed.evidence, expected.evidence);
+        assert_eq!(carried.parsed.warnings, expected.warnings);
+        assert_eq!(carried.digest, content_digest(&bytes));
         // Never more than the first MiB (to recognise it) and a few pieces.
         assert!(
             held < (2 << 20) + 3 * piece,

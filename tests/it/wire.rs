@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use posture::core::formats;
+use posture::core::formats::{self, Carried};
 use posture::core::model::Evidence;
-use posture::core::wire::{Carried, decode, encode};
+use posture::core::wire::{decode, encode};
 
 use crate::support::{fixture, read, real_dir};
 

@@ -78,11 +78,11 @@ mod tests {
             .as_bytes()
             .chunks(256 << 10)
             .for_each(|c| loader.push(c));
-        let Loaded::Parsed { parsed, .. } = loader.finish() else {
+        let Loaded::Parsed(carried) = loader.finish() else {
             panic!("the rehearsal report did not stream");
         };
         assert_eq!(
-            parsed.snapshot().map(|s| s.findings.len()),
+            carried.parsed.snapshot().map(|s| s.findings.len()),
             Some(VULNERABILITIES)
         );
         Engine::rehearse(Timestamp(0));

@@ -10,7 +10,7 @@
 
 use std::task::{Context, Poll, Waker};
 
-use super::{FORMATS, Parsed, Streamed};
+use super::{Carried, FORMATS, Parsed, Streamed};
 use crate::core::hash::Digest;
 use crate::core::json::feed::{Feed, Stop};
 use crate::core::sniff::{self, Shape};
@@ -54,7 +54,7 @@ struct Streaming {
 /// What a loader gives at the end.
 pub enum Loaded {
     /// Parsed while it arrived.
-    Parsed { parsed: Box<Parsed>, digest: u64 },
+    Parsed(Box<Carried>),
     /// Every byte, for `Engine::ingest` (which parses, unpacks archives, tells duplicates).
     Whole(Vec<u8>),
     /// The stream could not be parsed: read the file again and hand it over whole.
@@ -157,10 +157,11 @@ impl Loader {
                 feed.end();
                 poll(&feed, &mut parse, &mut outcome);
                 match outcome {
-                    Some(Ok(parsed)) => Loaded::Parsed {
-                        parsed: Box::new(parsed),
+                    Some(Ok(parsed)) => Loaded::Parsed(Box::new(Carried {
+                        parsed,
                         digest: self.digest.finish(),
-                    },
+                        size: self.size as u64,
+                    })),
                     _ => Loaded::Reread,
                 }
             }
