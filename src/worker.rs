@@ -226,6 +226,12 @@ fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> T {
     })
 }
 
+/// A whole file's read (`Blob::arrayBuffer`), as bytes.
+async fn bytes_of(read: js_sys::Promise) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(read).await.map_err(describe)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
 fn describe(e: JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::JSON::stringify(&e).ok().map(String::from))

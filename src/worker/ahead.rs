@@ -2,10 +2,9 @@
 
 use std::collections::VecDeque;
 
-use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
-use super::describe;
+use super::bytes_of;
 use crate::core::formats::Loader;
 
 /// Small files read ahead of their turn, at most this many and this many bytes at once: each
@@ -53,9 +52,6 @@ impl ReadAhead {
             return None;
         }
         let (_, _, read) = self.reads.pop_front()?;
-        Some(async move {
-            let buffer = JsFuture::from(read).await.map_err(describe)?;
-            Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-        })
+        Some(bytes_of(read))
     }
 }

@@ -17,10 +17,9 @@ use std::task::{Poll, Waker};
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
-use super::{clock_ms, describe, each_chunk, scope};
+use super::{bytes_of, clock_ms, each_chunk, scope};
 use crate::core::formats::{Loaded, Loader};
 use crate::core::wire;
 
@@ -313,8 +312,7 @@ async fn work() {
 /// A file's parse, encoded; `None` when the worker must read it itself.
 async fn parse(file: &File, name: &str, whole: Option<js_sys::Promise>) -> Option<Vec<u8>> {
     if let Some(whole) = whole {
-        let buffer = JsFuture::from(whole).await.map_err(describe).ok()?;
-        return wire::carry(name, &js_sys::Uint8Array::new(&buffer).to_vec());
+        return wire::carry(name, &bytes_of(whole).await.ok()?);
     }
     let size = file.size() as u64;
     let mut loader = Loader::new(name, size);
