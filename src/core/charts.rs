@@ -101,8 +101,8 @@ fn link_rows(svg: &mut String, bars: &[Bar]) {
     svg.insert_str(close, &links);
 }
 
-/// Text for an SVG attribute or element.
-fn escape(text: &str) -> String {
+/// Text for an SVG or HTML attribute or element.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

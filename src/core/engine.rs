@@ -5,6 +5,7 @@
 //! is parsed into its snapshot and the bytes are the caller's to drop.
 
 mod decide;
+mod export;
 mod rehearse;
 mod settings;
 
@@ -17,12 +18,10 @@ use super::explorer::{self, Record};
 use super::formats::{self, Carried, Loaded, Parsed};
 use super::model::{Decision, Evidence};
 use super::present;
-use super::profile::Profile;
 use super::protocol::{
     FileMeta, FindingsQuery, FindingsRequest, FindingsWindow, Request, Response, SourceRow,
 };
 use super::sample;
-use super::scorecard::{self, KpiJson, MetricsJson, PeriodJson, Scorecard, SourceJson};
 use super::settings::Settings;
 use super::time::{MS_PER_DAY, Timestamp};
 use super::triage::file::About;
@@ -293,29 +292,9 @@ impl Engine {
             Request::ClearDecisions => self.clear_decisions(now),
             Request::RestoreDecisions(text) => self.restore_decisions(&text, now),
             Request::ExportDecisions => self.export_decisions(now),
-            Request::ExportFindings(query) => {
-                let csv = self.findings_csv(&query, now);
-                vec![
-                    Response::Export {
-                        file_name: format!("posture-findings-{}.csv", self.period_stamp(now)),
-                        mime: "text/csv".into(),
-                        content: csv,
-                    },
-                    Response::Idle,
-                ]
-            }
-            Request::ExportScorecard => {
-                let json = serde_json::to_string_pretty(&self.scorecard(now)).unwrap_or_default();
-                let day = now.to_string();
-                vec![
-                    Response::Export {
-                        file_name: format!("posture-scorecard-{}.json", &day[..10]),
-                        mime: "application/json".into(),
-                        content: json,
-                    },
-                    Response::Idle,
-                ]
-            }
+            Request::ExportFindings(query) => self.export_findings(&query, now),
+            Request::ExportScorecard => self.export_scorecard(now),
+            Request::Export(kind) => self.export(kind, now),
         }
     }
 
@@ -335,16 +314,6 @@ impl Engine {
         self.earlier.clear();
         self.records = None;
         self.selection = None;
-    }
-
-    /// "2026-11-30" for all data and the last N days; "2026-09-01-to-2026-11-30" for a range.
-    fn period_stamp(&self, now: Timestamp) -> String {
-        let period = self.period.resolve(now);
-        match (self.period, period.from, period.to) {
-            (PeriodChoice::All, _, _) => format!("all-data-{}", now.day()),
-            (_, Some(from), Some(to)) => format!("{}-to-{}", from.day(), to.day()),
-            _ => now.day(),
-        }
     }
 
     /// Every finding for the explorer, as of the last change: computed when first asked.
@@ -401,14 +370,6 @@ impl Engine {
             ),
             start: start as u32,
             rows: explorer::rows(records, indices, &self.sources),
-        }
-    }
-
-    pub fn findings_csv(&mut self, query: &FindingsQuery, now: Timestamp) -> String {
-        self.selection(query, now);
-        match (&self.records, &self.selection) {
-            (Some(r), Some((_, i))) => explorer::csv(r, i, &self.sources),
-            _ => String::new(),
         }
     }
 
@@ -748,58 +709,6 @@ impl Engine {
             assets: assets.assets,
             ..view
         }
-    }
-
-    pub fn scorecard(&mut self, now: Timestamp) -> Scorecard {
-        let analysis = self.take_analysis(now);
-        let scorecard = self.scorecard_of(&analysis, now);
-        self.analysis = Some(analysis);
-        scorecard
-    }
-
-    fn scorecard_of(&self, analysis: &Analysis, now: Timestamp) -> Scorecard {
-        Scorecard {
-            schema: scorecard::SCHEMA,
-            generated_at: now,
-            period: PeriodJson {
-                from: analysis.period.from,
-                to: analysis.period.to,
-            },
-            group: self.group.clone(),
-            sources: self.sources.iter().map(source_json).collect(),
-            kpis: analysis.kpis.iter().map(KpiJson::from).collect(),
-            metrics: MetricsJson::from(&*analysis.metrics),
-            settings: Profile::of(&self.settings),
-        }
-    }
-}
-
-fn source_json(source: &Source) -> SourceJson {
-    let (format, records, error, warnings) = match &source.outcome {
-        Outcome::Loaded { evidence, warnings } => (
-            Some(evidence.format()),
-            evidence.records() as usize,
-            None,
-            warnings.iter().map(ToString::to_string).collect(),
-        ),
-        Outcome::Failed(e) => (e.format, 0, Some(e.message()), Vec::new()),
-        Outcome::Duplicate { name, .. } => (
-            None,
-            0,
-            None,
-            vec![format!(
-                "the same content as {name}, already loaded: counted once"
-            )],
-        ),
-        Outcome::Pending => (None, 0, None, Vec::new()),
-    };
-    SourceJson {
-        name: source.name.clone(),
-        format,
-        records,
-        taken_at: source.taken_at(),
-        error,
-        warnings,
     }
 }
 

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 
 use super::engine::{Outcome, Source};
 use super::evidence::CurrentFinding;
+use super::exports;
 use super::hash::FxHashSet;
 use super::history::History;
 use super::kpi::Context;
@@ -431,44 +432,17 @@ pub fn csv(records: &[Record], indices: &[u32], sources: &[Source]) -> String {
             .collect();
         cells.push(r.text("location", sources).into_owned());
         cells.push(format!("{:016x}", r.finding.fingerprint.0));
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        let line: Vec<String> = cells.iter().map(|c| exports::cell(c)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
     out
 }
 
-/// One CSV cell: quoted when it holds a comma, quote or line break; prefixed with `'` when a
-/// spreadsheet would take it for a formula (`=`, `+`, `-`, `@`, tab, carriage return).
-pub fn csv_cell(value: &str) -> String {
-    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let value = if risky {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::model::Severity;
-
-    #[test]
-    fn csv_cells_are_quoted_and_never_formulas() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("-2"), "'-2");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-    }
 
     #[test]
     fn the_filter_choices_are_the_models_words() {

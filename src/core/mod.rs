@@ -12,6 +12,7 @@ pub mod engine;
 pub mod events;
 pub mod evidence;
 pub mod explorer;
+pub mod exports;
 pub mod formats;
 pub mod hash;
 pub mod history;

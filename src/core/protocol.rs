@@ -39,6 +39,8 @@ pub enum Request {
     },
     /// Answered with `Response::Export` holding the scorecard JSON.
     ExportScorecard,
+    /// Answered with `Response::Export` holding that file, for the period and group in force.
+    Export(ExportKind),
     /// Answered with `Response::Export` holding Posture's incident template (CSV), for teams
     /// whose tracker has no export Posture reads.
     IncidentTemplate,
@@ -84,6 +86,19 @@ pub enum Request {
     /// Answered with an `Export` of the vulnerability decisions as OpenVEX, and one of the
     /// others as `posture.decisions.v1`, each when there are some.
     ExportDecisions,
+}
+
+/// The files Posture writes for people who do not run it (`core::exports`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// Every KPI: value, target, direction, status, numerator, denominator, formula, inputs.
+    KpisCsv,
+    /// The metrics view in long form, the logs' and incidents' summaries included.
+    MetricsCsv,
+    /// The incident records as they stand, in the incident template's columns.
+    IncidentsCsv,
+    /// The self-contained HTML report.
+    Report,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -16,11 +16,14 @@ pub const SCHEMA: &str = "posture.scorecard.v1";
 pub struct Scorecard {
     pub schema: &'static str,
     pub generated_at: Timestamp,
+    /// The version of Posture that computed it.
+    pub posture_version: &'static str,
     pub period: PeriodJson,
     /// The group of assets the numbers are limited to (the profile's `assets` says which are
     /// in it); absent for all assets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    pub overall: OverallJson,
     pub sources: Vec<SourceJson>,
     pub kpis: Vec<KpiJson>,
     pub metrics: MetricsJson,
@@ -33,6 +36,29 @@ pub struct Scorecard {
 pub struct PeriodJson {
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
+    /// As chosen: "All data", "Last 30 days", "2026-10-01 to 2026-11-30".
+    pub label: String,
+}
+
+/// The overall posture score and what it rests on.
+#[derive(Serialize, Debug)]
+pub struct OverallJson {
+    #[serde(serialize_with = "number")]
+    pub score: Option<f64>,
+    /// `measured`, `provisional` (too little evidence to read as a posture) or `none`.
+    pub state: &'static str,
+    /// The score in the previous period of the same length; `null` for all data.
+    #[serde(serialize_with = "number")]
+    pub previous: Option<f64>,
+    pub kpis_counted: usize,
+    pub kpis_total: usize,
+    /// KPIs with no data (ids): left out of the score, or counted as unmet when
+    /// `without_data_counted_as_unmet`.
+    pub without_data: Vec<&'static str>,
+    pub without_data_counted_as_unmet: bool,
+    /// KPIs in the score whose evidence is stale (ids).
+    pub stale: Vec<&'static str>,
+    pub formula: String,
 }
 
 #[derive(Serialize, Debug)]
@@ -41,6 +67,8 @@ pub struct SourceJson {
     pub format: Option<&'static str>,
     pub records: usize,
     pub taken_at: Option<Timestamp>,
+    /// Whether `taken_at` is the file's own (or set by hand), not its modification time.
+    pub time_from_file: bool,
     pub error: Option<String>,
     pub warnings: Vec<String>,
 }
@@ -54,7 +82,12 @@ pub struct KpiJson {
     pub unit: &'static str,
     #[serde(serialize_with = "number")]
     pub target: Option<f64>,
+    /// `at_most` (lower is better) or `at_least`.
+    pub direction: &'static str,
     pub status: &'static str,
+    /// The value in the previous period of the same length; `null` for all data.
+    #[serde(serialize_with = "number")]
+    pub previous: Option<f64>,
     #[serde(serialize_with = "number")]
     pub numerator: Option<f64>,
     #[serde(serialize_with = "number")]
@@ -71,7 +104,9 @@ impl From<&KpiResult> for KpiJson {
             value: k.measure.value,
             unit: k.unit.as_str(),
             target: k.target,
+            direction: super::exports::direction(k.direction),
             status: k.status.as_str(),
+            previous: k.measure.previous,
             numerator: k.measure.numerator,
             denominator: k.measure.denominator,
             formula: k.measure.formula.clone(),

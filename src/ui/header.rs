@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::client::use_client;
-use crate::core::protocol::Request;
+use crate::core::protocol::{ExportKind, Request};
 use crate::core::session::Route;
 
 /// Tabs and actions. `route` is the view shown.
@@ -54,11 +54,29 @@ pub fn Header(route: RwSignal<Route>) -> impl IntoView {
                 >
                     "Export JSON"
                 </button>
+                <ExportButton action="export-kpis-csv" kind=ExportKind::KpisCsv label="KPIs CSV" title="Download every KPI as CSV: value, target, status, numerator, denominator, formula, inputs" />
+                <ExportButton action="export-report" kind=ExportKind::Report label="Report" title="Download a self-contained HTML report (no script) to send to people who do not run Posture" />
                 <button type="button" disabled=no_data title="Print the scorecard on one page" on:click=move |_| {
                     let _ = window().print();
                 }>"Print"</button>
             </div>
         </header>
+    }
+}
+
+/// A button that asks the worker for one file (`core::exports`) for the period in force.
+#[component]
+pub fn ExportButton(
+    action: &'static str,
+    kind: ExportKind,
+    label: &'static str,
+    title: &'static str,
+) -> impl IntoView {
+    let client = use_client();
+    view! {
+        <button type="button" data-action=action title=title on:click=move |_| client.send(Request::Export(kind))>
+            {label}
+        </button>
     }
 }
 

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 
 use super::chart::ChartFigure;
 use super::client::use_client;
+use super::header::ExportButton;
 use super::section::SectionView;
-use crate::core::protocol::{Count, MetricsView as Metrics, RuleRow};
+use crate::core::protocol::{Count, ExportKind, MetricsView as Metrics, RuleRow};
 
 #[component]
 pub fn MetricsView() -> impl IntoView {
@@ -21,7 +22,14 @@ pub fn MetricsView() -> impl IntoView {
 fn MetricsPanel(metrics: Metrics) -> impl IntoView {
     let fixable = metrics.fixable_text.clone();
     let sections = metrics.sections.clone();
+    let incidents = sections.iter().any(|s| s.id == "incidents").then(|| {
+        view! { <ExportButton action="export-incidents-csv" kind=ExportKind::IncidentsCsv label="Incident records CSV" title="Download the incident records as they stand, in Posture's incident template" /> }
+    });
     view! {
+        <p class="exports">
+            <ExportButton action="export-metrics-csv" kind=ExportKind::MetricsCsv label="Metrics CSV" title="Download every count and table of this view as CSV" />
+            {incidents}
+        </p>
         <section class="metrics">
             <h2>"Findings"</h2>
             <p class="metrics-note">

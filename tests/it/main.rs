@@ -8,6 +8,7 @@
 //! - `incidents`: incident exports (template, Jira, PagerDuty, Sentinel, TheHive) and their KPIs.
 //! - `policy`: cluster policy results (Kyverno reports, Gatekeeper constraints) on hand-written
 //!   fixtures: lists, YAML documents, summaries and totals beyond what is listed.
+//! - `exports`: the KPI, metrics and incident CSVs read back, the report's policy and numbers.
 //! - `explorer`: the findings explorer's rows, filters, search, sort, windows and CSV.
 //! - `history`: findings across scans: reopened, reported by two tools, scanned twice at once.
 //! - `kpi`: KPIs and history through the engine, on fixtures whose numbers are worked out by hand.
@@ -30,6 +31,7 @@ mod conformance;
 mod crosstool;
 mod events;
 mod explorer;
+mod exports;
 mod formats;
 mod history;
 mod incidents;

@@ -24,7 +24,10 @@ fn export(engine: &mut Engine) -> Value {
     };
     assert_eq!(
         (file_name.as_str(), mime.as_str()),
-        ("posture-scorecard-2026-11-23.json", "application/json")
+        (
+            "posture-scorecard-all-data-2026-11-23.json",
+            "application/json"
+        )
     );
     serde_json::from_str(content).unwrap()
 }
@@ -64,7 +67,9 @@ fn the_contract_shape() {
             "generated_at",
             "kpis",
             "metrics",
+            "overall",
             "period",
+            "posture_version",
             "schema",
             "settings",
             "sources"
@@ -73,14 +78,28 @@ fn the_contract_shape() {
     // "All data" is the span of the data: one file, taken at its CreatedAt.
     assert_eq!(
         json["period"],
-        serde_json::json!({"from": "2021-08-25T12:20:30Z", "to": "2021-08-25T12:20:30Z"})
+        serde_json::json!({"from": "2021-08-25T12:20:30Z", "to": "2021-08-25T12:20:30Z", "label": "All data"})
     );
+    assert_eq!(json["posture_version"], env!("CARGO_PKG_VERSION"));
+    // The overall score and its basis: every KPI is counted or named as without data.
+    let overall = &json["overall"];
+    assert_eq!(overall["kpis_total"], KPIS.len());
+    let without = overall["without_data"].as_array().unwrap();
+    assert_eq!(
+        overall["kpis_counted"].as_u64().unwrap() as usize + without.len(),
+        KPIS.len()
+    );
+    assert!(without.iter().any(|k| k == "mttd"), "{without:?}");
+    assert_eq!(overall["without_data_counted_as_unmet"], false);
+    assert_eq!(overall["previous"], Value::Null);
+    assert_eq!(overall["state"], "provisional");
+    assert!(overall["score"].is_number());
 
     let sources = json["sources"].as_array().unwrap();
     assert_eq!(
         sources[0],
         serde_json::json!({"name": alpine, "format": "trivy", "records": 4, "taken_at": "2021-08-25T12:20:30Z",
-                           "error": null, "warnings": []})
+                           "time_from_file": true, "error": null, "warnings": []})
     );
     assert_eq!(sources[1]["format"], "trivy");
     assert_eq!(sources[1]["records"], 0);
@@ -108,7 +127,9 @@ fn the_contract_shape() {
                 "value",
                 "unit",
                 "target",
+                "direction",
                 "status",
+                "previous",
                 "numerator",
                 "denominator",
                 "formula",
@@ -127,7 +148,7 @@ fn the_contract_shape() {
     assert_eq!(
         *critical,
         serde_json::json!({"id": "critical_open", "label": "Open critical vulnerabilities", "value": 0, "unit": "count",
-            "target": 0, "status": "on_track", "numerator": 0, "denominator": null,
+            "target": 0, "direction": "at_most", "status": "on_track", "previous": null, "numerator": 0, "denominator": null,
             "formula": "count of open critical vulnerabilities in the latest snapshot of each asset",
             "inputs": [alpine]})
     );

@@ -1,0 +1,216 @@
+//! The engine's exports: the scorecard JSON, the findings, KPIs, metrics and incidents as CSV,
+//! and the report. Each file's name carries the period it covers.
+
+use super::{Engine, Outcome, Source};
+use crate::core::analysis::Analysis;
+use crate::core::evidence::PeriodChoice;
+use crate::core::explorer;
+use crate::core::exports::{self, report};
+use crate::core::incidents::{IncidentItem, Incidents};
+use crate::core::model::Evidence;
+use crate::core::present;
+use crate::core::profile::Profile;
+use crate::core::protocol::{ExportKind, FindingsQuery, Response};
+use crate::core::scorecard::{
+    self, KpiJson, MetricsJson, OverallJson, PeriodJson, Scorecard, SourceJson,
+};
+use crate::core::time::Timestamp;
+
+/// Posture's version, in the scorecard JSON and the report.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn file(file_name: String, mime: &str, content: String) -> Vec<Response> {
+    vec![
+        Response::Export {
+            file_name,
+            mime: mime.into(),
+            content,
+        },
+        Response::Idle,
+    ]
+}
+
+impl Engine {
+    /// "all-data-2026-11-30" for all data; "2026-09-01-to-2026-11-30" for the last N days and
+    /// a range.
+    fn period_stamp(&self, now: Timestamp) -> String {
+        let period = self.period.resolve(now);
+        match (self.period, period.from, period.to) {
+            (PeriodChoice::All, _, _) => format!("all-data-{}", now.day()),
+            (_, Some(from), Some(to)) => format!("{}-to-{}", from.day(), to.day()),
+            _ => now.day(),
+        }
+    }
+
+    /// `posture-<what>-<period>[-<group>].<ext>`.
+    fn export_name(&self, what: &str, ext: &str, now: Timestamp) -> String {
+        let group = self
+            .group
+            .as_deref()
+            .map(|g| {
+                let slug: String = g
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                    .collect();
+                format!("-{}", slug.trim_matches('-'))
+            })
+            .unwrap_or_default();
+        format!("posture-{what}-{}{group}.{ext}", self.period_stamp(now))
+    }
+
+    pub(super) fn export_findings(
+        &mut self,
+        query: &FindingsQuery,
+        now: Timestamp,
+    ) -> Vec<Response> {
+        let csv = self.findings_csv(query, now);
+        file(self.export_name("findings", "csv", now), "text/csv", csv)
+    }
+
+    pub(super) fn export_scorecard(&mut self, now: Timestamp) -> Vec<Response> {
+        let json = serde_json::to_string_pretty(&self.scorecard(now)).unwrap_or_default();
+        file(
+            self.export_name("scorecard", "json", now),
+            "application/json",
+            json,
+        )
+    }
+
+    pub(super) fn export(&mut self, kind: ExportKind, now: Timestamp) -> Vec<Response> {
+        let (what, ext, mime, content) = match kind {
+            ExportKind::KpisCsv => {
+                let analysis = self.take_analysis(now);
+                let csv = exports::kpis_csv(&analysis);
+                self.analysis = Some(analysis);
+                ("kpis", "csv", "text/csv", csv)
+            }
+            ExportKind::MetricsCsv => {
+                let view = self.view(now);
+                (
+                    "metrics",
+                    "csv",
+                    "text/csv",
+                    exports::metrics_csv(&view.metrics),
+                )
+            }
+            ExportKind::IncidentsCsv => {
+                let period = self.period.resolve(now);
+                let csv = self.incidents_csv(period.from, period.to);
+                ("incident-records", "csv", "text/csv", csv)
+            }
+            ExportKind::Report => {
+                let view = self.view(now);
+                let sources: Vec<_> = self.sources.iter().map(present::source_row).collect();
+                let about = report::About {
+                    generated_at: now,
+                    version: VERSION,
+                    group: self.group.as_deref(),
+                };
+                let html = report::report(&view, &sources, &about);
+                ("report", "html", "text/html", html)
+            }
+        };
+        file(self.export_name(what, ext, now), mime, content)
+    }
+
+    fn incidents_csv(&self, from: Option<Timestamp>, to: Option<Timestamp>) -> String {
+        let files: Vec<IncidentItem> = self
+            .sources
+            .iter()
+            .filter_map(|s| match &s.outcome {
+                Outcome::Loaded { evidence, .. } => match &**evidence {
+                    Evidence::Incidents(log) => Some(IncidentItem { name: &s.name, log }),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        exports::incidents_csv(&Incidents::new(&files), from, to)
+    }
+
+    pub fn findings_csv(&mut self, query: &FindingsQuery, now: Timestamp) -> String {
+        self.selection(query, now);
+        match (&self.records, &self.selection) {
+            (Some(r), Some((_, i))) => explorer::csv(r, i, &self.sources),
+            _ => String::new(),
+        }
+    }
+
+    pub fn scorecard(&mut self, now: Timestamp) -> Scorecard {
+        let analysis = self.take_analysis(now);
+        let scorecard = self.scorecard_of(&analysis, now);
+        self.analysis = Some(analysis);
+        scorecard
+    }
+
+    fn scorecard_of(&self, analysis: &Analysis, now: Timestamp) -> Scorecard {
+        let overall = &analysis.overall;
+        let id_of = |label: &&'static str| -> &'static str {
+            analysis
+                .kpis
+                .iter()
+                .find(|k| k.label == *label)
+                .map_or(*label, |k| k.id)
+        };
+        Scorecard {
+            schema: scorecard::SCHEMA,
+            generated_at: now,
+            posture_version: VERSION,
+            period: PeriodJson {
+                from: analysis.period.from,
+                to: analysis.period.to,
+                label: self.period.label(),
+            },
+            group: self.group.clone(),
+            overall: OverallJson {
+                score: overall.value,
+                state: match overall.value {
+                    None => "none",
+                    Some(_) if overall.provisional() => "provisional",
+                    Some(_) => "measured",
+                },
+                previous: analysis.previous.as_ref().and_then(|p| p.overall.value),
+                kpis_counted: overall.counted,
+                kpis_total: overall.total,
+                without_data: overall.without.iter().map(id_of).collect(),
+                without_data_counted_as_unmet: overall.unmet,
+                stale: overall.stale.iter().map(id_of).collect(),
+                formula: overall.formula.clone(),
+            },
+            sources: self.sources.iter().map(source_json).collect(),
+            kpis: analysis.kpis.iter().map(KpiJson::from).collect(),
+            metrics: MetricsJson::from(&*analysis.metrics),
+            settings: Profile::of(&self.settings),
+        }
+    }
+}
+
+fn source_json(source: &Source) -> SourceJson {
+    let (format, records, error, warnings) = match &source.outcome {
+        Outcome::Loaded { evidence, warnings } => (
+            Some(evidence.format()),
+            evidence.records() as usize,
+            None,
+            warnings.iter().map(ToString::to_string).collect(),
+        ),
+        Outcome::Failed(e) => (e.format, 0, Some(e.message()), Vec::new()),
+        Outcome::Duplicate { name, .. } => (
+            None,
+            0,
+            None,
+            vec![format!(
+                "the same content as {name}, already loaded: counted once"
+            )],
+        ),
+        Outcome::Pending => (None, 0, None, Vec::new()),
+    };
+    SourceJson {
+        name: source.name.clone(),
+        format,
+        records,
+        taken_at: source.taken_at(),
+        time_from_file: !source.time_guessed() && source.taken_at().is_some(),
+        error,
+        warnings,
+    }
+}

@@ -1,0 +1,340 @@
+//! What leaves Posture as a file for people who do not run it: CSV tables (KPIs, metrics,
+//! incident records) and the self-contained HTML report ([`report`]). The findings CSV is the
+//! explorer's (`explorer::csv`) and the scorecard JSON is `scorecard`'s; all write cells here.
+//!
+//! CSV is RFC 4180 (CRLF, quotes doubled), and a text cell a spreadsheet would run as a formula
+//! (`=`, `+`, `-`, `@`, tab, carriage return) is made text with a leading `'` (CSV injection).
+//! Numbers are written as numbers: only a cell Posture computed is one.
+
+pub mod report;
+
+use super::analysis::Analysis;
+use super::incidents::Incidents;
+use super::kpi::Direction;
+use super::model::{Incident, Verdict};
+use super::protocol::{MetricsView, Table};
+use super::time::Timestamp;
+
+/// A CSV document written row by row.
+pub struct Csv {
+    out: String,
+    /// No cell in the current row yet.
+    fresh: bool,
+}
+
+impl Csv {
+    pub fn new(header: &[&str]) -> Csv {
+        let mut csv = Csv {
+            out: String::new(),
+            fresh: true,
+        };
+        for column in header {
+            csv.text(column);
+        }
+        csv.end();
+        csv
+    }
+
+    fn separate(&mut self) {
+        if !self.fresh {
+            self.out.push(',');
+        }
+        self.fresh = false;
+    }
+
+    /// A text cell, from a file or from Posture.
+    pub fn text(&mut self, value: &str) -> &mut Csv {
+        self.separate();
+        self.out.push_str(&cell(value));
+        self
+    }
+
+    /// A number Posture computed; empty for none.
+    pub fn number(&mut self, value: Option<f64>) -> &mut Csv {
+        self.separate();
+        self.out.push_str(&number(value));
+        self
+    }
+
+    /// A time as RFC 3339 UTC; empty for none.
+    pub fn time(&mut self, value: Option<Timestamp>) -> &mut Csv {
+        self.text(&value.map(|t| t.to_string()).unwrap_or_default())
+    }
+
+    /// A cell shown as text in a view: a number when it is one, else text.
+    pub fn shown(&mut self, value: &str) -> &mut Csv {
+        match value.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() && !value.starts_with(['+', ' ']) => self.number(Some(n)),
+            _ => self.text(value),
+        }
+    }
+
+    pub fn end(&mut self) {
+        self.out.push_str("\r\n");
+        self.fresh = true;
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// One text cell: prefixed with `'` when a spreadsheet would take it for a formula, and quoted
+/// when it holds a comma, quote or line break.
+pub fn cell(value: &str) -> String {
+    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let value = if risky {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// A number as the scorecard JSON writes it: whole ones without a fraction; empty for none.
+pub fn number(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => format!("{}", v as i64),
+        Some(v) if v.is_finite() => format!("{v}"),
+        _ => String::new(),
+    }
+}
+
+pub fn direction(direction: Direction) -> &'static str {
+    match direction {
+        Direction::AtMost => "at_most",
+        Direction::AtLeast => "at_least",
+    }
+}
+
+/// Every KPI of the period, as the scorecard JSON has them, with the previous period's value.
+pub fn kpis_csv(analysis: &Analysis) -> String {
+    let mut csv = Csv::new(&[
+        "id",
+        "label",
+        "value",
+        "unit",
+        "target",
+        "direction",
+        "status",
+        "previous",
+        "numerator",
+        "denominator",
+        "formula",
+        "inputs",
+        "notes",
+        "period_from",
+        "period_to",
+    ]);
+    for k in &analysis.kpis {
+        let m = &k.measure;
+        csv.text(k.id)
+            .text(k.label)
+            .number(m.value)
+            .text(k.unit.as_str())
+            .number(k.target)
+            .text(direction(k.direction))
+            .text(k.status.as_str())
+            .number(m.previous)
+            .number(m.numerator)
+            .number(m.denominator)
+            .text(&m.formula)
+            .text(&m.inputs.join("; "))
+            .text(
+                &m.notes
+                    .iter()
+                    .chain(&k.missing)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+            .time(analysis.period.from)
+            .time(analysis.period.to)
+            .end();
+    }
+    csv.finish()
+}
+
+/// The metrics view in long form, one number or word a row: `section, table, row, column,
+/// value` — the findings' counts, then each domain's figures and tables (the summaries of the
+/// audit logs, runtime alerts and incidents).
+pub fn metrics_csv(m: &MetricsView) -> String {
+    let mut csv = Csv::new(&["section", "table", "row", "column", "value"]);
+    let mut put = |section: &str, table: &str, row: &str, column: &str, value: Cell| {
+        csv.text(section).text(table).text(row).text(column);
+        match value {
+            Cell::Count(n) => csv.number(Some(n as f64)),
+            Cell::Shown(text) => csv.shown(text),
+        };
+        csv.end();
+    };
+    const FINDINGS: &str = "Open findings";
+    for (table, counts) in [
+        ("By severity", &m.by_severity),
+        ("By category", &m.by_category),
+        ("By tool", &m.by_tool),
+    ] {
+        for c in counts {
+            put(FINDINGS, table, &c.label, "open", Cell::Count(c.count));
+        }
+    }
+    put(
+        FINDINGS,
+        "Vulnerabilities",
+        "open",
+        "count",
+        Cell::Count(m.vulnerabilities),
+    );
+    put(
+        FINDINGS,
+        "Vulnerabilities",
+        "fixable",
+        "count",
+        Cell::Count(m.fixable),
+    );
+    for (table, rows) in [
+        ("Top vulnerabilities", &m.top_vulnerabilities),
+        ("Top failing rules", &m.top_rules),
+    ] {
+        for r in rows {
+            put(FINDINGS, table, &r.id, "severity", Cell::Shown(&r.severity));
+            put(FINDINGS, table, &r.id, "title", Cell::Shown(&r.title));
+            put(FINDINGS, table, &r.id, "findings", Cell::Count(r.findings));
+            put(FINDINGS, table, &r.id, "assets", Cell::Count(r.assets));
+            put(FINDINGS, table, &r.id, "tools", Cell::Shown(&r.tools));
+        }
+    }
+    for a in &m.assets {
+        for (severity, n) in SEVERITIES.iter().zip(a.counts) {
+            put(FINDINGS, "By asset", &a.name, severity, Cell::Count(n));
+        }
+    }
+    for s in &m.sections {
+        for f in &s.figures {
+            put(&s.title, "Figures", &f.label, "count", Cell::Count(f.count));
+        }
+        for t in &s.tables {
+            table_rows(t, |row, column, value| {
+                put(&s.title, &t.title, row, column, Cell::Shown(value));
+            });
+        }
+    }
+    csv.finish()
+}
+
+enum Cell<'a> {
+    Count(u64),
+    Shown(&'a str),
+}
+
+const SEVERITIES: [&str; 6] = ["critical", "high", "medium", "low", "info", "unknown"];
+
+/// Each cell of a table after the first column, with the row's name and its column's.
+fn table_rows(t: &Table, mut each: impl FnMut(&str, &str, &str)) {
+    for row in &t.rows {
+        let name = row.first().map_or("", String::as_str);
+        for (column, value) in t.columns.iter().zip(row).skip(1) {
+            each(name, column, value);
+        }
+    }
+}
+
+/// The incident records as they stand (the latest record of each), alerted in `window` when a
+/// period is chosen, in the columns of Posture's incident template (`verdict`, `updated`
+/// and the three durations after them): dropped back into Posture, the file reads the same.
+pub fn incidents_csv(
+    incidents: &Incidents,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+) -> String {
+    let mut csv = Csv::new(&[
+        "id",
+        "title",
+        "severity",
+        "source",
+        "event_time",
+        "alert_time",
+        "contained_time",
+        "resolved_time",
+        "false_positive",
+        "status",
+        "verdict",
+        "updated",
+        "detect_hours",
+        "respond_hours",
+        "resolve_hours",
+    ]);
+    let within = |i: &Incident| match (i.alert_time, from, to) {
+        (Some(at), from, to) => from.is_none_or(|f| at >= f) && to.is_none_or(|t| at <= t),
+        // Untimed ones belong to no period: listed for all data only.
+        (None, from, to) => from.is_none() && to.is_none(),
+    };
+    for i in incidents.all.iter().filter(|i| within(i)) {
+        let false_positive = match i.verdict {
+            Verdict::FalsePositive => "true",
+            Verdict::Untriaged => "",
+            _ => "false",
+        };
+        let verdict = match i.verdict {
+            Verdict::TruePositive => "true_positive",
+            Verdict::BenignPositive => "benign_positive",
+            Verdict::FalsePositive => "false_positive",
+            Verdict::Duplicate => "duplicate",
+            Verdict::Untriaged => "",
+        };
+        csv.text(&i.id)
+            .text(&i.title)
+            .text(i.severity.as_str())
+            .text(&i.source)
+            .time(i.event_time)
+            .time(i.alert_time)
+            .time(i.contained_time)
+            .time(i.resolved_time)
+            .text(false_positive)
+            .text(if i.closed { "closed" } else { "open" })
+            .text(verdict)
+            .time(i.updated)
+            .number(i.detect_hours())
+            .number(i.respond_hours())
+            .number(i.resolve_hours())
+            .end();
+    }
+    csv.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_and_never_formulas() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("line\nbreak"), "\"line\nbreak\"");
+    }
+
+    #[test]
+    fn numbers_are_numbers_and_shown_text_stays_text() {
+        let mut csv = Csv::new(&["a", "b", "c", "d", "e"]);
+        csv.number(Some(3.0))
+            .number(Some(-2.5))
+            .number(None)
+            .shown("-1+cmd|' /C calc'!A0")
+            .shown("12.5")
+            .end();
+        assert_eq!(
+            csv.finish(),
+            "a,b,c,d,e\r\n3,-2.5,,'-1+cmd|' /C calc'!A0,12.5\r\n"
+        );
+    }
+}

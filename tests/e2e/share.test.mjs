@@ -1,0 +1,163 @@
+// End to end in Chromium: what a manager sends and an auditor carries — the CSV exports read
+// back against the scorecard JSON, the HTML report opened from disk with JavaScript off, and the
+// build served at a deeper sub-path.
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { PosturePage, launch, servedApp } from "./page.mjs";
+import { serve } from "./server.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../..");
+const dist = process.env.POSTURE_DIST ?? join(repo, "dist");
+const artifacts = join(here, "artifacts");
+
+const app = servedApp(dist, artifacts);
+
+async function withSample(p) {
+  await p.page.getByRole("button", { name: "Try with sample data" }).click();
+  await p.settled(23);
+}
+
+/** RFC 4180 rows, quotes and CRLF handled, as an independent reader (not Posture's). */
+function csvRows(text) {
+  const rows = [];
+  let row = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (c === "\n") {
+      row.push(cell.replace(/\r$/, ""));
+      rows.push(row);
+      row = [];
+      cell = "";
+    } else cell += c;
+  }
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+const sameNumber = (cell, json) => (json === null ? cell === "" : Math.abs(Number(cell) - json) < 1e-9);
+
+describe("exports", () => {
+  test("the KPIs CSV and the metrics CSV say what the scorecard JSON says; names carry the period", async () => {
+    const p = await PosturePage.open(app.browser, app.server.url);
+    await withSample(p);
+    await p.page.selectOption('[data-action="period"]', { label: "Last 30 days" });
+    await p.idle();
+    const { json } = await p.exportScorecard();
+    const kpis = await p.download('[data-action="export-kpis-csv"]');
+    assert.match(kpis.name, /^posture-kpis-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    const rows = csvRows(kpis.text);
+    assert.equal(rows.length, json.kpis.length);
+    rows.forEach((row, i) => {
+      const k = json.kpis[i];
+      assert.equal(row.id, k.id);
+      for (const column of ["value", "target", "previous", "numerator", "denominator"]) {
+        assert.ok(sameNumber(row[column], k[column]), `${k.id} ${column}: ${row[column]} vs ${k[column]}`);
+      }
+      assert.equal(row.status, k.status);
+      assert.equal(row.formula, k.formula);
+      assert.equal(row.inputs, k.inputs.join("; "));
+    });
+    // The tiles agree with both.
+    for (const k of json.kpis) {
+      const tile = await p.kpi(k.id);
+      assert.equal(tile.status, k.status, k.id);
+    }
+
+    await p.goto("metrics");
+    const metrics = await p.download('[data-action="export-metrics-csv"]');
+    assert.match(metrics.name, /^posture-metrics-.*-to-.*\.csv$/);
+    const lines = csvRows(metrics.text);
+    for (const [tool, n] of Object.entries(json.metrics.findings_by_tool)) {
+      const line = lines.find((l) => l.section === "Open findings" && l.table === "By tool" && l.row === tool);
+      assert.ok(line && Number(line.value) === n, `${tool}: ${line?.value} vs ${n}`);
+    }
+    const incidents = await p.download('[data-action="export-incidents-csv"]');
+    assert.match(incidents.name, /^posture-incident-records-.*\.csv$/);
+    assert.ok(csvRows(incidents.text).length > 0);
+    assert.deepEqual(p.outbound, []);
+    assert.deepEqual(p.errors, []);
+  });
+
+  test("the report opens from disk with JavaScript off, loads nothing, matches the scorecard and prints on one A4 page", async () => {
+    const p = await PosturePage.open(app.browser, app.server.url);
+    await withSample(p);
+    await p.page.selectOption('[data-action="period"]', { label: "Last 30 days" });
+    await p.idle();
+    const { json } = await p.exportScorecard();
+    const report = await p.download('[data-action="export-report"]');
+    assert.match(report.name, /^posture-report-.*-to-.*\.html$/);
+    assert.doesNotMatch(report.text, /<script/i);
+    const file = join(artifacts, "report.html");
+    await writeFile(file, report.text);
+
+    const context = await app.browser.newContext({ javaScriptEnabled: false, viewport: { width: 900, height: 1200 } });
+    const page = await context.newPage();
+    const requests = [];
+    const messages = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("console", (m) => messages.push(m.text()));
+    await page.goto(pathToFileURL(file).href);
+    // Only the file itself: no style sheet, font, image or script is fetched.
+    assert.deepEqual(requests, [pathToFileURL(file).href]);
+    // Its policy refused nothing: its one style sheet is the one the hash allows.
+    assert.deepEqual(messages.filter((m) => /Content.Security.Policy/i.test(m)), []);
+    const tiles = await page.$$eval("[data-kpi]", (tiles) =>
+      tiles.map((t) => ({ id: t.dataset.kpi, status: t.dataset.status, value: t.dataset.value })),
+    );
+    assert.equal(tiles.length, json.kpis.length);
+    for (const k of json.kpis) {
+      const tile = tiles.find((t) => t.id === k.id);
+      assert.equal(tile.status, k.status, k.id);
+      assert.ok(sameNumber(tile.value, k.value), `${k.id}: ${tile.value} vs ${k.value}`);
+    }
+    const overall = await page.getAttribute("[data-overall]", "data-overall");
+    assert.ok(sameNumber(overall, json.overall.score), `${overall} vs ${json.overall.score}`);
+    assert.equal(await page.locator("[data-source]").count(), json.sources.length);
+    assert.ok((await page.locator("figure > svg").count()) >= 2);
+    // Styled: the tiles are laid out in columns, not the browser's default.
+    assert.equal(await page.$eval(".tiles", (e) => getComputedStyle(e).columnCount), "5");
+    await page.screenshot({ path: join(artifacts, "report.png"), fullPage: true });
+    const pdf = await page.pdf({ format: "A4" });
+    await writeFile(join(artifacts, "report.pdf"), pdf);
+    const pages = pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? [];
+    assert.equal(pages.length, 1, "the report prints on one A4 page");
+    await context.close();
+    assert.deepEqual(p.outbound, []);
+  });
+});
+
+test("the build works served at /tools/posture/ behind a plain static server", async () => {
+  const server = await serve(dist, "/tools/posture/");
+  const browser = await launch();
+  try {
+    const p = await PosturePage.open(browser, server.url);
+    await withSample(p);
+    assert.equal((await p.kpi("critical_open")).status !== null, true);
+    assert.ok(server.requests.every((r) => r.startsWith("/tools/posture/")), server.requests.join(" "));
+    assert.ok(server.requests.some((r) => r.endsWith("worker_bg.wasm")));
+    assert.deepEqual(p.outbound, []);
+    assert.deepEqual(p.errors, []);
+    await p.page.screenshot({ path: join(artifacts, "sub-path.png") });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
