@@ -106,6 +106,10 @@ fn load_profiles(client: Client) {
         });
     }
     // The worker decides whether it applies: not over the user's own settings in force.
+    // The single-file app, opened from disk, can read nothing beside it.
+    if crate::spawn::Code::of_page().is_ok_and(|code| code.is_inline()) {
+        return;
+    }
     leptos::task::spawn_local(async move {
         if let Some(text) = fetch_text(ORGANISATION_PROFILE).await {
             client.send(Request::ImportProfile {
@@ -375,11 +379,8 @@ impl Client {
 
 /// Starts the worker under the page's Content-Security-Policy (`crate::spawn`) and listens to it.
 fn spawn_worker(client: Client) -> Result<Worker, JsValue> {
-    let document = document();
-    let base = document.base_uri()?.unwrap_or_default();
-    let absolute = |file: &str| Url::new_with_base(file, &base).map(|u| u.href());
-    // The worker is told where its script and Wasm are, to start the pool's helpers.
-    let worker = crate::spawn::start(&absolute("worker.js")?, &absolute("worker_bg.wasm")?, false)?;
+    // The worker is told where its code is, to start the pool's helpers.
+    let worker = crate::spawn::start(&crate::spawn::Code::of_page()?, false)?;
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();

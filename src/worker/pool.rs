@@ -114,11 +114,8 @@ pub fn start() -> bool {
 }
 
 fn spawn(generation: u32, at: usize) -> Result<Helper, JsValue> {
-    let (script, wasm) = (setting("script"), setting("wasm"));
-    let (Some(script), Some(wasm)) = (script.as_string(), wasm.as_string()) else {
-        return Err("the worker was not told where its script is".into());
-    };
-    let worker = crate::spawn::start(&script, &wasm, true)?;
+    let code = crate::spawn::Code::of_worker().ok_or("the worker was not told its code")?;
+    let worker = crate::spawn::start(&code, true)?;
 
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data: js_sys::Array = event.data().unchecked_into();

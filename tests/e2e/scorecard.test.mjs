@@ -190,9 +190,19 @@ describe("Posture in Chromium", () => {
     await p.page.screenshot({ path: join(artifacts, "sources.png"), fullPage: true });
 
     const { name, json } = await p.exportScorecard();
-    assert.match(name, /^posture-scorecard-\d{4}-\d{2}-\d{2}\.json$/);
+    assert.match(name, /^posture-scorecard-all-data-\d{4}-\d{2}-\d{2}\.json$/);
     assert.equal(json.schema, "posture.scorecard.v1");
-    assert.deepEqual(Object.keys(json), ["schema", "generated_at", "period", "sources", "kpis", "metrics", "settings"]);
+    assert.deepEqual(Object.keys(json), [
+      "schema",
+      "generated_at",
+      "posture_version",
+      "period",
+      "overall",
+      "sources",
+      "kpis",
+      "metrics",
+      "settings",
+    ]);
     // The settings it was computed with, as a profile that imports back: the defaults here.
     assert.equal(json.settings.schema, "posture.profile.v1");
     assert.equal(json.settings.sla_days.critical, 7);

@@ -1,10 +1,10 @@
 // End to end in Chromium: what a manager sends and an auditor carries — the CSV exports read
-// back against the scorecard JSON, the HTML report opened from disk with JavaScript off, and the
-// build served at a deeper sub-path.
+// back against the scorecard JSON, the HTML report opened from disk with JavaScript off, the
+// build served at a deeper sub-path, and the single-file app opened from file://.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -15,6 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
 const dist = process.env.POSTURE_DIST ?? join(repo, "dist");
 const artifacts = join(here, "artifacts");
+const sampleDir = join(repo, "src/core/sample");
 
 const app = servedApp(dist, artifacts);
 
@@ -159,5 +160,62 @@ test("the build works served at /tools/posture/ behind a plain static server", a
   } finally {
     await browser.close();
     await server.close();
+  }
+});
+
+test("the single-file app works from file://, alone in its folder: drop, scorecard, exports, and nothing leaves", async () => {
+  // Alone in a folder, so that it can only work with what is inside it.
+  const folder = join(artifacts, "single-file");
+  await mkdir(folder, { recursive: true });
+  await copyFile(join(dist, "posture.html"), join(folder, "posture.html"));
+  const files = (await readdir(sampleDir)).filter((f) => !/\.(rs|py)$/.test(f)).map((f) => join(sampleDir, f));
+  assert.ok(files.length >= 20, `${files.length} sample files`);
+
+  // What the served app says of the same files.
+  const served = await PosturePage.open(app.browser, app.server.url);
+  await served.addFiles(files);
+  const expected = await served.page.$$eval("[data-kpi]", (tiles) =>
+    tiles.map((t) => [t.dataset.kpi, t.dataset.status, t.dataset.value]),
+  );
+
+  const decoy = await serve(dist, "/");
+  try {
+    const p = await PosturePage.open(app.browser, pathToFileURL(join(folder, "posture.html")).href);
+    await p.addFiles(files);
+    const tiles = await p.page.$$eval("[data-kpi]", (tiles) =>
+      tiles.map((t) => [t.dataset.kpi, t.dataset.status, t.dataset.value]),
+    );
+    assert.equal(tiles.length, 19);
+    assert.deepEqual(tiles, expected);
+    assert.ok((await p.sources()).every((s) => s.error === null));
+    // The pool's helpers started from the page's inline code too.
+    assert.ok(p.page.workers().length >= 2, `${p.page.workers().length} workers`);
+    await p.page.screenshot({ path: join(artifacts, "single-file.png") });
+
+    const { name, json } = await p.exportScorecard();
+    assert.match(name, /^posture-scorecard-all-data-.*\.json$/);
+    assert.equal(json.sources.length, files.length);
+    const report = await p.download('[data-action="export-report"]');
+    assert.match(report.text, /^<!doctype html>/);
+
+    // Nothing leaves, from the page or from its worker.
+    const target = `${decoy.origin}/collect`;
+    const fromPage = await p.page.evaluate(
+      (url) => fetch(url, { method: "POST", body: "x" }).then(() => "sent", (e) => `refused: ${e}`),
+      target,
+    );
+    assert.match(fromPage, /^refused/);
+    const fromWorker = await p.page.workers()[0].evaluate(
+      (url) => fetch(url).then(() => "sent", (e) => `refused: ${e}`),
+      target,
+    );
+    assert.match(fromWorker, /^refused/);
+    assert.deepEqual(decoy.requests, [], "nothing reached the other origin");
+    assert.deepEqual(p.outbound.filter((u) => !u.startsWith(decoy.origin)), []);
+    // The violations are the two probes above, nothing of the app's own.
+    assert.ok((await p.cspViolations()).every((v) => v.startsWith("connect-src")), await p.cspViolations());
+    assert.deepEqual(p.errors.filter((e) => !e.includes(decoy.origin) && !/Failed to fetch|Refused to connect/.test(e)), []);
+  } finally {
+    await decoy.close();
   }
 });

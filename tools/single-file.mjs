@@ -1,0 +1,80 @@
+// Writes posture.html beside index.html: the whole app in one file that works when opened from
+// file:// (a USB stick, a laptop with no network). Trunk runs it after each build (Trunk.toml's
+// post_build hook), on the folder it is about to publish (TRUNK_STAGING_DIR), or give the folder
+// as the argument.
+//
+// From file:// a page can load nothing beside it, so everything is inside: the style sheet, the
+// page's script with the boot code after it, and the Wasm of the page and of the worker (base64,
+// in data blocks the browser does not run). The boot decodes the page's Wasm and starts it, and
+// compiles the worker's once, for the page to hand to its worker (src/spawn.rs). The policy is
+// the served app's, made stricter: its one script and one style sheet are allowed by hash, and
+// it may connect nowhere, not even to its own folder.
+
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
+if (!dir) throw new Error("usage: node tools/single-file.mjs <build folder>");
+
+const text = (name) => readFile(join(dir, name), "utf8");
+const bytes = (name) => readFile(join(dir, name));
+const hash = (source) => `'sha256-${createHash("sha256").update(source, "utf8").digest("base64")}'`;
+// Text inside <script> or <style> must not end the element early.
+const safe = (source) => source.replaceAll("</script", "<\\/script").replaceAll("</style", "<\\/style");
+
+const [index, css, pageJs, workerJs, pageWasm, workerWasm] = await Promise.all([
+  text("index.html"),
+  text("app.css"),
+  text("posture.js"),
+  text("worker.js"),
+  bytes("posture_bg.wasm"),
+  bytes("worker_bg.wasm"),
+]);
+
+const init = pageJs.match(/export \{[^}]*\b(\w+) as default\b[^}]*\};/)?.[1];
+if (!init) throw new Error("posture.js: no default export (wasm-bindgen's init) found");
+
+const boot = `${safe(pageJs)}
+// The single-file app's boot: everything comes from this page's own data blocks.
+const block = (id) => {
+  const base64 = document.getElementById(id).textContent.trim();
+  return Uint8Array.fromBase64 ? Uint8Array.fromBase64(base64) : Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+};
+globalThis.postureInline = {
+  script: new TextDecoder().decode(block("posture-worker-js")),
+  module: await WebAssembly.compile(block("posture-worker-wasm")),
+};
+await ${init}({ module_or_path: block("posture-page-wasm") });
+`;
+const style = safe(css);
+
+const policy =
+  `default-src 'none'; script-src ${hash(boot)} 'wasm-unsafe-eval'; worker-src blob:; connect-src 'none'; ` +
+  `style-src ${hash(style)}; img-src data:; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'`;
+
+const data = (id, content) => `<script type="application/octet-stream" id="${id}">\n${content}\n</script>`;
+
+let html = index
+  .replace(/<!--[\s\S]*?-->\s*/, "")
+  .replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*"/, `$1${policy}"`)
+  .replace(/<link rel="stylesheet"[^>]*>/, () => `<style>${style}</style>`)
+  .replace(/<link data-trunk[^>]*>\s*/g, "")
+  .replace(/<script type="module" src="boot\.js"><\/script>/, () =>
+    [
+      data("posture-page-wasm", pageWasm.toString("base64")),
+      data("posture-worker-wasm", workerWasm.toString("base64")),
+      data("posture-worker-js", Buffer.from(workerJs).toString("base64")),
+      `<script type="module">${boot}</script>`,
+    ].join("\n    "),
+  );
+
+for (const [what, pattern] of [
+  ["policy", /script-src 'sha256-/],
+  ["style", /<style>/],
+  ["boot", /<script type="module">/],
+]) {
+  if (!pattern.test(html)) throw new Error(`index.html changed: the single-file app has no ${what}`);
+}
+await writeFile(join(dir, "posture.html"), html);
+console.log(`posture.html: ${(html.length / 1e6).toFixed(1)} MB, the whole app in one file`);
