@@ -51,11 +51,12 @@ impl Code {
         let wasm = get(&posture, "wasm").ok()?.as_string()?;
         Some(Code::Files { script, wasm })
     }
+}
 
-    /// Whether this is the single-file app's (which can fetch nothing beside it).
-    pub fn is_inline(&self) -> bool {
-        matches!(self, Code::Inline { .. })
-    }
+/// The organisation's profile the single-file app was built with, if any.
+pub fn inline_profile() -> Option<String> {
+    let inline = get(&js_sys::global(), "postureInline").ok()?;
+    get(&inline, "profile").ok()?.as_string()
 }
 
 fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {

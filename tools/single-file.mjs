@@ -1,21 +1,26 @@
 // Writes posture.html beside index.html: the whole app in one file that works when opened from
 // file:// (a USB stick, a laptop with no network). Trunk runs it after each build (Trunk.toml's
-// post_build hook), on the folder it is about to publish (TRUNK_STAGING_DIR), or give the folder
-// as the argument.
+// post_build hook), on the folder it is about to publish (TRUNK_STAGING_DIR). By hand:
+//
+//   node tools/single-file.mjs dist [posture.profile.json]
+//
+// rewrites dist/posture.html, with an organisation's profile inside when one is given (from
+// file:// the app cannot read a profile beside it; served, it reads the one beside it).
 //
 // From file:// a page can load nothing beside it, so everything is inside: the style sheet, the
 // page's script with the boot code after it, and the Wasm of the page and of the worker (base64,
 // in data blocks the browser does not run). The boot decodes the page's Wasm and starts it, and
 // compiles the worker's once, for the page to hand to its worker (src/spawn.rs). The policy is
-// the served app's, made stricter: its one script and one style sheet are allowed by hash, and
-// it may connect nowhere, not even to its own folder.
+// the served app's: its one script and one style sheet are allowed by hash, and it may connect
+// to its own origin only (served, for the profile beside it; from file://, nothing).
 
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
-if (!dir) throw new Error("usage: node tools/single-file.mjs <build folder>");
+if (!dir) throw new Error("usage: node tools/single-file.mjs <build folder> [posture.profile.json]");
+const profilePath = process.env.TRUNK_STAGING_DIR ? undefined : process.argv[3];
 
 const text = (name) => readFile(join(dir, name), "utf8");
 const bytes = (name) => readFile(join(dir, name));
@@ -32,6 +37,9 @@ const [index, css, pageJs, workerJs, pageWasm, workerWasm] = await Promise.all([
   bytes("worker_bg.wasm"),
 ]);
 
+// Checked as JSON here; the app checks it as a profile, as it does the served one.
+const profile = profilePath && JSON.stringify(JSON.parse(await readFile(profilePath, "utf8")));
+
 const init = pageJs.match(/export \{[^}]*\b(\w+) as default\b[^}]*\};/)?.[1];
 if (!init) throw new Error("posture.js: no default export (wasm-bindgen's init) found");
 
@@ -44,13 +52,14 @@ const block = (id) => {
 globalThis.postureInline = {
   script: new TextDecoder().decode(block("posture-worker-js")),
   module: await WebAssembly.compile(block("posture-worker-wasm")),
+  profile: document.getElementById("posture-profile")?.textContent,
 };
 await ${init}({ module_or_path: block("posture-page-wasm") });
 `;
 const style = safe(css);
 
 const policy =
-  `default-src 'none'; script-src ${hash(boot)} 'wasm-unsafe-eval'; worker-src blob:; connect-src 'none'; ` +
+  `default-src 'none'; script-src ${hash(boot)} 'wasm-unsafe-eval'; worker-src blob:; connect-src 'self'; ` +
   `style-src ${hash(style)}; img-src data:; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'`;
 
 const data = (id, content) => `<script type="application/octet-stream" id="${id}">\n${content}\n</script>`;
@@ -65,6 +74,7 @@ let html = index
       data("posture-page-wasm", pageWasm.toString("base64")),
       data("posture-worker-wasm", workerWasm.toString("base64")),
       data("posture-worker-js", Buffer.from(workerJs).toString("base64")),
+      ...(profile ? [`<script type="application/json" id="posture-profile">${safe(profile)}</script>`] : []),
       `<script type="module">${boot}</script>`,
     ].join("\n    "),
   );
@@ -77,4 +87,4 @@ for (const [what, pattern] of [
   if (!pattern.test(html)) throw new Error(`index.html changed: the single-file app has no ${what}`);
 }
 await writeFile(join(dir, "posture.html"), html);
-console.log(`posture.html: ${(html.length / 1e6).toFixed(1)} MB, the whole app in one file`);
+console.log(`posture.html: ${(html.length / 1e6).toFixed(1)} MB, the whole app in one file${profile ? ", with " + profilePath : ""}`);

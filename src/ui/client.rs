@@ -106,12 +106,17 @@ fn load_profiles(client: Client) {
         });
     }
     // The worker decides whether it applies: not over the user's own settings in force.
-    // The single-file app, opened from disk, can read nothing beside it.
-    if crate::spawn::Code::of_page().is_ok_and(|code| code.is_inline()) {
-        return;
-    }
+    // The single-file app carries its organisation's profile inside when it was built with
+    // one; opened from disk, it can read nothing beside it.
+    let inline = crate::spawn::inline_profile();
+    let from_disk = window().location().protocol().is_ok_and(|p| p == "file:");
     leptos::task::spawn_local(async move {
-        if let Some(text) = fetch_text(ORGANISATION_PROFILE).await {
+        let text = match inline {
+            Some(text) => Some(text),
+            None if from_disk => None,
+            None => fetch_text(ORGANISATION_PROFILE).await,
+        };
+        if let Some(text) = text {
             client.send(Request::ImportProfile {
                 text,
                 origin: ProfileOrigin::Organisation,

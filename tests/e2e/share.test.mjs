@@ -3,6 +3,7 @@
 // build served at a deeper sub-path, and the single-file app opened from file://.
 
 import { describe, test } from "node:test";
+import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -217,5 +218,42 @@ test("the single-file app works from file://, alone in its folder: drop, scoreca
     assert.deepEqual(p.errors.filter((e) => !e.includes(decoy.origin) && !/Failed to fetch|Refused to connect/.test(e)), []);
   } finally {
     await decoy.close();
+  }
+});
+
+test("an organisation's profile: inside the single file (built with one) from file://, beside it when served", async () => {
+  const profile = { schema: "posture.profile.v1", targets: { critical_open: 5 } };
+  // Built with the profile, from a copy of the build.
+  const build = join(artifacts, "single-file-build");
+  await mkdir(build, { recursive: true });
+  for (const f of ["index.html", "app.css", "posture.js", "worker.js", "posture_bg.wasm", "worker_bg.wasm"]) {
+    await copyFile(join(dist, f), join(build, f));
+  }
+  await writeFile(join(build, "org.profile.json"), JSON.stringify(profile));
+  execFileSync("node", [join(repo, "tools/single-file.mjs"), build, join(build, "org.profile.json")], { stdio: "pipe" });
+  const folder = join(artifacts, "single-file-profile");
+  await mkdir(folder, { recursive: true });
+  await copyFile(join(build, "posture.html"), join(folder, "posture.html"));
+  const sample = join(sampleDir, "payments-api-image-2026-11-18.json");
+
+  const fromDisk = await PosturePage.open(app.browser, pathToFileURL(join(folder, "posture.html")).href);
+  await fromDisk.addFiles([sample]);
+  await fromDisk.page.waitForSelector('[data-settings-origin^="Organisation profile"]');
+  assert.match((await fromDisk.kpi("critical_open")).text, /Target at most 5/);
+  assert.deepEqual(fromDisk.errors, []);
+  assert.deepEqual(await fromDisk.cspViolations(), []);
+
+  // The plain single file, served with a profile beside it.
+  const org = await serve(dist, "/tools/posture/", { "posture.profile.json": JSON.stringify(profile) });
+  try {
+    const served = await PosturePage.open(app.browser, `${org.url}posture.html`);
+    await served.addFiles([sample]);
+    await served.page.waitForSelector('[data-settings-origin^="Organisation profile"]');
+    assert.match((await served.kpi("critical_open")).text, /Target at most 5/);
+    assert.ok(org.requests.some((r) => r.endsWith("/posture.profile.json")));
+    assert.deepEqual(await served.cspViolations(), []);
+    assert.deepEqual(served.outbound, []);
+  } finally {
+    await org.close();
   }
 });
