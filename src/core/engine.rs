@@ -707,6 +707,18 @@ impl Engine {
             group: self.group.clone().unwrap_or_default(),
             group_note: assets.note,
             assets: assets.assets,
+            audit: present::audit::audit(
+                now,
+                export::VERSION,
+                &view.period_text,
+                &view.overall_formula,
+                &view.tiles,
+                &self
+                    .sources
+                    .iter()
+                    .map(present::source_row)
+                    .collect::<Vec<_>>(),
+            ),
             ..view
         }
     }

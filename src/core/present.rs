@@ -3,6 +3,7 @@
 
 mod activity;
 pub mod assets;
+pub mod audit;
 pub mod compliance;
 mod summary;
 mod tile;
@@ -120,6 +121,7 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
         group: String::new(),
         group_note: None,
         assets: Vec::new(),
+        audit: Default::default(),
         formats: formats::FORMATS
             .iter()
             .map(|f| f.label.to_string())

@@ -390,6 +390,9 @@ pub struct View {
     pub group_note: Option<String>,
     /// The loaded assets and log sources, to rename and group in Sources.
     pub assets: Vec<AssetEdit>,
+    /// What a print adds for an auditor, after the scorecard (`present::audit`): the sources
+    /// with their times and each KPI's formula, as tables.
+    pub audit: Section,
 }
 
 /// One asset as the Sources view lets the user name and group it.

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::client::use_client;
 use super::kpi_tile::KpiTile;
+use super::section::SectionView;
 use crate::core::evidence::PeriodChoice;
 use crate::core::protocol::{Request, Summary, View};
 
@@ -108,6 +109,9 @@ fn Scorecard(view: View, range: RangeInput) -> impl IntoView {
                         </details>
                     }
                 })}
+            <div class="audit">
+                <SectionView section=view.audit />
+            </div>
             {view
                 .compute_ms
                 .map(|ms| {

@@ -831,10 +831,17 @@ describe("Posture in Chromium", () => {
     for (const id of ["critical_open", "vuln_mttr", "resolved_vulns_pct", "iac_policy_pass_rate", "secrets_exposed"]) {
       assert.notEqual((await p.kpi(id)).value, "", id);
     }
-    // The executive scorecard prints on one page (A4 landscape, the print stylesheet).
+    // The executive scorecard prints on one page (A4 landscape, the print stylesheet); the audit
+    // appendix follows on the next pages.
     await p.page.emulateMedia({ media: "print" });
-    const pdf = await p.page.pdf({ format: "A4", landscape: true, printBackground: true });
-    assert.equal(pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g)?.length, 1, "pages in the printed scorecard");
+    const pages = async () =>
+      (await p.page.pdf({ format: "A4", landscape: true, printBackground: true }))
+        .toString("latin1")
+        .match(/\/Type\s*\/Page[^s]/g)?.length;
+    await p.page.$eval(".audit", (e) => (e.style.display = "none"));
+    assert.equal(await pages(), 1, "pages in the printed scorecard");
+    await p.page.$eval(".audit", (e) => (e.style.display = ""));
+    assert.ok((await pages()) > 1, "the audit appendix prints after the scorecard");
     await p.page.emulateMedia({ media: "screen" });
     await p.goto("metrics");
     // Severity by asset and by category always; top vulnerabilities only when one of them is open

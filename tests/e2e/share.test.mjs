@@ -257,3 +257,40 @@ test("an organisation's profile: inside the single file (built with one) from fi
     await org.close();
   }
 });
+
+test("print: the scorecard adds an audit appendix, and every view fits one A4 width", async () => {
+  // A4 landscape less the print stylesheet's 8 mm margins, in CSS pixels.
+  const width = Math.floor(((297 - 16) / 25.4) * 96);
+  const p = await PosturePage.open(app.browser, app.server.url, { viewport: { width, height: 800 } });
+  await withSample(p);
+  const { json } = await p.exportScorecard();
+  assert.equal(await p.page.locator(".audit").isVisible(), false, "the appendix is for print only");
+  await p.page.emulateMedia({ media: "print" });
+  const appendix = await p.page.locator(".audit").innerText();
+  assert.match(appendix, /Audit appendix: computed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC by Posture \d/);
+  assert.match(appendix, /All data: \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+  for (const source of json.sources) {
+    assert.ok(appendix.includes(source.name), source.name);
+    if (source.taken_at) assert.ok(appendix.includes(source.taken_at.slice(0, 10)), `${source.name} ${source.taken_at}`);
+  }
+  for (const k of json.kpis) assert.ok(appendix.includes(k.formula), k.id);
+  const pdf = await p.page.pdf({ format: "A4", landscape: true, printBackground: true });
+  await writeFile(join(artifacts, "print-scorecard.pdf"), pdf);
+
+  for (const view of ["scorecard", "metrics", "findings", "sources", "settings"]) {
+    await p.page.emulateMedia({ media: "screen" });
+    await p.goto(view);
+    await p.page.emulateMedia({ media: "print" });
+    // Nothing reaches past the page's edge, clipped by a scroller or not.
+    const past = await p.page.evaluate(
+      (width) =>
+        [...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+      width,
+    );
+    assert.deepEqual(past.slice(0, 5), [], `${view} prints wider than A4`);
+  }
+  await p.page.pdf({ path: join(artifacts, "print-settings.pdf"), format: "A4", landscape: true });
+  assert.deepEqual(p.errors, []);
+});
