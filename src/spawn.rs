@@ -69,6 +69,7 @@ fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
 /// never answers.
 pub fn start(code: &Code, helper: bool) -> Result<Worker, JsValue> {
     let quote = |text: &str| serde_json::to_string(text).unwrap_or_default();
+    // In a block of its own, so that its names never meet the worker script's.
     const REPLAY: &str = "const early = [];\n\
          const fail = (e) => setTimeout(() => { throw e; });\n\
          const ready = () => {\n\
@@ -77,22 +78,22 @@ pub fn start(code: &Code, helper: bool) -> Result<Worker, JsValue> {
     let bootstrap = match code {
         Code::Files { script, wasm } => format!(
             "self.posture = {{ script: {script}, wasm: {wasm}, helper: {helper} }};\n\
-             importScripts({script});\n{REPLAY}\
+             importScripts({script});\n{{\n{REPLAY}\
              self.onmessage = (event) => early.push(event);\n\
-             wasm_bindgen({{ module_or_path: {wasm} }}).then(ready, fail);\n",
+             wasm_bindgen({{ module_or_path: {wasm} }}).then(ready, fail);\n}}\n",
             script = quote(script),
             wasm = quote(wasm),
         ),
         // The script itself, then a first message with the module (and the script again, for
         // this worker's own helpers).
         Code::Inline { script, .. } => format!(
-            "self.posture = {{ helper: {helper} }};\n{script}\n;{REPLAY}\
+            "self.posture = {{ helper: {helper} }};\n{script}\n;{{\n{REPLAY}\
              self.onmessage = (event) => {{\n\
                if (self.posture.module !== undefined) return early.push(event);\n\
                self.posture.module = event.data.module;\n\
                self.posture.script = event.data.script;\n\
                wasm_bindgen({{ module_or_path: event.data.module }}).then(ready, fail);\n\
-             }};\n"
+             }};\n}}\n"
         ),
     };
     let options = BlobPropertyBag::new();

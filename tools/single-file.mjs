@@ -25,8 +25,13 @@ const profilePath = process.env.TRUNK_STAGING_DIR ? undefined : process.argv[3];
 const text = (name) => readFile(join(dir, name), "utf8");
 const bytes = (name) => readFile(join(dir, name));
 const hash = (source) => `'sha256-${createHash("sha256").update(source, "utf8").digest("base64")}'`;
-// Text inside <script> or <style> must not end the element early.
-const safe = (source) => source.replaceAll("</script", "<\\/script").replaceAll("</style", "<\\/style");
+// Text inside <script> or <style> must not end the element early (end tags match in any case)
+// nor open an HTML comment; and a browser hashes inline text with its line ends as LF.
+const safe = (source) =>
+  source
+    .replace(/\r\n?/g, "\n")
+    .replace(/<\/(script|style)/gi, "<\\/$1")
+    .replaceAll("<!--", "<\\!--");
 
 const [index, css, pageJs, workerJs, pageWasm, workerWasm] = await Promise.all([
   text("index.html"),
@@ -38,10 +43,19 @@ const [index, css, pageJs, workerJs, pageWasm, workerWasm] = await Promise.all([
 ]);
 
 // Checked as JSON here; the app checks it as a profile, as it does the served one.
-const profile = profilePath && JSON.stringify(JSON.parse(await readFile(profilePath, "utf8")));
+// `<` as \u003c: the same JSON, and no markup in the data block.
+const profile =
+  profilePath && JSON.stringify(JSON.parse(await readFile(profilePath, "utf8"))).replaceAll("<", "\\u003c");
 
-const init = pageJs.match(/export \{[^}]*\b(\w+) as default\b[^}]*\};/)?.[1];
+// wasm-bindgen's init, exported as `export { … __wbg_init as default }` or `export default …`.
+const init =
+  pageJs.match(/export \{[^}]*\b(\w+) as default\b[^}]*\};/)?.[1] ?? pageJs.match(/^export default (\w+);/m)?.[1];
 if (!init) throw new Error("posture.js: no default export (wasm-bindgen's init) found");
+// Inline, the page's script can load nothing: no imports (wasm-bindgen snippets would be some).
+if (/^\s*import\s/m.test(pageJs) || /\bimport\s*\(/.test(pageJs)) {
+  throw new Error("posture.js imports other files: the single-file app cannot load them");
+}
+if (/\bimportScripts\s*\(/.test(workerJs)) throw new Error("worker.js imports other scripts");
 
 const boot = `${safe(pageJs)}
 // The single-file app's boot: everything comes from this page's own data blocks.

@@ -50,6 +50,13 @@ pub struct Analysis {
     pub measurements: Option<Section>,
 }
 
+impl Analysis {
+    /// KPI `k`'s value in the previous period of the same length; none for all data.
+    pub fn previous_value(&self, k: usize) -> Option<f64> {
+        self.previous.as_ref()?.kpis.get(k)?.measure.value
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Previous {
     pub period: Period,

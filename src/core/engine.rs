@@ -707,6 +707,7 @@ impl Engine {
             group: self.group.clone().unwrap_or_default(),
             group_note: assets.note,
             assets: assets.assets,
+            file_stamp: self.file_stamp(now),
             audit: present::audit::audit(
                 now,
                 export::VERSION,

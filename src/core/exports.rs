@@ -61,10 +61,11 @@ impl Csv {
         self.text(&value.map(|t| t.to_string()).unwrap_or_default())
     }
 
-    /// A cell shown as text in a view: a number when it is one, else text.
+    /// A cell shown as text in a view: a number when it is one exactly as written ("12",
+    /// "-2.5"; not "007" or "1e3", which a file may mean as text), else text.
     pub fn shown(&mut self, value: &str) -> &mut Csv {
-        match value.trim().parse::<f64>() {
-            Ok(n) if n.is_finite() && !value.starts_with(['+', ' ']) => self.number(Some(n)),
+        match value.parse::<f64>() {
+            Ok(n) if number(Some(n)) == value => self.number(Some(n)),
             _ => self.text(value),
         }
     }
@@ -79,10 +80,14 @@ impl Csv {
     }
 }
 
+/// What a spreadsheet may take for the start of a formula, after any leading whitespace (some
+/// trim it): `=`, `+`, `-`, `@`, and their full-width forms (some convert them).
+const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
 /// One text cell: prefixed with `'` when a spreadsheet would take it for a formula, and quoted
 /// when it holds a comma, quote or line break.
 pub fn cell(value: &str) -> String {
-    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let risky = value.starts_with(['\t', '\r']) || value.trim_start().starts_with(FORMULA_STARTS);
     let value = if risky {
         format!("'{value}")
     } else {
@@ -130,7 +135,7 @@ pub fn kpis_csv(analysis: &Analysis) -> String {
         "period_from",
         "period_to",
     ]);
-    for k in &analysis.kpis {
+    for (i, k) in analysis.kpis.iter().enumerate() {
         let m = &k.measure;
         csv.text(k.id)
             .text(k.label)
@@ -139,7 +144,7 @@ pub fn kpis_csv(analysis: &Analysis) -> String {
             .number(k.target)
             .text(direction(k.direction))
             .text(k.status.as_str())
-            .number(m.previous)
+            .number(analysis.previous_value(i))
             .number(m.numerator)
             .number(m.denominator)
             .text(&m.formula)
@@ -321,6 +326,11 @@ mod tests {
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("\tx"), "'\tx");
         assert_eq!(cell("line\nbreak"), "\"line\nbreak\"");
+        // After whitespace, or in full width, as some spreadsheets read them.
+        assert_eq!(cell(" =1+1"), "' =1+1");
+        assert_eq!(cell("\n=1+1"), "\"'\n=1+1\"");
+        assert_eq!(cell("＝1+1"), "'＝1+1");
+        assert_eq!(cell("a=1"), "a=1");
     }
 
     #[test]
@@ -335,6 +345,17 @@ mod tests {
         assert_eq!(
             csv.finish(),
             "a,b,c,d,e\r\n3,-2.5,,'-1+cmd|' /C calc'!A0,12.5\r\n"
+        );
+        // Written as the view has them: leading zeros, exponents and long ids stay text.
+        let mut csv = Csv::new(&["a", "b", "c", "d"]);
+        csv.shown("007")
+            .shown("1e3")
+            .shown("12345678901234567890")
+            .shown("-3")
+            .end();
+        assert_eq!(
+            csv.finish(),
+            "a,b,c,d\r\n007,1e3,12345678901234567890,-3\r\n"
         );
     }
 }

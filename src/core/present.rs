@@ -122,6 +122,7 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
         group_note: None,
         assets: Vec::new(),
         audit: Default::default(),
+        file_stamp: String::new(),
         formats: formats::FORMATS
             .iter()
             .map(|f| f.label.to_string())

@@ -381,6 +381,9 @@ pub struct View {
     pub compute_ms: Option<u32>,
     /// The custom range's days ("2026-10-16", "2026-11-30"), for the date inputs.
     pub range: Option<(String, String)>,
+    /// What every file saved names the period by: "all-data-2026-12-07",
+    /// "2026-11-07-to-2026-12-07" (and the group, when one is chosen).
+    pub file_stamp: String,
     /// Why the last custom range asked for was not applied.
     pub period_error: Option<String>,
     /// Every group some loaded asset is in, the one every view is limited to ("" for all), and

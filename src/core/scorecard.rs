@@ -96,8 +96,9 @@ pub struct KpiJson {
     pub inputs: Vec<String>,
 }
 
-impl From<&KpiResult> for KpiJson {
-    fn from(k: &KpiResult) -> KpiJson {
+impl KpiJson {
+    /// A KPI's result, with its value in the previous period.
+    pub fn of(k: &KpiResult, previous: Option<f64>) -> KpiJson {
         KpiJson {
             id: k.id,
             label: k.label,
@@ -106,7 +107,7 @@ impl From<&KpiResult> for KpiJson {
             target: k.target,
             direction: super::exports::direction(k.direction),
             status: k.status.as_str(),
-            previous: k.measure.previous,
+            previous,
             numerator: k.measure.numerator,
             denominator: k.measure.denominator,
             formula: k.measure.formula.clone(),

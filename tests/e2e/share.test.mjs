@@ -81,6 +81,7 @@ describe("exports", () => {
     for (const k of json.kpis) {
       const tile = await p.kpi(k.id);
       assert.equal(tile.status, k.status, k.id);
+      assert.ok(sameNumber(tile.previous ?? "", k.previous), `${k.id} previous: ${tile.previous} vs ${k.previous}`);
     }
 
     await p.goto("metrics");
@@ -91,6 +92,10 @@ describe("exports", () => {
       const line = lines.find((l) => l.section === "Open findings" && l.table === "By tool" && l.row === tool);
       assert.ok(line && Number(line.value) === n, `${tool}: ${line?.value} vs ${n}`);
     }
+    // Each chart's SVG names the period too.
+    const chart = await p.download('[data-chart="severity-by-asset"] .download');
+    assert.match(chart.name, /^posture-severity-by-asset-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.svg$/);
+    assert.match(chart.text, /^<svg/);
     const incidents = await p.download('[data-action="export-incidents-csv"]');
     assert.match(incidents.name, /^posture-incident-records-.*\.csv$/);
     assert.ok(csvRows(incidents.text).length > 0);
@@ -222,7 +227,12 @@ test("the single-file app works from file://, alone in its folder: drop, scoreca
 });
 
 test("an organisation's profile: inside the single file (built with one) from file://, beside it when served", async () => {
-  const profile = { schema: "posture.profile.v1", targets: { critical_open: 5 } };
+  // An asset's name that would end the data block early, were it not escaped.
+  const profile = {
+    schema: "posture.profile.v1",
+    targets: { critical_open: 5 },
+    assets: { "registry.example/x": { name: "</SCRIPT><b>bold</b><!--" } },
+  };
   // Built with the profile, from a copy of the build.
   const build = join(artifacts, "single-file-build");
   await mkdir(build, { recursive: true });
@@ -240,6 +250,8 @@ test("an organisation's profile: inside the single file (built with one) from fi
   await fromDisk.addFiles([sample]);
   await fromDisk.page.waitForSelector('[data-settings-origin^="Organisation profile"]');
   assert.match((await fromDisk.kpi("critical_open")).text, /Target at most 5/);
+  assert.deepEqual(JSON.parse(await fromDisk.page.textContent("#posture-profile")), profile);
+  assert.equal(await fromDisk.page.locator("b").count(), 0);
   assert.deepEqual(fromDisk.errors, []);
   assert.deepEqual(await fromDisk.cspViolations(), []);
 

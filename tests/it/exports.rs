@@ -107,6 +107,18 @@ fn the_kpis_csv_reads_back_as_the_scorecard() {
     }
     // The sample feeds every KPI; the last 30 days of it most of them.
     assert!(with_value >= 10, "{with_value}");
+    // The previous 30 days (2026-09-24 to 2026-10-24) hold the first scans and incidents.
+    let with_previous = rows
+        .iter()
+        .filter(|r| !get(r, "previous").is_empty())
+        .count();
+    assert!(with_previous >= 3, "{with_previous}");
+    // For all data there is no previous period.
+    engine.handle(Request::SetPeriod(PeriodChoice::All), now());
+    let all = scorecard(&mut engine);
+    for k in all["kpis"].as_array().unwrap() {
+        assert_eq!(k["previous"], Value::Null, "{}", k["id"]);
+    }
 }
 
 #[test]
@@ -328,4 +340,18 @@ fn strings_from_files_are_text_in_the_report() {
         assert!(!html.contains(markup), "{markup}");
     }
     assert!(html.contains("&lt;b&gt;scan&lt;/b&gt;.json"));
+}
+
+#[test]
+fn file_names_carry_the_period_and_the_group() {
+    let mut engine = sample();
+    let name = |engine: &mut Engine| export(engine, Request::Export(ExportKind::KpisCsv)).0;
+    assert_eq!(name(&mut engine), "posture-kpis-all-data-2026-11-23.csv");
+    engine.handle(Request::SetGroup(" Payments / Team № 1 ".into()), now());
+    assert_eq!(
+        name(&mut engine),
+        "posture-kpis-all-data-2026-11-23-payments-team-1.csv"
+    );
+    engine.handle(Request::SetGroup("//".into()), now());
+    assert_eq!(name(&mut engine), "posture-kpis-all-data-2026-11-23.csv");
 }

@@ -42,20 +42,26 @@ impl Engine {
         }
     }
 
+    /// How saved files name what they cover: the period, and the group when one is chosen.
+    pub(super) fn file_stamp(&self, now: Timestamp) -> String {
+        // The group's words joined by `-`, without what a file name should not hold.
+        let words: Vec<String> = self
+            .group
+            .iter()
+            .flat_map(|g| g.split(|c: char| !c.is_alphanumeric()))
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let group: String = words.join("-").chars().take(40).collect();
+        match group.as_str() {
+            "" => self.period_stamp(now),
+            group => format!("{}-{group}", self.period_stamp(now)),
+        }
+    }
+
     /// `posture-<what>-<period>[-<group>].<ext>`.
     fn export_name(&self, what: &str, ext: &str, now: Timestamp) -> String {
-        let group = self
-            .group
-            .as_deref()
-            .map(|g| {
-                let slug: String = g
-                    .chars()
-                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
-                    .collect();
-                format!("-{}", slug.trim_matches('-'))
-            })
-            .unwrap_or_default();
-        format!("posture-{what}-{}{group}.{ext}", self.period_stamp(now))
+        format!("posture-{what}-{}.{ext}", self.file_stamp(now))
     }
 
     pub(super) fn export_findings(
@@ -178,7 +184,12 @@ impl Engine {
                 formula: overall.formula.clone(),
             },
             sources: self.sources.iter().map(source_json).collect(),
-            kpis: analysis.kpis.iter().map(KpiJson::from).collect(),
+            kpis: analysis
+                .kpis
+                .iter()
+                .enumerate()
+                .map(|(i, k)| KpiJson::of(k, analysis.previous_value(i)))
+                .collect(),
             metrics: MetricsJson::from(&*analysis.metrics),
             settings: Profile::of(&self.settings),
         }

@@ -47,11 +47,10 @@ pub fn report(view: &View, sources: &[SourceRow], about: &About) -> String {
          <p class=\"meta\">Generated {generated} by Posture {version} from {files} · \
          {previous}</p></header>",
         period = escape(&view.period_text),
-        generated = about
-            .generated_at
-            .to_string()
-            .replace('T', " ")
-            .replace(".000", ""),
+        generated = {
+            let at = about.generated_at.to_string();
+            format!("{} {} UTC", &at[..10], &at[11..16])
+        },
         version = escape(about.version),
         files = plural(view.loaded, "file"),
         previous = escape(&view.previous_text),

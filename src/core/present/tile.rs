@@ -15,11 +15,7 @@ pub fn tiles(analysis: &Analysis) -> Vec<Tile> {
         .iter()
         .enumerate()
         .map(|(k, result)| {
-            let previous = analysis
-                .previous
-                .as_ref()
-                .and_then(|p| p.kpis.get(k))
-                .and_then(|p| p.measure.value);
+            let previous = analysis.previous_value(k);
             let weekly = analysis.trend.values.get(k).map_or(&[][..], Vec::as_slice);
             let evidence = result.evidence.as_ref();
             Tile {
