@@ -1,13 +1,12 @@
-//! The page's entry point. Trunk builds it for wasm32; see README.md.
+//! The page's entry point, built by Trunk for wasm32; natively, the `posture` command
+//! (`posture::cli`). See README.md.
 
+#[cfg(target_arch = "wasm32")]
 fn main() {
-    #[cfg(target_arch = "wasm32")]
     posture::ui::mount();
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        eprintln!(
-            "posture runs in the browser: build and serve it with `.ci/serve` (see README.md)"
-        );
-        std::process::exit(2);
-    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    posture::cli::main()
 }

@@ -12,7 +12,7 @@ use super::analysis::Analysis;
 use super::incidents::Incidents;
 use super::kpi::Direction;
 use super::model::{Incident, Verdict};
-use super::protocol::{MetricsView, Table};
+use super::protocol::{MetricsView, Table as ViewTable};
 use super::time::Timestamp;
 
 /// A CSV document written row by row.
@@ -239,7 +239,7 @@ enum Cell<'a> {
 const SEVERITIES: [&str; 6] = ["critical", "high", "medium", "low", "info", "unknown"];
 
 /// Each cell of a table after the first column, with the row's name and its column's.
-fn table_rows(t: &Table, mut each: impl FnMut(&str, &str, &str)) {
+fn table_rows(t: &ViewTable, mut each: impl FnMut(&str, &str, &str)) {
     for row in &t.rows {
         let name = row.first().map_or("", String::as_str);
         for (column, value) in t.columns.iter().zip(row).skip(1) {
@@ -248,67 +248,137 @@ fn table_rows(t: &Table, mut each: impl FnMut(&str, &str, &str)) {
     }
 }
 
-/// The incident records as they stand (the latest record of each), alerted in `window` when a
-/// period is chosen, in the columns of Posture's incident template (`verdict`, `updated`
-/// and the three durations after them): dropped back into Posture, the file reads the same.
-pub fn incidents_csv(
+/// A table of typed cells: written as CSV for people, as JSON lines (and Parquet, by the
+/// native command) for machines.
+pub struct Table {
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// One cell of a [`Table`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(Option<f64>),
+    Time(Option<Timestamp>),
+    Flag(Option<bool>),
+}
+
+impl Table {
+    pub fn csv(&self) -> String {
+        let mut csv = Csv::new(self.columns);
+        for row in &self.rows {
+            for value in row {
+                match value {
+                    Value::Text(text) => csv.text(text),
+                    Value::Number(n) => csv.number(*n),
+                    Value::Time(t) => csv.time(*t),
+                    Value::Flag(f) => csv.text(f.map_or("", |f| if f { "true" } else { "false" })),
+                };
+            }
+            csv.end();
+        }
+        csv.finish()
+    }
+
+    /// One JSON object a line, its keys the columns in order; a missing value is `null`.
+    pub fn ndjson(&self) -> String {
+        let mut out = String::new();
+        for row in &self.rows {
+            out.push('{');
+            for (i, (column, value)) in self.columns.iter().zip(row).enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let json = match value {
+                    Value::Text(text) => serde_json::Value::from(text.as_str()),
+                    Value::Number(n) => n
+                        .filter(|n| n.is_finite())
+                        .map_or(serde_json::Value::Null, serde_json::Value::from),
+                    Value::Time(t) => t.map_or(serde_json::Value::Null, |t| t.to_string().into()),
+                    Value::Flag(f) => f.map_or(serde_json::Value::Null, serde_json::Value::from),
+                };
+                out.push_str(&serde_json::Value::from(*column).to_string());
+                out.push(':');
+                out.push_str(&json.to_string());
+            }
+            out.push_str("}\n");
+        }
+        out
+    }
+}
+
+const INCIDENT_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "severity",
+    "source",
+    "event_time",
+    "alert_time",
+    "contained_time",
+    "resolved_time",
+    "false_positive",
+    "status",
+    "verdict",
+    "updated",
+    "detect_hours",
+    "respond_hours",
+    "resolve_hours",
+];
+
+/// The incident records as they stand (the latest record of each), alerted in the period
+/// `from`–`to` when one is chosen, in the columns of Posture's incident template (`verdict`,
+/// `updated` and the three durations after them): dropped back into Posture, the file gives the
+/// same incident KPIs.
+pub fn incidents_table(
     incidents: &Incidents,
     from: Option<Timestamp>,
     to: Option<Timestamp>,
-) -> String {
-    let mut csv = Csv::new(&[
-        "id",
-        "title",
-        "severity",
-        "source",
-        "event_time",
-        "alert_time",
-        "contained_time",
-        "resolved_time",
-        "false_positive",
-        "status",
-        "verdict",
-        "updated",
-        "detect_hours",
-        "respond_hours",
-        "resolve_hours",
-    ]);
+) -> Table {
     let within = |i: &Incident| match (i.alert_time, from, to) {
         (Some(at), from, to) => from.is_none_or(|f| at >= f) && to.is_none_or(|t| at <= t),
         // Untimed ones belong to no period: listed for all data only.
         (None, from, to) => from.is_none() && to.is_none(),
     };
-    for i in incidents.all.iter().filter(|i| within(i)) {
-        let false_positive = match i.verdict {
-            Verdict::FalsePositive => "true",
-            Verdict::Untriaged => "",
-            _ => "false",
-        };
-        let verdict = match i.verdict {
-            Verdict::TruePositive => "true_positive",
-            Verdict::BenignPositive => "benign_positive",
-            Verdict::FalsePositive => "false_positive",
-            Verdict::Duplicate => "duplicate",
-            Verdict::Untriaged => "",
-        };
-        csv.text(&i.id)
-            .text(&i.title)
-            .text(i.severity.as_str())
-            .text(&i.source)
-            .time(i.event_time)
-            .time(i.alert_time)
-            .time(i.contained_time)
-            .time(i.resolved_time)
-            .text(false_positive)
-            .text(if i.closed { "closed" } else { "open" })
-            .text(verdict)
-            .time(i.updated)
-            .number(i.detect_hours())
-            .number(i.respond_hours())
-            .number(i.resolve_hours())
-            .end();
+    let rows = incidents
+        .all
+        .iter()
+        .filter(|i| within(i))
+        .map(|i| {
+            let verdict = match i.verdict {
+                Verdict::TruePositive => "true_positive",
+                Verdict::BenignPositive => "benign_positive",
+                Verdict::FalsePositive => "false_positive",
+                Verdict::Duplicate => "duplicate",
+                Verdict::Untriaged => "",
+            };
+            let false_positive = match i.verdict {
+                Verdict::Untriaged => None,
+                v => Some(v == Verdict::FalsePositive),
+            };
+            vec![
+                Value::Text(i.id.to_string()),
+                Value::Text(i.title.to_string()),
+                Value::Text(i.severity.as_str().into()),
+                Value::Text(i.source.to_string()),
+                Value::Time(i.event_time),
+                Value::Time(i.alert_time),
+                Value::Time(i.contained_time),
+                Value::Time(i.resolved_time),
+                Value::Flag(false_positive),
+                Value::Text(if i.closed { "closed" } else { "open" }.into()),
+                Value::Text(verdict.into()),
+                Value::Time(i.updated),
+                Value::Number(i.detect_hours()),
+                Value::Number(i.respond_hours()),
+                Value::Number(i.resolve_hours()),
+            ]
+        })
+        .collect();
+    Table {
+        columns: INCIDENT_COLUMNS,
+        rows,
     }
-    csv.finish()
 }
 
 #[cfg(test)]

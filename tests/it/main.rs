@@ -2,6 +2,7 @@
 //!
 //! - `formats`: each parser on small hand-written fixtures in `tests/fixtures/`.
 //! - `conformance`: every real tool output in `../shared/fixtures/real/` for the formats we read.
+//! - `cli`: the native `posture` command, run as a process.
 //! - `archives`: .gz, .zip and .tar inputs, member by member.
 //! - `crosstool`: one problem reported by several tools counts once.
 //! - `events`: event logs (CloudTrail, `ctr events`), merged and deduplicated.
@@ -26,6 +27,7 @@ mod support;
 mod archives;
 mod asff;
 mod assets;
+mod cli;
 mod cloud;
 mod conformance;
 mod crosstool;

@@ -1,0 +1,279 @@
+//! The native `posture` command, run as a process: the scorecard it writes is the app's for the
+//! same files and clock, byte for byte; exit statuses; the tables it exports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use posture::core::engine::Engine;
+use posture::core::protocol::{Request, Response};
+use posture::core::time::Timestamp;
+
+use crate::support::{fixture, read, real_dir};
+
+const NOW: &str = "2026-11-23T10:00:00Z";
+
+fn posture(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_posture"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("posture-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The scorecard the app exports for these files (named as a drop names them), as the worker
+/// computes it.
+fn app_export(files: &[&Path]) -> String {
+    let now = Timestamp::parse_rfc3339(NOW).unwrap();
+    let mut engine = Engine::default();
+    for path in files {
+        let modified = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| Timestamp(d.as_millis() as i64));
+        let name = path.file_name().unwrap().to_str().unwrap();
+        engine.add(name, &read(path), modified);
+    }
+    match engine.handle(Request::ExportScorecard, now).remove(0) {
+        Response::Export { content, .. } => content,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_scorecard_is_the_apps_byte_for_byte() {
+    let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let incidents = fixture("incidents/template.csv");
+    let out = posture(&[
+        "scorecard",
+        "-q",
+        "--now",
+        NOW,
+        alpine.to_str().unwrap(),
+        incidents.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(written, format!("{}\n", app_export(&[&alpine, &incidents])));
+}
+
+#[test]
+fn a_bad_file_is_named_and_the_others_still_count() {
+    let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let broken = fixture("trivy/truncated.json");
+    let dir = temp("bad");
+    let output = dir.join("scorecard.json");
+    let out = posture(&[
+        "scorecard",
+        "--now",
+        NOW,
+        "-o",
+        output.to_str().unwrap(),
+        alpine.to_str().unwrap(),
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    assert!(
+        said.contains("posture: truncated.json: the file ends too early"),
+        "{said}"
+    );
+    assert!(
+        said.contains("[1/2] trivy-image-alpine-3.10-vulns.json"),
+        "{said}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    // The alpine image's 4 medium vulnerabilities (counted in the file by hand).
+    assert_eq!(json["metrics"]["findings_by_severity"]["medium"], 4);
+    assert_eq!(json["sources"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn gates_fail_the_run_with_their_own_status() {
+    let secrets = real_dir("trivy").join("trivy-repo-secrets.json");
+    let path = secrets.to_str().unwrap();
+    let pass = posture(&[
+        "scorecard",
+        "-q",
+        "--now",
+        NOW,
+        "--fail-on",
+        "critical_open>0",
+        path,
+    ]);
+    // A repository scan lists no vulnerabilities: critical_open says "not scanned", no data.
+    assert_eq!(pass.status.code(), Some(3), "{}", stderr(&pass));
+    assert!(stderr(&pass).contains("critical_open has no data"));
+    let fail = posture(&[
+        "scorecard",
+        "-q",
+        "--now",
+        NOW,
+        "--fail-on",
+        "secrets_exposed>0",
+        path,
+    ]);
+    assert_eq!(fail.status.code(), Some(3));
+    assert!(
+        stderr(&fail).contains("gate failed: secrets_exposed is"),
+        "{}",
+        stderr(&fail)
+    );
+    let held = posture(&[
+        "scorecard",
+        "-q",
+        "--now",
+        NOW,
+        "--fail-on",
+        "secrets_exposed>1000",
+        path,
+    ]);
+    assert_eq!(held.status.code(), Some(0), "{}", stderr(&held));
+}
+
+#[test]
+fn usage_and_profile_errors_stop_before_anything_is_computed() {
+    let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let path = alpine.to_str().unwrap();
+    for args in [
+        &["scorecard"][..],
+        &["scorecard", path, "--period", "fortnight"],
+        &["frobnicate", path],
+        &["export", path],
+    ] {
+        let out = posture(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+    let dir = temp("profile");
+    let profile = dir.join("posture.profile.json");
+    std::fs::write(
+        &profile,
+        r#"{"schema":"posture.profile.v1","sla_days":{"critical":-1}}"#,
+    )
+    .unwrap();
+    let out = posture(&["scorecard", "--profile", profile.to_str().unwrap(), path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("posture.profile.json"),
+        "{}",
+        stderr(&out)
+    );
+    for help in [
+        &["--help"][..],
+        &["scorecard", "--help"],
+        &["export", "--help"],
+    ] {
+        let out = posture(help);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("posture"));
+    }
+}
+
+#[test]
+fn a_profile_and_a_period_are_the_apps_too() {
+    let dir = temp("settings");
+    let profile = dir.join("org.json");
+    std::fs::write(
+        &profile,
+        r#"{"schema":"posture.profile.v1","targets":{"critical_open":5}}"#,
+    )
+    .unwrap();
+    let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let out = posture(&[
+        "scorecard",
+        "-q",
+        "--now",
+        NOW,
+        "--period",
+        "2021-08-01..2021-08-31",
+        "--profile",
+        profile.to_str().unwrap(),
+        alpine.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let critical = json["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == "critical_open")
+        .unwrap();
+    assert_eq!(critical["target"], 5);
+    assert_eq!(json["period"]["from"], "2021-08-01T00:00:00Z");
+    assert_eq!(json["settings"]["targets"]["critical_open"], 5.0);
+}
+
+#[test]
+fn tables_export_one_row_per_finding_and_incident() {
+    let dir = temp("tables");
+    let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let incidents = fixture("incidents/template.csv");
+    let out = posture(&[
+        "export",
+        "-q",
+        "--now",
+        NOW,
+        "--ndjson",
+        dir.to_str().unwrap(),
+        alpine.to_str().unwrap(),
+        incidents.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = |name: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(dir.join(name))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    // Four vulnerabilities: CVE-2019-1549 and CVE-2019-1551 in libcrypto1.1 and libssl1.1.
+    let findings = lines("findings.ndjson");
+    assert_eq!(findings.len(), 4);
+    let mut rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    rules.sort_unstable();
+    assert_eq!(
+        rules,
+        [
+            "CVE-2019-1549",
+            "CVE-2019-1549",
+            "CVE-2019-1551",
+            "CVE-2019-1551"
+        ]
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["severity"] == "medium" && f["status"] == "open")
+    );
+    assert!(findings.iter().all(|f| f["age_days"].is_number()));
+    // Five incidents in the template fixture (a sixth row has no id and is skipped).
+    let records = lines("incidents.ndjson");
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    let first = records.iter().find(|r| r["id"] == "INC-1").unwrap();
+    // 2026-11-02 08:00 → 10:00 → 14:00 (contained) → 11-03 10:00 (resolved).
+    assert_eq!(
+        (
+            &first["detect_hours"],
+            &first["respond_hours"],
+            &first["resolve_hours"]
+        ),
+        (&2.0.into(), &4.0.into(), &24.0.into())
+    );
+    assert_eq!(first["false_positive"], false);
+}
