@@ -6,6 +6,7 @@
 
 mod args;
 mod inputs;
+mod parquet;
 mod tables;
 
 use std::io::Write;

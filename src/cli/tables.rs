@@ -1,10 +1,10 @@
-//! `posture export`: the findings and incident records as tables, one file each.
+//! `posture export`: the findings and incident records as tables, one file each, as JSON lines
+//! or Parquet.
 
 use std::path::{Path, PathBuf};
 
 use super::args::Format;
 use crate::core::engine::Engine;
-use crate::core::exports::Table;
 use crate::core::time::Timestamp;
 
 /// Writes each table into `dir`; the files written and their rows.
@@ -27,14 +27,10 @@ pub fn export(
         });
         let bytes = match format {
             Format::Ndjson => table.ndjson().into_bytes(),
-            Format::Parquet => parquet(&table)?,
+            Format::Parquet => super::parquet::write(&table)?,
         };
         std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         written.push((path, table.rows.len()));
     }
     Ok(written)
-}
-
-fn parquet(_table: &Table) -> Result<Vec<u8>, String> {
-    Err("--parquet is not in this build yet: use --ndjson".into())
 }

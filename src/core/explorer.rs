@@ -416,6 +416,59 @@ pub fn rows(records: &[Record], indices: &[u32], sources: &[Source]) -> Vec<Find
         .collect()
 }
 
+/// The findings as a typed table, one row each, for machines (the native command's NDJSON and
+/// Parquet): the explorer's columns, with first seen and fixed at as times and the age a number.
+pub fn table(records: &[Record], indices: &[u32], sources: &[Source]) -> exports::Table {
+    use exports::{Kind, Value};
+    const COLUMNS: &[(&str, Kind)] = &[
+        ("asset", Kind::Text),
+        ("tool", Kind::Text),
+        ("category", Kind::Text),
+        ("severity", Kind::Text),
+        ("rule", Kind::Text),
+        ("title", Kind::Text),
+        ("package", Kind::Text),
+        ("installed", Kind::Text),
+        ("fixed_version", Kind::Text),
+        ("status", Kind::Text),
+        ("first_seen", Kind::Time),
+        ("fixed_at", Kind::Time),
+        ("age_days", Kind::Number),
+        ("sla", Kind::Text),
+        ("location", Kind::Text),
+        ("fingerprint", Kind::Text),
+    ];
+    let rows = indices
+        .iter()
+        .filter_map(|&i| {
+            let r = resolve(sources, records.get(i as usize)?)?;
+            let text = |column: &str| Value::Text(r.text(column, sources).into_owned());
+            Some(vec![
+                text("asset"),
+                text("tools"),
+                text("category"),
+                text("severity"),
+                text("rule"),
+                text("title"),
+                text("package"),
+                text("installed"),
+                text("fixed_version"),
+                text("status"),
+                Value::Time(r.record.first_seen),
+                Value::Time(r.record.fixed_at),
+                Value::Number(r.record.age_days),
+                Value::Text(r.record.sla.as_str().into()),
+                text("location"),
+                Value::Text(format!("{:016x}", r.finding.fingerprint.0)),
+            ])
+        })
+        .collect();
+    exports::Table {
+        columns: COLUMNS,
+        rows,
+    }
+}
+
 /// The view as CSV (RFC 4180), with a cell a spreadsheet would run as a formula made text.
 pub fn csv(records: &[Record], indices: &[u32], sources: &[Source]) -> String {
     let mut out = String::new();

@@ -251,8 +251,18 @@ fn table_rows(t: &ViewTable, mut each: impl FnMut(&str, &str, &str)) {
 /// A table of typed cells: written as CSV for people, as JSON lines (and Parquet, by the
 /// native command) for machines.
 pub struct Table {
-    pub columns: &'static [&'static str],
+    /// Each column's name and what its cells hold.
+    pub columns: &'static [(&'static str, Kind)],
     pub rows: Vec<Vec<Value>>,
+}
+
+/// What a [`Table`]'s column holds: each cell is that [`Value`], or missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Time,
+    Flag,
 }
 
 /// One cell of a [`Table`].
@@ -266,7 +276,8 @@ pub enum Value {
 
 impl Table {
     pub fn csv(&self) -> String {
-        let mut csv = Csv::new(self.columns);
+        let header: Vec<&str> = self.columns.iter().map(|(name, _)| *name).collect();
+        let mut csv = Csv::new(&header);
         for row in &self.rows {
             for value in row {
                 match value {
@@ -286,7 +297,7 @@ impl Table {
         let mut out = String::new();
         for row in &self.rows {
             out.push('{');
-            for (i, (column, value)) in self.columns.iter().zip(row).enumerate() {
+            for (i, ((column, _), value)) in self.columns.iter().zip(row).enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -308,22 +319,22 @@ impl Table {
     }
 }
 
-const INCIDENT_COLUMNS: &[&str] = &[
-    "id",
-    "title",
-    "severity",
-    "source",
-    "event_time",
-    "alert_time",
-    "contained_time",
-    "resolved_time",
-    "false_positive",
-    "status",
-    "verdict",
-    "updated",
-    "detect_hours",
-    "respond_hours",
-    "resolve_hours",
+const INCIDENT_COLUMNS: &[(&str, Kind)] = &[
+    ("id", Kind::Text),
+    ("title", Kind::Text),
+    ("severity", Kind::Text),
+    ("source", Kind::Text),
+    ("event_time", Kind::Time),
+    ("alert_time", Kind::Time),
+    ("contained_time", Kind::Time),
+    ("resolved_time", Kind::Time),
+    ("false_positive", Kind::Flag),
+    ("status", Kind::Text),
+    ("verdict", Kind::Text),
+    ("updated", Kind::Time),
+    ("detect_hours", Kind::Number),
+    ("respond_hours", Kind::Number),
+    ("resolve_hours", Kind::Number),
 ];
 
 /// The incident records as they stand (the latest record of each), alerted in the period

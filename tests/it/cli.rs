@@ -277,3 +277,55 @@ fn tables_export_one_row_per_finding_and_incident() {
     );
     assert_eq!(first["false_positive"], false);
 }
+
+#[test]
+fn parquet_tables_read_back_with_their_types() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let dir = temp("parquet");
+    let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let incidents = fixture("incidents/template.csv");
+    let out = posture(&[
+        "export",
+        "-q",
+        "--now",
+        NOW,
+        "--parquet",
+        dir.to_str().unwrap(),
+        alpine.to_str().unwrap(),
+        incidents.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = |name: &str| -> Vec<Vec<(String, Field)>> {
+        let file = std::fs::File::open(dir.join(name)).unwrap();
+        let reader = SerializedFileReader::new(file).unwrap();
+        reader
+            .get_row_iter(None)
+            .unwrap()
+            .map(|row| row.unwrap().into_columns())
+            .collect()
+    };
+    let field = |row: &[(String, Field)], name: &str| -> Field {
+        row.iter().find(|(n, _)| n == name).unwrap().1.clone()
+    };
+    let findings = rows("findings.parquet");
+    assert_eq!(findings.len(), 4);
+    for row in &findings {
+        assert_eq!(field(row, "severity"), Field::Str("medium".into()));
+        assert!(matches!(field(row, "age_days"), Field::Double(_)));
+        // Taken at 2021-08-25T12:20:30Z: first seen then, never fixed.
+        assert_eq!(
+            field(row, "first_seen"),
+            Field::TimestampMillis(Timestamp::parse_rfc3339("2021-08-25T12:20:30Z").unwrap().0)
+        );
+        assert_eq!(field(row, "fixed_at"), Field::Null);
+    }
+    let records = rows("incidents.parquet");
+    assert_eq!(records.len(), 5);
+    let first = records
+        .iter()
+        .find(|r| field(r, "id") == Field::Str("INC-1".into()))
+        .unwrap();
+    assert_eq!(field(first, "detect_hours"), Field::Double(2.0));
+    assert_eq!(field(first, "false_positive"), Field::Bool(false));
+}

@@ -5,7 +5,7 @@ use super::{Engine, Outcome, Source};
 use crate::core::analysis::Analysis;
 use crate::core::evidence::PeriodChoice;
 use crate::core::explorer;
-use crate::core::exports::{self, Value, report};
+use crate::core::exports::{self, report};
 use crate::core::incidents::{IncidentItem, Incidents};
 use crate::core::model::Evidence;
 use crate::core::present;
@@ -118,51 +118,12 @@ impl Engine {
         file(self.export_name(what, ext, now), mime, content)
     }
 
-    /// Every finding the explorer lists for the period (no filter, its order), one row each:
-    /// the explorer's columns (age in days as a number), then location and fingerprint.
+    /// Every finding the explorer lists for the period (no filter, its order), one row each.
     pub fn findings_table(&mut self, now: Timestamp) -> exports::Table {
-        const COLUMNS: &[&str] = &[
-            "severity",
-            "category",
-            "rule",
-            "title",
-            "asset",
-            "package",
-            "installed",
-            "fixed_version",
-            "tools",
-            "status",
-            "first_seen",
-            "age_days",
-            "sla",
-            "location",
-            "fingerprint",
-        ];
         let indices = self.selection(&FindingsQuery::default(), now).to_vec();
-        let rows = match &self.records {
-            Some(records) => explorer::rows(records, &indices, &self.sources),
-            None => Vec::new(),
-        };
-        let rows = rows
-            .into_iter()
-            .map(|row| {
-                let mut cells: Vec<Value> = explorer::COLUMNS
-                    .iter()
-                    .zip(row.cells)
-                    .map(|((column, _), text)| match *column {
-                        "age" => Value::Number(text.parse().ok()),
-                        "sla" => Value::Text(row.sla.clone()),
-                        _ => Value::Text(text),
-                    })
-                    .collect();
-                cells.push(Value::Text(row.location));
-                cells.push(Value::Text(row.fingerprint));
-                cells
-            })
-            .collect();
-        exports::Table {
-            columns: COLUMNS,
-            rows,
+        match &self.records {
+            Some(records) => explorer::table(records, &indices, &self.sources),
+            None => explorer::table(&[], &[], &self.sources),
         }
     }
 
