@@ -700,14 +700,23 @@ impl Engine {
         let view = present::view(&analysis, self.period, &self.sources);
         self.analysis = Some(analysis);
         let assets = present::assets::assets(&self.sources, &self.settings, self.group.as_deref());
+        let mut metrics = view.metrics;
+        let stamp = self.file_stamp(now);
+        let sections = metrics
+            .sections
+            .iter_mut()
+            .flat_map(|s| s.charts.iter_mut());
+        for chart in metrics.charts.iter_mut().chain(sections) {
+            chart.file_name = format!("posture-{}-{stamp}.svg", chart.id);
+        }
         super::protocol::View {
+            metrics,
             compute_ms: self.elapsed_since(start),
             period_error: self.period_error.clone(),
             groups: assets.groups,
             group: self.group.clone().unwrap_or_default(),
             group_note: assets.note,
             assets: assets.assets,
-            file_stamp: self.file_stamp(now),
             audit: present::audit::audit(
                 now,
                 export::VERSION,

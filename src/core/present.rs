@@ -122,7 +122,6 @@ pub fn view(analysis: &Analysis, choice: PeriodChoice, sources: &[Source]) -> Vi
         group_note: None,
         assets: Vec::new(),
         audit: Default::default(),
-        file_stamp: String::new(),
         formats: formats::FORMATS
             .iter()
             .map(|f| f.label.to_string())
@@ -306,6 +305,7 @@ fn metrics_view(m: &Metrics) -> MetricsView {
         },
         charts: [
             Chart {
+                file_name: String::new(),
                 id: "severity-by-asset".into(),
                 title: asset_title,
                 svg: charts::horizontal_bars(&asset_bars),
@@ -313,6 +313,7 @@ fn metrics_view(m: &Metrics) -> MetricsView {
                 empty_text: "No open findings.".into(),
             },
             Chart {
+                file_name: String::new(),
                 id: "findings-by-category".into(),
                 title: "Open findings by category".into(),
                 svg: charts::horizontal_bars(&category_bars),
@@ -324,6 +325,7 @@ fn metrics_view(m: &Metrics) -> MetricsView {
         // On one asset each, every bar would be 1: the table below says it better.
         .chain(vulnerability_bars.iter().any(|b| b.segments.iter().any(|s| s.0 > 1)).then(|| {
             Chart {
+                file_name: String::new(),
                 id: "top-vulnerabilities".into(),
                 title: format!(
                     "Top {TOP} vulnerabilities: most severe, then on the most assets (assets per \
@@ -538,11 +540,23 @@ pub fn grouped(n: u64) -> String {
 
 /// "512 B", "27.4 KB", "104.9 MB" (decimal units, as file managers show them).
 pub fn human_size(bytes: u64) -> String {
+    // In whole numbers: the page shows this, and formatting floats would cost it 5 KB of Wasm.
+    let fixed = |unit: u64, places: u32, name: &str| {
+        let scale = 10u64.pow(places);
+        let n = (u128::from(bytes) * u128::from(scale) + u128::from(unit) / 2) / u128::from(unit);
+        let scale = u128::from(scale);
+        format!(
+            "{}.{:0width$} {name}",
+            n / scale,
+            n % scale,
+            width = places as usize
+        )
+    };
     match bytes {
         0..1_000 => format!("{bytes} B"),
-        1_000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
-        _ => format!("{:.2} GB", bytes as f64 / 1e9),
+        1_000..999_950 => fixed(1_000, 1, "KB"),
+        999_950..999_950_000 => fixed(1_000_000, 1, "MB"),
+        _ => fixed(1_000_000_000, 2, "GB"),
     }
 }
 
@@ -613,6 +627,25 @@ mod tests {
             (1_000_000, "1,000,000"),
         ] {
             assert_eq!(super::grouped(n), text);
+        }
+    }
+
+    #[test]
+    fn sizes_read_in_the_largest_unit_rounded() {
+        for (bytes, text) in [
+            (0, "0 B"),
+            (999, "999 B"),
+            (1_000, "1.0 KB"),
+            (27_449, "27.4 KB"),
+            (27_450, "27.5 KB"),
+            (999_949, "999.9 KB"),
+            (999_950, "1.0 MB"),
+            (102_599_153, "102.6 MB"),
+            (999_950_000, "1.00 GB"),
+            (1_504_999_999, "1.50 GB"),
+            (u64::MAX, "18446744073.71 GB"),
+        ] {
+            assert_eq!(super::human_size(bytes), text, "{bytes}");
         }
     }
 }

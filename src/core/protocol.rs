@@ -381,9 +381,6 @@ pub struct View {
     pub compute_ms: Option<u32>,
     /// The custom range's days ("2026-10-16", "2026-11-30"), for the date inputs.
     pub range: Option<(String, String)>,
-    /// What every file saved names the period by: "all-data-2026-12-07",
-    /// "2026-11-07-to-2026-12-07" (and the group, when one is chosen).
-    pub file_stamp: String,
     /// Why the last custom range asked for was not applied.
     pub period_error: Option<String>,
     /// Every group some loaded asset is in, the one every view is limited to ("" for all), and
@@ -550,6 +547,8 @@ pub struct Count {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
     pub id: String,
+    /// What its SVG is saved as, named after the period (set by the engine).
+    pub file_name: String,
     pub title: String,
     /// SVG from `core::charts`: every label in it is escaped.
     pub svg: String,

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::client::{save, use_client};
+use super::client::save;
 use crate::core::protocol::Chart;
 use crate::core::session::Download;
 
@@ -10,16 +10,10 @@ use crate::core::session::Download;
 /// escapes every label (a tidy test keeps `inner_html` here).
 #[component]
 pub fn ChartFigure(chart: Chart) -> impl IntoView {
-    let client = use_client();
-    let (id, content) = (chart.id.clone(), chart.svg.clone());
-    // Named after the chart and the period it shows, as every saved file is.
-    let download = move || Download {
-        file_name: format!(
-            "posture-{id}-{}.svg",
-            client.view(|v| v.map(|v| v.file_stamp.clone()).unwrap_or_default())
-        ),
+    let download = Download {
+        file_name: chart.file_name.clone(),
         mime: "image/svg+xml".into(),
-        content: content.clone(),
+        content: chart.svg.clone(),
     };
     let legend = chart
         .legend
@@ -40,7 +34,7 @@ pub fn ChartFigure(chart: Chart) -> impl IntoView {
     } else {
         view! {
             <div class="svg" inner_html=chart.svg></div>
-            <button type="button" class="link download" on:click=move |_| save(&download())>"Download SVG"</button>
+            <button type="button" class="link download" on:click=move |_| save(&download)>"Download SVG"</button>
         }
         .into_any()
     };

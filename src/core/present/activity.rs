@@ -115,6 +115,7 @@ fn over_time(per_day: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
 
 fn column_chart(id: &str, title: &str, per: &BTreeMap<String, u64>, empty: &str) -> Chart {
     Chart {
+        file_name: String::new(),
         id: id.into(),
         title: title.into(),
         svg: charts::columns(&over_time(per), charts::severity_color(Severity::High)),
@@ -327,6 +328,7 @@ fn runtime(a: &Activity) -> Section {
         ],
         charts: vec![
             Chart {
+                file_name: String::new(),
                 id: "alerts-by-category".into(),
                 title: "Runtime alerts by category".into(),
                 svg: charts::horizontal_bars(&by_category),
@@ -334,6 +336,7 @@ fn runtime(a: &Activity) -> Section {
                 empty_text: no_alert.into(),
             },
             Chart {
+                file_name: String::new(),
                 id: "alerts-by-priority".into(),
                 title: "Runtime alerts by priority".into(),
                 svg: charts::horizontal_bars(&by_priority),

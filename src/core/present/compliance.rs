@@ -194,6 +194,7 @@ fn over_time(items: &[Item]) -> Option<Chart> {
         })
         .collect();
     (points.len() >= 2).then(|| Chart {
+        file_name: String::new(),
         id: "compliance-over-time".into(),
         title: "Compliant checks and cloud resources by audit day (%)".into(),
         svg: charts::columns(&points, charts::category_color(Category::Compliance)),
@@ -258,6 +259,7 @@ pub fn measurements(files: &[&Measurements]) -> Option<Section> {
                 .map(|(t, v)| (t.day()[5..].to_string(), *v as u64))
                 .collect();
             charts_out.push(Chart {
+                file_name: String::new(),
                 id: format!("metric-{}", charts_out.len() + 1),
                 title: capitalise(&name),
                 svg: charts::columns(&points, charts::category_color(Category::Code)),

@@ -145,6 +145,7 @@ pub fn section(v: &VulnTime) -> Option<Section> {
         .map(|w| w.start.day()[5..].to_string())
         .collect();
     let new_fixed = Chart {
+        file_name: String::new(),
         id: "vuln-new-fixed".into(),
         title: "New vs fixed vulnerabilities per week".into(),
         svg: if v.has_history {
@@ -179,6 +180,7 @@ pub fn section(v: &VulnTime) -> Option<Section> {
             .into(),
     };
     let open_chart = Chart {
+        file_name: String::new(),
         id: "vuln-open-over-time".into(),
         title: "Open vulnerabilities by severity, at the end of each week".into(),
         svg: if v.weeks.len() >= 2 {
