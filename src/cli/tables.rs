@@ -1,5 +1,5 @@
-//! `posture export`: the findings and incident records as tables, one file each, as JSON lines
-//! or Parquet.
+//! `posture export`: the findings, scans, events and incident records as tables, one file each,
+//! as JSON lines or Parquet.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,8 @@ pub fn export(
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let tables = [
         ("findings", engine.findings_table(now)),
+        ("scans", engine.scans_table(now)),
+        ("events", engine.events_table(now)),
         ("incidents", engine.incidents_table(now)),
     ];
     let mut written = Vec::new();

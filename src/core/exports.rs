@@ -9,9 +9,10 @@
 pub mod report;
 
 use super::analysis::Analysis;
+use super::events::Events;
 use super::incidents::Incidents;
 use super::kpi::Direction;
-use super::model::{Incident, Verdict};
+use super::model::{EventKind, Incident, Verdict};
 use super::protocol::{MetricsView, Table as ViewTable};
 use super::time::Timestamp;
 
@@ -316,6 +317,69 @@ impl Table {
             out.push_str("}\n");
         }
         out
+    }
+}
+
+const EVENT_COLUMNS: &[(&str, Kind)] = &[
+    ("at", Kind::Time),
+    ("kind", Kind::Text),
+    ("source", Kind::Text),
+    ("tool", Kind::Text),
+    ("file", Kind::Text),
+    ("actor", Kind::Text),
+    ("target", Kind::Text),
+    ("scope", Kind::Text),
+    ("rule", Kind::Text),
+    ("detail", Kind::Text),
+    ("priority", Kind::Text),
+    ("category", Kind::Text),
+    ("tags", Kind::Text),
+];
+
+/// Each distinct event (the same event in two logs once) in the period `from`–`to`.
+pub fn events_table(events: &Events, from: Option<Timestamp>, to: Option<Timestamp>) -> Table {
+    let rows = events
+        .all
+        .iter()
+        .filter(|(e, _)| from.is_none_or(|f| e.at >= f) && to.is_none_or(|t| e.at <= t))
+        .map(|(e, log)| {
+            let item = &events.logs[*log];
+            vec![
+                Value::Time(Some(e.at)),
+                Value::Text(event_kind(e.kind).into()),
+                Value::Text(item.log.source.name.clone()),
+                Value::Text(item.log.tool.name.clone()),
+                Value::Text(item.name.into()),
+                Value::Text(e.actor.to_string()),
+                Value::Text(e.target.to_string()),
+                Value::Text(e.scope.to_string()),
+                Value::Text(e.rule.to_string()),
+                Value::Text(e.detail.to_string()),
+                Value::Text(e.priority.as_str().into()),
+                Value::Text(e.category.map_or("", |c| c.label()).into()),
+                Value::Text(e.tags.iter().map(|t| &**t).collect::<Vec<_>>().join(",")),
+            ]
+        })
+        .collect();
+    Table {
+        columns: EVENT_COLUMNS,
+        rows,
+    }
+}
+
+fn event_kind(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Unauthorized => "unauthorized",
+        EventKind::WorkloadDenied => "workload_denied",
+        EventKind::WorkloadAdmitted => "workload_admitted",
+        EventKind::ControllerDenied => "controller_denied",
+        EventKind::ExecSession => "exec_session",
+        EventKind::RuntimeAlert => "runtime_alert",
+        EventKind::FailedLogin => "failed_login",
+        EventKind::RoleAssumption => "role_assumption",
+        EventKind::RootUse => "root_use",
+        EventKind::ContainerTask => "container_task",
+        EventKind::ProcessExec => "process_exec",
     }
 }
 

@@ -329,3 +329,56 @@ fn parquet_tables_read_back_with_their_types() {
     assert_eq!(field(first, "detect_hours"), Field::Double(2.0));
     assert_eq!(field(first, "false_positive"), Field::Bool(false));
 }
+
+#[test]
+fn scans_and_events_tables_hold_one_row_each() {
+    let dir = temp("scans-events");
+    let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
+    let falco = fixture("falco/alerts-with-startup-lines.jsonl");
+    let out = posture(&[
+        "export",
+        "-q",
+        "--now",
+        NOW,
+        "--ndjson",
+        dir.to_str().unwrap(),
+        alpine.to_str().unwrap(),
+        falco.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = |name: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(dir.join(name))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let scans = lines("scans.ndjson");
+    assert_eq!(scans.len(), 1);
+    assert_eq!(scans[0]["taken_at"], "2021-08-25T12:20:30Z");
+    assert_eq!(scans[0]["format"], "trivy");
+    assert_eq!(
+        (&scans[0]["findings"], &scans[0]["open"]),
+        (&4.0.into(), &4.0.into())
+    );
+    assert_eq!(scans[0]["iac_passed"], serde_json::Value::Null);
+    // Nine JSON lines: the shell alert twice (counted once), the privileged container at the
+    // same instant written two ways (once), one cut line, and one whose time is only its
+    // `evt.time` (1794960000000000000 ns, 2026-11-18T00:00:00Z): six events, oldest first.
+    let events = lines("events.ndjson");
+    let rules: Vec<&str> = events.iter().map(|e| e["rule"].as_str().unwrap()).collect();
+    assert_eq!(
+        rules,
+        [
+            "Terminal shell in container",
+            "Detect release_agent File Container Escapes",
+            "Read sensitive file untrusted",
+            "Clear Log Activities",
+            "Write below etc",
+            "Launch Privileged Container"
+        ]
+    );
+    assert!(events.iter().all(|e| e["kind"] == "runtime_alert"));
+    assert_eq!(events[0]["priority"], "critical");
+    assert_eq!(events[4]["at"], "2026-11-18T00:00:00Z");
+}

@@ -3,11 +3,12 @@
 
 use super::{Engine, Outcome, Source};
 use crate::core::analysis::Analysis;
+use crate::core::events::{Events, LogItem};
 use crate::core::evidence::PeriodChoice;
 use crate::core::explorer;
 use crate::core::exports::{self, report};
 use crate::core::incidents::{IncidentItem, Incidents};
-use crate::core::model::Evidence;
+use crate::core::model::{Category, Evidence, Status};
 use crate::core::present;
 use crate::core::profile::Profile;
 use crate::core::protocol::{ExportKind, FindingsQuery, Response};
@@ -125,6 +126,118 @@ impl Engine {
             Some(records) => explorer::table(records, &indices, &self.sources),
             None => explorer::table(&[], &[], &self.sources),
         }
+    }
+
+    /// One row per loaded scan or check file (a snapshot) up to the period's end: what SQL
+    /// needs to pick the latest scan of each asset by each tool and pool its checks.
+    pub fn scans_table(&self, now: Timestamp) -> exports::Table {
+        use exports::{Kind, Value};
+        const COLUMNS: &[(&str, Kind)] = &[
+            ("file", Kind::Text),
+            ("format", Kind::Text),
+            ("tool", Kind::Text),
+            ("asset", Kind::Text),
+            ("asset_kind", Kind::Text),
+            ("taken_at", Kind::Time),
+            ("looked_for", Kind::Text),
+            ("findings", Kind::Number),
+            ("open", Kind::Number),
+            ("iac_passed", Kind::Number),
+            ("iac_failed", Kind::Number),
+            ("compliance_passed", Kind::Number),
+            ("compliance_failed", Kind::Number),
+            ("cloud_compliant", Kind::Number),
+            ("cloud_noncompliant", Kind::Number),
+        ];
+        let end = self.period.resolve(now).to;
+        let count = |n: u64| Value::Number(Some(n as f64));
+        let rows = self
+            .sources
+            .iter()
+            .filter_map(|source| {
+                let Outcome::Loaded { evidence, .. } = &source.outcome else {
+                    return None;
+                };
+                let Evidence::Findings(snapshot) = &**evidence else {
+                    return None;
+                };
+                let taken_at = source.taken_at();
+                if let (Some(end), Some(at)) = (end, taken_at)
+                    && at > end
+                {
+                    return None;
+                }
+                let looked_for: Vec<&str> = Category::ALL
+                    .iter()
+                    .filter(|c| snapshot.covers.covers(**c))
+                    .map(|c| c.as_str())
+                    .collect();
+                let open = snapshot
+                    .findings
+                    .iter()
+                    .filter(|f| f.status == Status::Open)
+                    .count();
+                let compliance = snapshot
+                    .compliance
+                    .iter()
+                    .fold((0, 0), |(p, f), c| (p + c.passed, f + c.failed));
+                let some = |checks: bool, n: u64| match checks {
+                    true => count(n),
+                    false => Value::Number(None),
+                };
+                Some(vec![
+                    Value::Text(source.name.clone()),
+                    Value::Text(snapshot.format.into()),
+                    Value::Text(snapshot.tool.name.clone()),
+                    Value::Text(snapshot.asset.name.clone()),
+                    Value::Text(snapshot.asset.kind.as_str().into()),
+                    Value::Time(taken_at),
+                    Value::Text(looked_for.join(",")),
+                    count(snapshot.findings.len() as u64),
+                    count(open as u64),
+                    some(
+                        snapshot.iac_checks.is_some(),
+                        snapshot.iac_checks.map_or(0, |c| c.passed),
+                    ),
+                    some(
+                        snapshot.iac_checks.is_some(),
+                        snapshot.iac_checks.map_or(0, |c| c.failed),
+                    ),
+                    some(!snapshot.compliance.is_empty(), compliance.0),
+                    some(!snapshot.compliance.is_empty(), compliance.1),
+                    some(
+                        snapshot.cloud_resources.is_some(),
+                        snapshot.cloud_resources.map_or(0, |c| c.passed),
+                    ),
+                    some(
+                        snapshot.cloud_resources.is_some(),
+                        snapshot.cloud_resources.map_or(0, |c| c.failed),
+                    ),
+                ])
+            })
+            .collect();
+        exports::Table {
+            columns: COLUMNS,
+            rows,
+        }
+    }
+
+    /// Every distinct event of the loaded logs in the period (the same event in two files
+    /// once), oldest first.
+    pub fn events_table(&self, now: Timestamp) -> exports::Table {
+        let logs: Vec<LogItem> = self
+            .sources
+            .iter()
+            .filter_map(|s| match &s.outcome {
+                Outcome::Loaded { evidence, .. } => match &**evidence {
+                    Evidence::Events(log) => Some(LogItem { name: &s.name, log }),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let period = self.period.resolve(now);
+        exports::events_table(&Events::new(&logs), period.from, period.to)
     }
 
     /// The incident records as they stand, alerted in the period.
