@@ -30,6 +30,25 @@ fn temp(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs `posture export --<format> <dir>` over `files` at [`NOW`]; the folder written.
+fn export(format: &str, case: &str, files: &[&Path]) -> PathBuf {
+    let dir = temp(case);
+    let mut args = vec!["export", "-q", "--now", NOW, format, dir.to_str().unwrap()];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let out = posture(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir
+}
+
+/// One JSON value per line of an exported NDJSON table.
+fn ndjson(dir: &Path, name: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join(name))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// The scorecard the app exports for these files (named as a drop names them), as the worker
 /// computes it.
 fn app_export(files: &[&Path]) -> String {
@@ -217,27 +236,10 @@ fn a_profile_and_a_period_are_the_apps_too() {
 
 #[test]
 fn tables_export_one_row_per_finding_and_incident() {
-    let dir = temp("tables");
     let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
     let incidents = fixture("incidents/template.csv");
-    let out = posture(&[
-        "export",
-        "-q",
-        "--now",
-        NOW,
-        "--ndjson",
-        dir.to_str().unwrap(),
-        alpine.to_str().unwrap(),
-        incidents.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines = |name: &str| -> Vec<serde_json::Value> {
-        std::fs::read_to_string(dir.join(name))
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    };
+    let dir = export("--ndjson", "tables", &[&alpine, &incidents]);
+    let lines = |name: &str| ndjson(&dir, name);
     // Four vulnerabilities: CVE-2019-1549 and CVE-2019-1551 in libcrypto1.1 and libssl1.1.
     let findings = lines("findings.ndjson");
     assert_eq!(findings.len(), 4);
@@ -282,20 +284,9 @@ fn tables_export_one_row_per_finding_and_incident() {
 fn parquet_tables_read_back_with_their_types() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::record::Field;
-    let dir = temp("parquet");
     let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
     let incidents = fixture("incidents/template.csv");
-    let out = posture(&[
-        "export",
-        "-q",
-        "--now",
-        NOW,
-        "--parquet",
-        dir.to_str().unwrap(),
-        alpine.to_str().unwrap(),
-        incidents.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = export("--parquet", "parquet", &[&alpine, &incidents]);
     let rows = |name: &str| -> Vec<Vec<(String, Field)>> {
         let file = std::fs::File::open(dir.join(name)).unwrap();
         let reader = SerializedFileReader::new(file).unwrap();
@@ -332,27 +323,10 @@ fn parquet_tables_read_back_with_their_types() {
 
 #[test]
 fn scans_and_events_tables_hold_one_row_each() {
-    let dir = temp("scans-events");
     let alpine = real_dir("trivy").join("trivy-image-alpine-3.10-vulns.json");
     let falco = fixture("falco/alerts-with-startup-lines.jsonl");
-    let out = posture(&[
-        "export",
-        "-q",
-        "--now",
-        NOW,
-        "--ndjson",
-        dir.to_str().unwrap(),
-        alpine.to_str().unwrap(),
-        falco.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines = |name: &str| -> Vec<serde_json::Value> {
-        std::fs::read_to_string(dir.join(name))
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    };
+    let dir = export("--ndjson", "scans-events", &[&alpine, &falco]);
+    let lines = |name: &str| ndjson(&dir, name);
     let scans = lines("scans.ndjson");
     assert_eq!(scans.len(), 1);
     assert_eq!(scans[0]["taken_at"], "2021-08-25T12:20:30Z");

@@ -226,13 +226,9 @@ impl Engine {
     /// once), oldest first.
     pub fn events_table(&self, now: Timestamp) -> exports::Table {
         let logs: Vec<LogItem> = self
-            .sources
-            .iter()
-            .filter_map(|s| match &s.outcome {
-                Outcome::Loaded { evidence, .. } => match &**evidence {
-                    Evidence::Events(log) => Some(LogItem { name: &s.name, log }),
-                    _ => None,
-                },
+            .loaded()
+            .filter_map(|(name, evidence)| match evidence {
+                Evidence::Events(log) => Some(LogItem { name, log }),
                 _ => None,
             })
             .collect();
@@ -242,19 +238,23 @@ impl Engine {
 
     /// The incident records as they stand, alerted in the period.
     pub fn incidents_table(&self, now: Timestamp) -> exports::Table {
-        let period = self.period.resolve(now);
         let files: Vec<IncidentItem> = self
-            .sources
-            .iter()
-            .filter_map(|s| match &s.outcome {
-                Outcome::Loaded { evidence, .. } => match &**evidence {
-                    Evidence::Incidents(log) => Some(IncidentItem { name: &s.name, log }),
-                    _ => None,
-                },
+            .loaded()
+            .filter_map(|(name, evidence)| match evidence {
+                Evidence::Incidents(log) => Some(IncidentItem { name, log }),
                 _ => None,
             })
             .collect();
+        let period = self.period.resolve(now);
         exports::incidents_table(&Incidents::new(&files), period.from, period.to)
+    }
+
+    /// Each loaded file's name and evidence, in load order.
+    fn loaded(&self) -> impl Iterator<Item = (&str, &Evidence)> {
+        self.sources.iter().filter_map(|s| match &s.outcome {
+            Outcome::Loaded { evidence, .. } => Some((s.name.as_str(), &**evidence)),
+            _ => None,
+        })
     }
 
     pub fn findings_csv(&mut self, query: &FindingsQuery, now: Timestamp) -> String {
