@@ -75,11 +75,14 @@ fn run(options: &Options) -> Result<Exit, String> {
             }
         }
     }
-    let files = inputs::list(&options.inputs)?;
+    let (files, problems) = inputs::list(&options.inputs);
+    for problem in &problems {
+        eprintln!("posture: {problem}");
+    }
     if files.is_empty() {
         return Err("no input files".into());
     }
-    let failed = inputs::load(&mut engine, &files, options.quiet);
+    let failed = problems.len() + inputs::load(&mut engine, &files, options.quiet);
 
     let outcome = match &options.command {
         args::Action::Scorecard => {
@@ -101,6 +104,7 @@ fn run(options: &Options) -> Result<Exit, String> {
             Exit::Done
         }
     };
+    // A failed gate says the most: it wins over a bad file (both are said on stderr).
     Ok(match (failed, outcome) {
         (_, Exit::Gate) => Exit::Gate,
         (0, outcome) => outcome,
@@ -116,14 +120,17 @@ fn clock() -> Timestamp {
     Timestamp(ms)
 }
 
-/// `text` to the file, or to stdout.
+/// `text` to the file, or to stdout: as it is, the same bytes as the app's download.
 fn write(output: Option<&std::path::Path>, text: &str) -> Result<(), String> {
     match output {
-        Some(path) => std::fs::write(path, format!("{text}\n"))
-            .map_err(|e| format!("{}: cannot write: {e}", path.display())),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+        }
         None => {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{text}").map_err(|e| e.to_string())
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write the output: {e}"))
         }
     }
 }

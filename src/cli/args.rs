@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::core::evidence::PeriodChoice;
+use crate::core::kpi::KPIS;
 use crate::core::protocol::Request;
 use crate::core::time::Timestamp;
 
@@ -68,10 +69,21 @@ impl Gate {
                 let limit = limit
                     .trim()
                     .parse::<f64>()
-                    .map_err(|_| format!("--fail-on {text}: {:?} is not a number", limit.trim()))?;
+                    .ok()
+                    .filter(|l| l.is_finite())
+                    .ok_or_else(|| {
+                        format!("--fail-on {text}: {:?} is not a number", limit.trim())
+                    })?;
                 let kpi = kpi.trim();
                 if kpi.is_empty() {
                     break;
+                }
+                if !KPIS.iter().any(|k| k.id == kpi) {
+                    let ids: Vec<&str> = KPIS.iter().map(|k| k.id).collect();
+                    return Err(format!(
+                        "--fail-on {text}: no KPI is named {kpi:?} (one of {})",
+                        ids.join(", ")
+                    ));
                 }
                 return Ok(Gate {
                     kpi: kpi.to_string(),
@@ -109,13 +121,14 @@ posture — a security scorecard from scanner, policy, log and incident files
 
 Usage:
   posture scorecard <files or folders>… [options]   the posture.scorecard.v1 JSON
-  posture export --ndjson <dir> <files or folders>… [options]
-                                                     findings and incident records as tables
+  posture export (--parquet | --ndjson) <dir> <files or folders>… [options]
+                                                     findings, scans, events and incident
+                                                     records as tables
   posture <command> --help                           one command's options
 
 Files are recognised by their content, as in the app; folders are read recursively.
 Exit status: 0 done, 1 some file could not be read (the others count), 2 usage or profile
-error, 3 a --fail-on gate failed.";
+error (nothing computed), 3 a --fail-on gate failed (whatever else happened).";
 
 pub const SCORECARD_HELP: &str = "\
 posture scorecard <files or folders>… [options]
@@ -136,10 +149,14 @@ Options:
 pub const EXPORT_HELP: &str = "\
 posture export (--ndjson | --parquet) <dir> <files or folders>… [options]
 
-Writes one table per kind, one row per item, into <dir>:
+Writes one table per kind, one row per item, into <dir> (findings.parquet or .ndjson…):
   findings      every finding up to the period's end (open, suppressed, passed or fixed),
                 as the app's findings explorer lists them, compliance results included
-  incidents     the incident records as they stand (the latest record of each)
+  scans         every scan or check file up to the period's end: asset, tool, time, what it
+                looked for, its findings and its IaC, compliance and cloud check counts
+  events        each distinct event of the logs in the period
+  incidents     the incident records as they stand (the latest record of each), alerted in
+                the period
 
 Options:
   --period, --profile, --now, -q    as for posture scorecard";
@@ -167,10 +184,11 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut export: Option<(Format, PathBuf)> = None;
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
-        let mut value = |flag: &str| {
-            rest.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value"))
+        let mut value = |flag: &str| match rest.next() {
+            // `-o --quiet` is a forgotten value, not a file named "--quiet".
+            Some(v) if v.starts_with("--") => Err(format!("{flag} needs a value, not {v}")),
+            Some(v) => Ok(v.clone()),
+            None => Err(format!("{flag} needs a value")),
         };
         match arg.as_str() {
             "-h" | "--help" => {
@@ -261,7 +279,10 @@ mod tests {
         assert!(gate.fails(90.0) && !gate.fails(90.5));
         assert!(Gate::parse("critical_open").is_err());
         assert!(Gate::parse(">3").is_err());
-        assert!(Gate::parse("x>three").is_err());
+        assert!(Gate::parse("critical_open>three").is_err());
+        assert!(Gate::parse("critical_open>nan").is_err());
+        assert!(Gate::parse("critical-open>0").is_err());
+        assert!(Gate::parse("critical_open=>0").is_err());
     }
 
     #[test]
@@ -288,6 +309,7 @@ mod tests {
         assert!(run("scorecard a.json --bogus").is_err());
         assert!(run("scorecard a.json --period fortnight").is_err());
         assert!(run("scorecard a.json --now yesterday").is_err());
+        assert!(run("scorecard a.json -o --quiet").is_err());
         assert_eq!(run("scorecard --help").err().as_deref(), Some("help"));
     }
 }

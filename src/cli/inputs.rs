@@ -1,11 +1,14 @@
-//! The files a run reads: the paths given, folders walked, each named as the app names a
-//! dropped file (a file by its name; a folder's files by their path from the folder, the
-//! folder's name first, as a browser names a dropped folder's files).
+//! The files a run reads, taken as the app takes a drop: the paths given, folders walked, each
+//! file named as a browser names a dropped file (a file by its name; a folder's files by their
+//! path from the folder, the folder's name first), the whole batch sorted by name, queued at
+//! once and then read one by one (an archive's members come after the batch, as in the app).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::core::diagnostics::ErrorKind;
 use crate::core::engine::Engine;
-use crate::core::protocol::SourceState;
+use crate::core::protocol::{FileMeta, Request, Response, SourceState};
 use crate::core::time::Timestamp;
 
 pub struct Input {
@@ -13,85 +16,113 @@ pub struct Input {
     pub path: PathBuf,
 }
 
-/// Every file under the paths, in order: each folder's files sorted by path. Hidden files and
-/// folders (`.git`, `.DS_Store`) are skipped, as the app skips them in a dropped folder.
-pub fn list(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+/// Every regular file under the paths, sorted by name as the app sorts a drop; and what could
+/// not be listed (a missing path, an unreadable folder), each said as it would be for a file.
+/// Hidden files and folders (`.git`, `.DS_Store`) are skipped, as the app skips them in a
+/// dropped folder; links are followed, each folder once.
+pub fn list(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
     let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = HashSet::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if meta.is_dir() {
-            let root = path
-                .canonicalize()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_default();
-            let mut found = Vec::new();
-            walk(path, &mut found).map_err(|e| format!("{}: {e}", path.display()))?;
-            found.sort();
-            for file in found {
-                let relative = file.strip_prefix(path).unwrap_or(&file);
-                let mut name = root.clone();
-                for part in relative.components() {
-                    name.push('/');
-                    name.push_str(&part.as_os_str().to_string_lossy());
-                }
-                inputs.push(Input {
-                    name: name.trim_start_matches('/').to_string(),
-                    path: file,
-                });
+        match std::fs::metadata(path) {
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+            Ok(meta) if meta.is_dir() => {
+                let root = path
+                    .canonicalize()
+                    .ok()
+                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_default();
+                walk(path, &root, &mut seen, &mut inputs, &mut problems);
             }
-        } else {
-            let name = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            inputs.push(Input {
-                name,
+            Ok(_) => inputs.push(Input {
+                name: path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
                 path: path.clone(),
-            });
+            }),
         }
     }
-    Ok(inputs)
+    inputs.sort_by(|a, b| a.name.cmp(&b.name));
+    (inputs, problems)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
+fn walk(
+    dir: &Path,
+    name: &str,
+    seen: &mut HashSet<PathBuf>,
+    inputs: &mut Vec<Input>,
+    problems: &mut Vec<String>,
+) {
+    // A link back up the tree would walk forever.
+    if !seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())) {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return problems.push(format!("{}: {e}", dir.display())),
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with('.') {
             continue;
         }
         let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            walk(&path, found)?;
-        } else {
-            found.push(path);
+        let child = format!("{name}/{file_name}");
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, &child, seen, inputs, problems),
+            // Pipes and devices would block or never end.
+            Ok(meta) if meta.is_file() => inputs.push(Input { name: child, path }),
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
         }
     }
-    Ok(())
 }
 
-/// Reads every input into the engine, saying on stderr how far it is and what could not be
-/// read; how many files (or archive members) failed.
+/// Queues the inputs and reads each into the engine, saying on stderr how far it is and what
+/// could not be read; how many files (or archive members) failed.
 pub fn load(engine: &mut Engine, inputs: &[Input], quiet: bool) -> usize {
+    let metas = inputs
+        .iter()
+        .map(|input| {
+            let meta = std::fs::metadata(&input.path).ok();
+            FileMeta {
+                name: input.name.clone(),
+                size: meta.as_ref().map_or(0, |m| m.len()),
+                last_modified: meta
+                    .and_then(|m| m.modified().ok())
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| Timestamp(d.as_millis() as i64).0),
+            }
+        })
+        .collect();
+    let ids: Vec<u32> = match engine.handle(Request::AddFiles(metas), Timestamp(0)).pop() {
+        Some(Response::Queued(rows)) => rows.iter().map(|r| r.id).collect(),
+        _ => Vec::new(),
+    };
     let mut failed = 0;
-    for (i, input) in inputs.iter().enumerate() {
+    for (i, (input, id)) in inputs.iter().zip(ids).enumerate() {
         if !quiet {
             eprintln!("posture: [{}/{}] {}", i + 1, inputs.len(), input.name);
         }
-        let bytes = match std::fs::read(&input.path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                eprintln!("posture: {}: cannot read: {e}", input.name);
-                failed += 1;
-                continue;
-            }
+        let rows = match std::fs::read(&input.path) {
+            Ok(bytes) => engine
+                .ingest(id, &bytes)
+                .into_iter()
+                .filter_map(|r| match r {
+                    Response::Source(row) => Some(*row),
+                    _ => None,
+                })
+                .collect(),
+            Err(e) => vec![engine.fail(
+                id,
+                ErrorKind::Unsupported {
+                    detail: format!("cannot read it: {e}"),
+                },
+            )],
         };
-        let modified = std::fs::metadata(&input.path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| Timestamp(d.as_millis() as i64));
-        for row in engine.add(&input.name, &bytes, modified) {
+        for row in rows {
             if row.state == SourceState::Failed {
                 failed += 1;
                 eprintln!(
@@ -100,8 +131,8 @@ pub fn load(engine: &mut Engine, inputs: &[Input], quiet: bool) -> usize {
                     row.error.as_deref().unwrap_or("could not be read")
                 );
             }
-            for warning in &row.warnings {
-                if !quiet {
+            if !quiet {
+                for warning in &row.warnings {
                     eprintln!("posture: {}: warning: {warning}", row.name);
                 }
             }

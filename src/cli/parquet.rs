@@ -50,7 +50,8 @@ fn write_table(table: &Table) -> parquet::errors::Result<Vec<u8>> {
         match table.columns[at].1 {
             Kind::Text => {
                 let values: Vec<ByteArray> = present(cells, &mut levels, |v| match v {
-                    Value::Text(t) => Some(ByteArray::from(t.as_bytes().to_vec())),
+                    // Empty text is no value: null, as in the JSON lines.
+                    Value::Text(t) if !t.is_empty() => Some(ByteArray::from(t.as_bytes().to_vec())),
                     _ => None,
                 });
                 column

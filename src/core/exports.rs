@@ -159,7 +159,8 @@ impl Table {
         csv.finish()
     }
 
-    /// One JSON object a line, its keys the columns in order; a missing value is `null`.
+    /// One JSON object a line, its keys the columns in order; a missing value (empty text
+    /// included) is `null`, as in SQL.
     pub fn ndjson(&self) -> String {
         let mut out = String::new();
         for row in &self.rows {
@@ -169,6 +170,7 @@ impl Table {
                     out.push(',');
                 }
                 let json = match value {
+                    Value::Text(text) if text.is_empty() => serde_json::Value::Null,
                     Value::Text(text) => serde_json::Value::from(text.as_str()),
                     Value::Number(n) => n
                         .filter(|n| n.is_finite())

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use posture::core::engine::Engine;
-use posture::core::protocol::{Request, Response};
+use posture::core::protocol::{FileMeta, Request, Response};
 use posture::core::time::Timestamp;
 
 use crate::support::{fixture, read, real_dir};
@@ -49,19 +49,30 @@ fn ndjson(dir: &Path, name: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The scorecard the app exports for these files (named as a drop names them), as the worker
-/// computes it.
+/// The scorecard the app exports for these files, as the worker takes a drop: named as a drop
+/// names them, sorted by name, queued at once, then read one by one.
 fn app_export(files: &[&Path]) -> String {
     let now = Timestamp::parse_rfc3339(NOW).unwrap();
     let mut engine = Engine::default();
-    for path in files {
-        let modified = std::fs::metadata(path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| Timestamp(d.as_millis() as i64));
-        let name = path.file_name().unwrap().to_str().unwrap();
-        engine.add(name, &read(path), modified);
+    let mut files = files.to_vec();
+    files.sort_by_key(|p| p.file_name().unwrap().to_owned());
+    let metas = files
+        .iter()
+        .map(|path| FileMeta {
+            name: path.file_name().unwrap().to_str().unwrap().into(),
+            size: std::fs::metadata(path).unwrap().len(),
+            last_modified: std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_millis() as i64),
+        })
+        .collect();
+    let Some(Response::Queued(rows)) = engine.handle(Request::AddFiles(metas), now).pop() else {
+        panic!("not queued")
+    };
+    for (row, path) in rows.iter().zip(&files) {
+        engine.ingest(row.id, &read(path));
     }
     match engine.handle(Request::ExportScorecard, now).remove(0) {
         Response::Export { content, .. } => content,
@@ -83,7 +94,10 @@ fn the_scorecard_is_the_apps_byte_for_byte() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let written = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(written, format!("{}\n", app_export(&[&alpine, &incidents])));
+    assert_eq!(written, app_export(&[&alpine, &incidents]));
+    // In the app's order (sorted by name), whatever the order given.
+    let json: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(json["sources"][0]["name"], "template.csv");
 }
 
 #[test]

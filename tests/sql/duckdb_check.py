@@ -56,7 +56,7 @@ def sql_figures(con, tables, period_from, period_to):
         bounds = f" and alert_time between '{period_from}'::timestamptz and '{period_to}'::timestamptz"
     mttd = con.execute(
         f"select avg(detect_hours) from {incidents} "
-        "where verdict not in ('false_positive', 'duplicate') and detect_hours is not null" + bounds
+        "where coalesce(verdict, '') not in ('false_positive', 'duplicate') and detect_hours is not null" + bounds
     ).fetchone()[0]
     return {"critical_open": critical_open, "iac_policy_pass_rate": iac, "mttd": mttd}
 
