@@ -421,6 +421,7 @@ pub fn rows(records: &[Record], indices: &[u32], sources: &[Source]) -> Vec<Find
 pub fn table(records: &[Record], indices: &[u32], sources: &[Source]) -> exports::Table {
     use exports::{Kind, Value};
     const COLUMNS: &[(&str, Kind)] = &[
+        ("file", Kind::Text),
         ("asset", Kind::Text),
         ("tool", Kind::Text),
         ("category", Kind::Text),
@@ -443,7 +444,12 @@ pub fn table(records: &[Record], indices: &[u32], sources: &[Source]) -> exports
         .filter_map(|&i| {
             let r = resolve(sources, records.get(i as usize)?)?;
             let text = |column: &str| Value::Text(r.text(column, sources).into_owned());
+            // The file whose scan speaks for it: joins the scans table on `file`.
+            let file = sources
+                .get(r.record.source as usize)
+                .map(|s| s.name.clone());
             Some(vec![
+                Value::Text(file.unwrap_or_default()),
                 text("asset"),
                 text("tools"),
                 text("category"),

@@ -277,6 +277,17 @@ fn tables_export_one_row_per_finding_and_incident() {
             .all(|f| f["severity"] == "medium" && f["status"] == "open")
     );
     assert!(findings.iter().all(|f| f["age_days"].is_number()));
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["file"] == "trivy-image-alpine-3.10-vulns.json")
+    );
+    // No fixed version is known: empty text is null.
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["fixed_version"].is_null() || f["fixed_version"] != "")
+    );
     // Five incidents in the template fixture (a sixth row has no id and is skipped).
     let records = lines("incidents.ndjson");
     let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
