@@ -14,6 +14,8 @@ use crate::core::time::Timestamp;
 pub struct Input {
     pub name: String,
     pub path: PathBuf,
+    /// What listing it found: its size and time go to the engine as a browser's `File` gives them.
+    meta: std::fs::Metadata,
 }
 
 /// Every regular file under the paths, sorted by name as the app sorts a drop; and what could
@@ -35,12 +37,13 @@ pub fn list(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
                     .unwrap_or_default();
                 walk(path, &root, &mut seen, &mut inputs, &mut problems);
             }
-            Ok(_) => inputs.push(Input {
+            Ok(meta) => inputs.push(Input {
                 name: path.file_name().map_or_else(
                     || path.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
                 ),
                 path: path.clone(),
+                meta,
             }),
         }
     }
@@ -73,7 +76,11 @@ fn walk(
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, &child, seen, inputs, problems),
             // Pipes and devices would block or never end.
-            Ok(meta) if meta.is_file() => inputs.push(Input { name: child, path }),
+            Ok(meta) if meta.is_file() => inputs.push(Input {
+                name: child,
+                path,
+                meta,
+            }),
             Ok(_) => {}
             Err(e) => problems.push(format!("{}: {e}", path.display())),
         }
@@ -85,16 +92,15 @@ fn walk(
 pub fn load(engine: &mut Engine, inputs: &[Input], quiet: bool) -> usize {
     let metas = inputs
         .iter()
-        .map(|input| {
-            let meta = std::fs::metadata(&input.path).ok();
-            FileMeta {
-                name: input.name.clone(),
-                size: meta.as_ref().map_or(0, |m| m.len()),
-                last_modified: meta
-                    .and_then(|m| m.modified().ok())
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map(|d| Timestamp(d.as_millis() as i64).0),
-            }
+        .map(|input| FileMeta {
+            name: input.name.clone(),
+            size: input.meta.len(),
+            last_modified: input
+                .meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_millis() as i64),
         })
         .collect();
     let ids: Vec<u32> = match engine.handle(Request::AddFiles(metas), Timestamp(0)).pop() {

@@ -11,7 +11,6 @@ mod tables;
 
 pub use tables::{events_table, incidents_table, kpis_csv, metrics_csv};
 
-use super::kpi::Direction;
 use super::time::Timestamp;
 
 /// A CSV document written row by row.
@@ -105,13 +104,6 @@ pub fn number(value: Option<f64>) -> String {
         Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => format!("{}", v as i64),
         Some(v) if v.is_finite() => format!("{v}"),
         _ => String::new(),
-    }
-}
-
-pub fn direction(direction: Direction) -> &'static str {
-    match direction {
-        Direction::AtMost => "at_most",
-        Direction::AtLeast => "at_least",
     }
 }
 

@@ -83,6 +83,16 @@ pub enum Direction {
     AtLeast,
 }
 
+impl Direction {
+    /// As the scorecard JSON and the KPIs CSV write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::AtMost => "at_most",
+            Direction::AtLeast => "at_least",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DefaultTarget {
     Value(f64),

@@ -105,7 +105,7 @@ impl KpiJson {
             value: k.measure.value,
             unit: k.unit.as_str(),
             target: k.target,
-            direction: super::exports::direction(k.direction),
+            direction: k.direction.as_str(),
             status: k.status.as_str(),
             previous,
             numerator: k.measure.numerator,

@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use crate::core::charts::escape;
+use crate::core::present::triage::plural;
 use crate::core::protocol::{Chart, SourceRow, SourceState, Tile, View};
 use crate::core::time::Timestamp;
 
@@ -47,12 +48,9 @@ pub fn report(view: &View, sources: &[SourceRow], about: &About) -> String {
          <p class=\"meta\">Generated {generated} by Posture {version} from {files} · \
          {previous}</p></header>",
         period = escape(&view.period_text),
-        generated = {
-            let at = about.generated_at.to_string();
-            format!("{} {} UTC", &at[..10], &at[11..16])
-        },
+        generated = crate::core::present::human_time(about.generated_at),
         version = escape(about.version),
-        files = plural(view.loaded, "file"),
+        files = plural(view.loaded as u64, "file", "files"),
         previous = escape(&view.previous_text),
     );
     out.push_str("<div class=\"lead\">");
@@ -66,14 +64,6 @@ pub fn report(view: &View, sources: &[SourceRow], about: &About) -> String {
     sources_list(&mut out, sources);
     out.push_str("</body>\n</html>\n");
     out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 fn overall(out: &mut String, view: &View) {
@@ -228,7 +218,7 @@ fn sources_list(out: &mut String, sources: &[SourceRow]) {
         };
         let warnings = match s.warnings.len() {
             0 => String::new(),
-            n => format!(" · {}", plural(n, "warning")),
+            n => format!(" · {}", plural(n as u64, "warning", "warnings")),
         };
         let _ = writeln!(
             out,

@@ -5,7 +5,7 @@ use super::{Csv, Kind, Table, Value};
 use crate::core::analysis::Analysis;
 use crate::core::events::Events;
 use crate::core::incidents::Incidents;
-use crate::core::model::{EventKind, Incident, Verdict};
+use crate::core::model::{Incident, Verdict};
 use crate::core::protocol::{MetricsView, Table as ViewTable};
 use crate::core::time::Timestamp;
 
@@ -35,7 +35,7 @@ pub fn kpis_csv(analysis: &Analysis) -> String {
             .number(m.value)
             .text(k.unit.as_str())
             .number(k.target)
-            .text(super::direction(k.direction))
+            .text(k.direction.as_str())
             .text(k.status.as_str())
             .number(analysis.previous_value(i))
             .number(m.numerator)
@@ -167,7 +167,7 @@ pub fn events_table(events: &Events, from: Option<Timestamp>, to: Option<Timesta
             let item = &events.logs[*log];
             vec![
                 Value::Time(Some(e.at)),
-                Value::Text(event_kind(e.kind).into()),
+                Value::Text(e.kind.as_str().into()),
                 Value::Text(item.log.source.name.clone()),
                 Value::Text(item.log.tool.name.clone()),
                 Value::Text(item.name.into()),
@@ -185,22 +185,6 @@ pub fn events_table(events: &Events, from: Option<Timestamp>, to: Option<Timesta
     Table {
         columns: EVENT_COLUMNS,
         rows,
-    }
-}
-
-fn event_kind(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Unauthorized => "unauthorized",
-        EventKind::WorkloadDenied => "workload_denied",
-        EventKind::WorkloadAdmitted => "workload_admitted",
-        EventKind::ControllerDenied => "controller_denied",
-        EventKind::ExecSession => "exec_session",
-        EventKind::RuntimeAlert => "runtime_alert",
-        EventKind::FailedLogin => "failed_login",
-        EventKind::RoleAssumption => "role_assumption",
-        EventKind::RootUse => "root_use",
-        EventKind::ContainerTask => "container_task",
-        EventKind::ProcessExec => "process_exec",
     }
 }
 

@@ -51,6 +51,23 @@ impl EventKind {
         EventKind::ProcessExec,
     ];
 
+    /// Its id, as the events table writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Unauthorized => "unauthorized",
+            EventKind::WorkloadDenied => "workload_denied",
+            EventKind::WorkloadAdmitted => "workload_admitted",
+            EventKind::ControllerDenied => "controller_denied",
+            EventKind::ExecSession => "exec_session",
+            EventKind::RuntimeAlert => "runtime_alert",
+            EventKind::FailedLogin => "failed_login",
+            EventKind::RoleAssumption => "role_assumption",
+            EventKind::RootUse => "root_use",
+            EventKind::ContainerTask => "container_task",
+            EventKind::ProcessExec => "process_exec",
+        }
+    }
+
     /// "3 unauthorized attempts".
     pub fn noun(self, n: usize) -> String {
         let (one, many) = match self {

@@ -12,13 +12,10 @@ pub fn audit(
     tiles: &[Tile],
     sources: &[SourceRow],
 ) -> Section {
-    let when = now.to_string();
     let title = format!(
-        "Audit appendix: computed {} {} UTC by Posture {version} in this browser · {period_text} · {} file{}",
-        &when[..10],
-        &when[11..16],
-        sources.len(),
-        if sources.len() == 1 { "" } else { "s" },
+        "Audit appendix: computed {} by Posture {version} in this browser · {period_text} · {}",
+        super::human_time(now),
+        super::triage::plural(sources.len() as u64, "file", "files"),
     );
     let sources = sources
         .iter()
