@@ -1,7 +1,8 @@
 //! `posture`, the native command: the same core as the app, over files and folders on disk, for
 //! CI jobs and organisations (SPEC §11). `posture scorecard` writes the very JSON the app
 //! exports for the same files, settings and clock; `posture export` writes the findings and
-//! incident records as tables. Progress and one message per unreadable file go to stderr; the
+//! incident records as tables; `posture summarize` and `posture merge` write summaries
+//! (`core::summary`), which every command reads as the files they summarise. Progress and one message per unreadable file go to stderr; the
 //! exit status says what happened (see [`Exit`]).
 
 mod args;
@@ -51,6 +52,9 @@ pub fn main() -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<Exit, String> {
+    if let args::Action::Merge = options.command {
+        return merge(options);
+    }
     let now = options.now.unwrap_or_else(clock);
     let mut engine = Engine::default();
     if let Some(path) = &options.profile {
@@ -103,6 +107,16 @@ fn run(options: &Options) -> Result<Exit, String> {
             }
             Exit::Done
         }
+        args::Action::Summarize => {
+            let summary = engine.summary();
+            write(options.output.as_deref(), &summary.to_json())?;
+            if !options.quiet {
+                eprintln!("posture: summarized {} sources", summary.members().len());
+            }
+            Exit::Done
+        }
+        // Merging reads no files into an engine (above).
+        args::Action::Merge => Exit::Done,
     };
     // A failed gate says the most: it wins over a bad file (both are said on stderr).
     Ok(match (failed, outcome) {
@@ -110,6 +124,39 @@ fn run(options: &Options) -> Result<Exit, String> {
         (0, outcome) => outcome,
         _ => Exit::BadFile,
     })
+}
+
+/// Summaries merged without reading their sources: each file read, checked and its sources
+/// taken as they are.
+fn merge(options: &Options) -> Result<Exit, String> {
+    let (files, problems) = inputs::list(&options.inputs);
+    let mut failed = problems.len();
+    for problem in &problems {
+        eprintln!("posture: {problem}");
+    }
+    if files.is_empty() {
+        return Err("no summaries given".into());
+    }
+    let mut summaries = Vec::with_capacity(files.len());
+    for input in &files {
+        match inputs::summary(&input.path) {
+            Ok(summary) => summaries.push(summary),
+            Err(message) => {
+                failed += 1;
+                eprintln!("posture: {}: {message}", input.name);
+            }
+        }
+    }
+    let merged: crate::core::summary::Summary = summaries.into_iter().sum();
+    write(options.output.as_deref(), &merged.to_json())?;
+    if !options.quiet {
+        eprintln!(
+            "posture: merged {} summaries: {} sources",
+            files.len() - failed.min(files.len()),
+            merged.members().len()
+        );
+    }
+    Ok(if failed == 0 { Exit::Done } else { Exit::BadFile })
 }
 
 /// The system clock, as the browser's `Date.now()` gives it to the app.

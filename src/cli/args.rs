@@ -28,6 +28,8 @@ pub struct Options {
 pub enum Action {
     Scorecard,
     Export { format: Format, dir: PathBuf },
+    Summarize,
+    Merge,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,9 +126,13 @@ Usage:
   posture export (--parquet | --ndjson) <dir> <files or folders>… [options]
                                                      findings, scans, events and incident
                                                      records as tables
+  posture summarize <files or folders>… -o team.summary.json
+                                                     what the files say, to merge
+  posture merge <summaries>… -o org.summary.json     summaries merged into one
   posture <command> --help                           one command's options
 
-Files are recognised by their content, as in the app; folders are read recursively.
+Files are recognised by their content, as in the app; folders are read recursively. Every
+command that reads files reads summaries too, as their files.
 Exit status: 0 done, 1 some file could not be read (the others count), 2 usage or profile
 error (nothing computed), 3 a --fail-on gate failed (whatever else happened).";
 
@@ -161,6 +167,21 @@ Writes one table per kind, one row per item, into <dir> (findings.parquet or .nd
 Options:
   --period, --profile, --now, -q    as for posture scorecard";
 
+pub const SUMMARIZE_HELP: &str = "\
+posture summarize <files or folders>… [-o team.summary.json] [-q]
+
+Writes a summary (posture.summary.v1) of what the files say: each file's name, size, time and
+digest and the evidence Posture keeps of it, not the file. Summaries merge (posture merge), and
+the scorecard of merged summaries is the scorecard of all their files read at once. The period,
+profile and clock are chosen when the scorecard is computed, so a summary takes none.";
+
+pub const MERGE_HELP: &str = "\
+posture merge <summaries or folders of them>… [-o org.summary.json] [-q]
+
+Merges summaries into one: every file of each, once (a file is known by its name and content).
+The order does not matter and a summary merged twice counts once. A summary made by another
+version of Posture, or damaged, is said and left out; the others are merged (exit 1).";
+
 pub fn parse(args: &[String]) -> Result<Command, String> {
     let Some(first) = args.first() else {
         return Ok(Command::Help(HELP));
@@ -169,6 +190,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "-h" | "--help" | "help" => return Ok(Command::Help(HELP)),
         "scorecard" => "scorecard",
         "export" => "export",
+        "summarize" => "summarize",
+        "merge" => "merge",
         other => return Err(format!("unknown command {other:?}")),
     };
     let mut options = Options {
@@ -194,11 +217,19 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "-h" | "--help" => {
                 return Ok(Command::Help(match command {
                     "scorecard" => SCORECARD_HELP,
+                    "summarize" => SUMMARIZE_HELP,
+                    "merge" => MERGE_HELP,
                     _ => EXPORT_HELP,
                 }));
             }
-            "-o" | "--output" if command == "scorecard" => {
+            "-o" | "--output" if command != "export" => {
                 options.output = Some(value(arg)?.into());
+            }
+            // A summary holds every time: the period and settings are the scorecard's.
+            "--period" | "--profile" | "--now" if matches!(command, "summarize" | "merge") => {
+                return Err(format!(
+                    "{command}: {arg} is chosen when the scorecard is computed, not here"
+                ));
             }
             "--period" => options.period = Some(period(&value(arg)?)?),
             "--profile" => options.profile = Some(value(arg)?.into()),
@@ -228,10 +259,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             input => options.inputs.push(input.into()),
         }
     }
-    if command == "export" {
-        let (format, dir) = export.ok_or("export needs --ndjson <dir> or --parquet <dir>")?;
-        options.command = Action::Export { format, dir };
-    }
+    options.command = match command {
+        "export" => {
+            let (format, dir) = export.ok_or("export needs --ndjson <dir> or --parquet <dir>")?;
+            Action::Export { format, dir }
+        }
+        "summarize" => Action::Summarize,
+        "merge" => Action::Merge,
+        _ => Action::Scorecard,
+    };
     if options.inputs.is_empty() {
         return Err(format!("{command}: no files or folders given"));
     }
@@ -310,6 +346,12 @@ mod tests {
         assert!(run("scorecard a.json --period fortnight").is_err());
         assert!(run("scorecard a.json --now yesterday").is_err());
         assert!(run("scorecard a.json -o --quiet").is_err());
+        let o = run("summarize dir -o team.summary.json").unwrap();
+        assert!(matches!(o.command, Action::Summarize));
+        assert!(run("summarize dir --period 30d").is_err());
+        assert!(run("merge a.summary.json --now 2026-11-23T10:00:00Z").is_err());
+        assert!(run("merge a.summary.json --fail-on critical_open>0").is_err());
+        assert!(matches!(run("merge a b -o c").unwrap().command, Action::Merge));
         assert_eq!(run("scorecard --help").err().as_deref(), Some("help"));
     }
 }

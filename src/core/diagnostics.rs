@@ -69,7 +69,7 @@ pub enum ErrorKind {
     /// Well-formed JSON, but not any supported format.
     NotRecognised { supported: String },
     /// The output of a tool Posture knows of but does not read yet.
-    NotReadYet { tool: &'static str },
+    NotReadYet { tool: String },
     /// A recognised format in a variant Posture does not read.
     Unsupported { detail: String },
 }

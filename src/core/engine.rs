@@ -8,6 +8,7 @@ mod decide;
 mod export;
 mod rehearse;
 mod settings;
+mod summary;
 
 use std::rc::Rc;
 
@@ -23,6 +24,7 @@ use super::protocol::{
 };
 use super::sample;
 use super::settings::Settings;
+use super::summary::is_summary;
 use super::time::{MS_PER_DAY, Timestamp};
 use super::triage::file::About;
 use super::unpack::{self, Container};
@@ -427,13 +429,13 @@ impl Engine {
             return Vec::new();
         };
         match unpack::container(bytes) {
-            Container::Plain => vec![Response::Source(Box::new(self.parse_into(index, bytes)))],
+            Container::Plain => self.plain(id, index, bytes),
             Container::Gzip => match unpack::gunzip(bytes) {
                 // A .tar.gz: the tar's members replace the row.
                 Ok(inner) if depth < MAX_NESTING && unpack::container(&inner) == Container::Tar => {
                     self.ingest_at(id, &inner, depth + 1)
                 }
-                Ok(inner) => vec![Response::Source(Box::new(self.parse_into(index, &inner)))],
+                Ok(inner) => self.plain(id, index, &inner),
                 Err(e) => self.unreadable(id, format!("the gzip file cannot be read: {}", e.0)),
             },
             Container::Zip | Container::Tar if depth >= MAX_NESTING => {
@@ -471,6 +473,17 @@ impl Engine {
                 responses
             }
         }
+    }
+
+    /// A file that is not an archive: a summary, whose sources replace its row, or one source.
+    fn plain(&mut self, id: u32, index: usize, bytes: &[u8]) -> Vec<Response> {
+        if is_summary(bytes) {
+            return match std::str::from_utf8(bytes) {
+                Ok(text) => self.ingest_summary(id, text),
+                Err(_) => self.unreadable(id, "this summary is damaged: it is not UTF-8".into()),
+            };
+        }
+        vec![Response::Source(Box::new(self.parse_into(index, bytes)))]
     }
 
     fn unreadable(&mut self, id: u32, detail: String) -> Vec<Response> {

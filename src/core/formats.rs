@@ -254,7 +254,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Parsed, Box<FileError>> {
         _ => match json::validate(&text, sniffed.shape == Shape::JsonLines) {
             Err(e) => return Err(fail(None, e.kind, e.location)),
             Ok(()) => match lookalike::known_unsupported(&sniffed) {
-                Some(tool) => ErrorKind::NotReadYet { tool },
+                Some(tool) => ErrorKind::NotReadYet { tool: tool.into() },
                 None => ErrorKind::NotRecognised {
                     supported: supported_list(),
                 },

@@ -29,6 +29,7 @@ pub mod scorecard;
 pub mod session;
 pub mod settings;
 pub mod settings_form;
+pub mod summary;
 pub mod severity;
 pub mod sniff;
 pub mod time;

@@ -2,27 +2,40 @@
 //! to the worker that owns the engine. Not a file format: both ends are the same build, so it
 //! carries no version, and reading stops (`None`) at anything that is not whole and well formed.
 //!
-//! Findings and events are the evidence that is big (a scanner's report, a log); the other kinds
-//! are small, and a file holding one is read again by the worker that owns the engine.
+//! Every kind of evidence is carried, and a file's failure too ([`encode_outcome`]): the same
+//! bytes are the body of each source of a `posture.summary.v1` (`core::summary`), which is why
+//! [`ENCODING`] numbers this encoding and a test pins it.
 //! Shared text stays shared: a [`Text`] already written is written again as its number.
 
 use std::sync::Arc;
 
-use super::diagnostics::{Location, Warning};
+use std::collections::BTreeMap;
+
+use super::diagnostics::{ErrorKind, FileError, Location, Warning};
 use super::formats::{self, Carried, FORMATS, Parsed};
 use super::hash::{FxHashMap, content_digest};
 use super::model::{
-    Asset, AssetKind, ByFingerprint, Category, Checks, Coverage, Event, EventKind, EventLog,
-    Evidence, Finding, Fingerprint, Package, PassFail, PolicyScope, Severity, Snapshot, SourceKind,
-    Status, Text, ThreatCategory, Tool, Triage,
+    Asset, AssetKind, ByFingerprint, Category, Checks, Coverage, Decision, DecisionLog, Event,
+    EventKind, EventLog, Evidence, Finding, Fingerprint, Incident, IncidentLog, Inventory,
+    Measurements, Package, PassFail, Point, PolicyScope, Severity, Snapshot, SourceKind, Status,
+    Target, Text, ThreatCategory, Tool, Triage, Verdict,
 };
 use super::time::Timestamp;
 use super::unpack::{self, Container};
 
+/// The number of this encoding, written in every summary: a summary whose number differs is not
+/// read (`core::summary` says which Posture wrote it). Raise it with any change to what is
+/// written: a field, an enum's variants or their order, the order of `FORMATS` or
+/// [`INCIDENT_SYSTEMS`] (`tests/it/wire.rs` pins the bytes of a sample of every type).
+pub const ENCODING: u32 = 1;
+
+/// The incident trackers whose ids an [`IncidentLog`] keys by, as written.
+pub const INCIDENT_SYSTEMS: [&str; 5] = ["posture", "jira", "pagerduty", "sentinel", "thehive"];
+
 /// What a worker of the pool makes of a whole file: its parse as [`Engine::ingest`] would make
-/// it (a gzip file is read inside), encoded, or `None` for what only the engine can read (an archive,
-/// whose members become sources of their own), a file that does not parse (the engine says
-/// why), or evidence of a kind not carried.
+/// it (a gzip file is read inside), encoded, or `None` for what only the engine can read (an
+/// archive, whose members become sources of their own) and a file that does not parse (the
+/// engine says why).
 ///
 /// [`Engine::ingest`]: super::engine::Engine::ingest
 pub fn carry(name: &str, bytes: &[u8]) -> Option<Vec<u8>> {
@@ -38,6 +51,10 @@ pub fn carry(name: &str, bytes: &[u8]) -> Option<Vec<u8>> {
         }
         Container::Zip | Container::Tar => return None,
     };
+    // A summary's sources become sources of their own.
+    if super::summary::is_summary(plain) {
+        return None;
+    }
     let carried = Carried {
         digest: content_digest(plain),
         size: plain.len() as u64,
@@ -46,46 +63,100 @@ pub fn carry(name: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     encode(&carried)
 }
 
-/// `None` when the evidence is of a kind not carried (see the module's comment).
+/// `None` only for evidence whose format or tracker is not in the registry (never, from a parse).
 pub fn encode(carried: &Carried) -> Option<Vec<u8>> {
     let mut w = Writer::default();
-    match &carried.parsed.evidence {
-        Evidence::Findings(s) => {
-            w.byte(0);
-            s.put(&mut w);
-        }
-        Evidence::Events(l) => {
-            w.byte(1);
-            l.put(&mut w);
-        }
-        _ => return None,
-    }
-    carried.parsed.warnings.put(&mut w);
+    put_parsed(&carried.parsed.evidence, &carried.parsed.warnings, &mut w)?;
     carried.digest.put(&mut w);
     carried.size.put(&mut w);
     Some(w.bytes)
 }
 
 pub fn decode(bytes: &[u8]) -> Option<Carried> {
-    let mut r = Reader {
-        bytes,
-        at: 0,
-        texts: Vec::new(),
-    };
-    let evidence = match r.byte()? {
-        0 => Evidence::Findings(Wire::get(&mut r)?),
-        1 => Evidence::Events(Wire::get(&mut r)?),
-        _ => return None,
-    };
+    let mut r = Reader::new(bytes);
     let carried = Carried {
-        parsed: Parsed {
-            evidence,
-            warnings: Wire::get(&mut r)?,
-        },
+        parsed: get_parsed(&mut r)?,
         digest: Wire::get(&mut r)?,
         size: Wire::get(&mut r)?,
     };
-    (r.at == bytes.len()).then_some(carried)
+    r.done(carried)
+}
+
+/// What became of one file: its parse, or why it has none (a summary's body of a source).
+pub fn encode_outcome(outcome: Result<(&Evidence, &[Warning]), &FileError>) -> Option<Vec<u8>> {
+    let mut w = Writer::default();
+    match outcome {
+        Ok((evidence, warnings)) => {
+            w.byte(0);
+            put_parsed(evidence, warnings, &mut w)?;
+        }
+        Err(error) => {
+            w.byte(1);
+            error.put(&mut w);
+        }
+    }
+    Some(w.bytes)
+}
+
+pub fn decode_outcome(bytes: &[u8]) -> Option<Result<Parsed, FileError>> {
+    let mut r = Reader::new(bytes);
+    let outcome = match r.byte()? {
+        0 => Ok(get_parsed(&mut r)?),
+        1 => Err(Wire::get(&mut r)?),
+        _ => return None,
+    };
+    r.done(outcome)
+}
+
+fn put_parsed(evidence: &Evidence, warnings: &[Warning], w: &mut Writer) -> Option<()> {
+    // A format not in the registry would read back as nothing: say so now.
+    FORMATS.iter().find(|f| f.id == evidence.format())?;
+    match evidence {
+        Evidence::Findings(s) => {
+            w.byte(0);
+            s.put(w);
+        }
+        Evidence::Events(l) => {
+            w.byte(1);
+            l.put(w);
+        }
+        Evidence::Incidents(l) => {
+            w.byte(2);
+            INCIDENT_SYSTEMS.iter().find(|s| **s == l.system)?;
+            l.put(w);
+        }
+        Evidence::Measurements(m) => {
+            w.byte(3);
+            m.put(w);
+        }
+        Evidence::Inventory(i) => {
+            w.byte(4);
+            i.put(w);
+        }
+        Evidence::Decisions(d) => {
+            w.byte(5);
+            d.put(w);
+        }
+    }
+    w.varint(warnings.len() as u64);
+    warnings.iter().for_each(|warning| warning.put(w));
+    Some(())
+}
+
+fn get_parsed(r: &mut Reader) -> Option<Parsed> {
+    let evidence = match r.byte()? {
+        0 => Evidence::Findings(Wire::get(r)?),
+        1 => Evidence::Events(Wire::get(r)?),
+        2 => Evidence::Incidents(Wire::get(r)?),
+        3 => Evidence::Measurements(Wire::get(r)?),
+        4 => Evidence::Inventory(Wire::get(r)?),
+        5 => Evidence::Decisions(Wire::get(r)?),
+        _ => return None,
+    };
+    Some(Parsed {
+        evidence,
+        warnings: Wire::get(r)?,
+    })
 }
 
 #[derive(Default)]
@@ -121,7 +192,20 @@ struct Reader<'b> {
     texts: Vec<Text>,
 }
 
-impl Reader<'_> {
+impl<'b> Reader<'b> {
+    fn new(bytes: &'b [u8]) -> Reader<'b> {
+        Reader {
+            bytes,
+            at: 0,
+            texts: Vec::new(),
+        }
+    }
+
+    /// `value`, when every byte was read: trailing bytes are damage.
+    fn done<T>(&self, value: T) -> Option<T> {
+        (self.at == self.bytes.len()).then_some(value)
+    }
+
     fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
@@ -146,6 +230,13 @@ impl Reader<'_> {
         let text = std::str::from_utf8(self.bytes.get(self.at..end)?).ok()?;
         self.at = end;
         Some(text)
+    }
+
+    fn eight(&mut self) -> Option<[u8; 8]> {
+        let end = self.at.checked_add(8)?;
+        let bytes = self.bytes.get(self.at..end)?.try_into().ok()?;
+        self.at = end;
+        Some(bytes)
     }
 
     /// A count of things each at least a byte long: never more than the bytes left, so a
@@ -176,6 +267,61 @@ impl Wire for usize {
     }
     fn get(r: &mut Reader) -> Option<Self> {
         usize::try_from(r.varint()?).ok()
+    }
+}
+
+impl Wire for u32 {
+    fn put(&self, w: &mut Writer) {
+        w.varint(u64::from(*self));
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        u32::try_from(r.varint()?).ok()
+    }
+}
+
+impl Wire for bool {
+    fn put(&self, w: &mut Writer) {
+        w.byte(u8::from(*self));
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        match r.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+}
+
+/// Its bits, so that a value reads back exactly (NaN included).
+impl Wire for f64 {
+    fn put(&self, w: &mut Writer) {
+        w.bytes.extend_from_slice(&self.to_bits().to_le_bytes());
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(f64::from_bits(u64::from_le_bytes(r.eight()?)))
+    }
+}
+
+impl<A: Wire, B: Wire> Wire for (A, B) {
+    fn put(&self, w: &mut Writer) {
+        self.0.put(w);
+        self.1.put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some((A::get(r)?, B::get(r)?))
+    }
+}
+
+impl<K: Wire + Ord + Clone, V: Wire + Clone> Wire for BTreeMap<K, V> {
+    fn put(&self, w: &mut Writer) {
+        w.varint(self.len() as u64);
+        for (key, value) in self {
+            key.put(w);
+            value.put(w);
+        }
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(Vec::<(K, V)>::get(r)?.into_iter().collect())
     }
 }
 
@@ -282,12 +428,16 @@ wire_enums!(
     SourceKind,
     EventKind,
     ThreatCategory,
+    Verdict,
 );
 
 /// Structs, field by field in the order given (which must name every field: the literal in
 /// `get` does not compile otherwise).
 macro_rules! wire_structs {
-    ($($t:ident { $($field:ident),* $(,)? })*) => {$(
+    ($($t:ident { $($field:ident),* $(,)? })*) => {
+        /// The structs' fields in the order written, for [`layout`].
+        const STRUCTS: &str = concat!($(stringify!($t { $($field),* }), "\n"),*);
+        $(
         impl Wire for $t {
             fn put(&self, w: &mut Writer) {
                 $(self.$field.put(w);)*
@@ -318,6 +468,161 @@ wire_structs! {
         compliance, cloud_resources, policy_violations, policy_scopes, note
     }
     EventLog { format, tool, source, kind, events, records, first, last, note }
+    Incident {
+        id, title, severity, severity_raw, source, event_time, alert_time, contained_time,
+        resolved_time, verdict, closed, status_raw, updated
+    }
+    Point { at, metric, value, source }
+    Measurements { format, tool, points, records }
+    Inventory { format, tool, objects, records }
+    Target { category, rules, packages, assets, fingerprint, exact_assets }
+    Decision { target, triage, reason, expires, decided_at, author }
+    DecisionLog { format, tool, decisions, written_at, undecided, records }
+}
+
+/// By hand: its tracker is written as its place in [`INCIDENT_SYSTEMS`], not `FORMATS`.
+impl Wire for IncidentLog {
+    fn put(&self, w: &mut Writer) {
+        self.format.put(w);
+        self.tool.put(w);
+        let system = INCIDENT_SYSTEMS.iter().position(|s| *s == self.system);
+        w.varint(system.map_or(u64::MAX, |at| at as u64));
+        self.incidents.put(w);
+        self.records.put(w);
+        self.note.put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(IncidentLog {
+            format: Wire::get(r)?,
+            tool: Wire::get(r)?,
+            system: INCIDENT_SYSTEMS.get(usize::try_from(r.varint()?).ok()?)?,
+            incidents: Wire::get(r)?,
+            records: Wire::get(r)?,
+            note: Wire::get(r)?,
+        })
+    }
+}
+
+impl Wire for FileError {
+    fn put(&self, w: &mut Writer) {
+        self.file.put(w);
+        self.format.put(w);
+        self.kind.put(w);
+        self.location.put(w);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(FileError {
+            file: Wire::get(r)?,
+            format: Wire::get(r)?,
+            kind: Wire::get(r)?,
+            location: Wire::get(r)?,
+        })
+    }
+}
+
+impl Wire for ErrorKind {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            ErrorKind::Empty => w.byte(0),
+            ErrorKind::Binary { offset } => {
+                w.byte(1);
+                offset.put(w);
+            }
+            ErrorKind::NotJson { detail } => {
+                w.byte(2);
+                detail.put(w);
+            }
+            ErrorKind::Syntax { detail } => {
+                w.byte(3);
+                detail.put(w);
+            }
+            ErrorKind::Truncated => w.byte(4),
+            ErrorKind::Shape { detail } => {
+                w.byte(5);
+                detail.put(w);
+            }
+            ErrorKind::NotRecognised { supported } => {
+                w.byte(6);
+                supported.put(w);
+            }
+            ErrorKind::NotReadYet { tool } => {
+                w.byte(7);
+                tool.put(w);
+            }
+            ErrorKind::Unsupported { detail } => {
+                w.byte(8);
+                detail.put(w);
+            }
+        }
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(match r.byte()? {
+            0 => ErrorKind::Empty,
+            1 => ErrorKind::Binary {
+                offset: Wire::get(r)?,
+            },
+            2 => ErrorKind::NotJson {
+                detail: Wire::get(r)?,
+            },
+            3 => ErrorKind::Syntax {
+                detail: Wire::get(r)?,
+            },
+            4 => ErrorKind::Truncated,
+            5 => ErrorKind::Shape {
+                detail: Wire::get(r)?,
+            },
+            6 => ErrorKind::NotRecognised {
+                supported: Wire::get(r)?,
+            },
+            7 => ErrorKind::NotReadYet {
+                tool: Wire::get(r)?,
+            },
+            8 => ErrorKind::Unsupported {
+                detail: Wire::get(r)?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// What this encoding writes, as text: every struct's fields in order, every enum's variants
+/// in order, the registry's formats and the trackers, and the shapes written by hand. A test
+/// pins its digest: when it changes, so does what a summary means, and [`ENCODING`] is raised.
+pub fn layout() -> String {
+    fn names<T: std::fmt::Debug>(all: &[T]) -> String {
+        let names: Vec<String> = all.iter().map(|v| format!("{v:?}")).collect();
+        names.join(",") + "\n"
+    }
+    let formats: Vec<&str> = FORMATS.iter().map(|f| f.id).collect();
+    [
+        STRUCTS.to_string(),
+        names(&Severity::ALL),
+        names(&Category::ALL),
+        names(&Status::ALL),
+        names(&Triage::ALL),
+        names(&AssetKind::ALL),
+        names(&SourceKind::ALL),
+        names(&EventKind::ALL),
+        names(&ThreatCategory::ALL),
+        names(&Verdict::ALL),
+        formats.join(",") + "\n",
+        INCIDENT_SYSTEMS.join(",") + "\n",
+        // By hand, below and above.
+        "IncidentLog { format, tool, system, incidents, records, note }\n\
+         FileError { file, format, kind, location }\n\
+         ErrorKind Empty, Binary offset, NotJson detail, Syntax detail, Truncated, Shape detail, \
+         NotRecognised supported, NotReadYet tool, Unsupported detail\n\
+         Evidence Findings, Events, Incidents, Measurements, Inventory, Decisions\n\
+         Outcome Ok Parsed { evidence, warnings }, Err FileError\n\
+         Carried { parsed, digest, size }\n\
+         Text new or again; Fingerprint 8 bytes; f64 bits; Timestamp zigzag; Coverage 2 bytes\n"
+            .to_string(),
+    ]
+    .concat()
+    // The compiler's `stringify!` breaks lines as it likes: only the words count.
+    .split_whitespace()
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 /// A format id (`Snapshot::format`, `EventLog::format`), as its place in the registry; one
@@ -347,10 +652,7 @@ impl Wire for Fingerprint {
         w.bytes.extend_from_slice(&self.0.to_le_bytes());
     }
     fn get(r: &mut Reader) -> Option<Self> {
-        let end = r.at.checked_add(8)?;
-        let bytes = r.bytes.get(r.at..end)?.try_into().ok()?;
-        r.at = end;
-        Some(Fingerprint(u64::from_le_bytes(bytes)))
+        Some(Fingerprint(u64::from_le_bytes(r.eight()?)))
     }
 }
 
@@ -386,7 +688,8 @@ mod tests {
             AssetKind,
             SourceKind,
             EventKind,
-            ThreatCategory
+            ThreatCategory,
+            Verdict
         );
     }
 
@@ -396,11 +699,7 @@ mod tests {
             let mut w = Writer::default();
             n.put(&mut w);
             Timestamp(n as i64).put(&mut w);
-            let mut r = Reader {
-                bytes: &w.bytes,
-                at: 0,
-                texts: Vec::new(),
-            };
+            let mut r = Reader::new(&w.bytes);
             assert_eq!(u64::get(&mut r), Some(n));
             assert_eq!(Timestamp::get(&mut r), Some(Timestamp(n as i64)));
             assert_eq!(r.at, w.bytes.len());

@@ -220,7 +220,8 @@ fn parse(input: &Input) -> Result<Parsed, ParseError> {
         return Err(JsonError {
             kind: ErrorKind::NotReadYet {
                 tool: "a CycloneDX SBOM or scan (Posture reads CycloneDX only for the VEX \
-                       decisions in `vulnerabilities[].analysis`)",
+                       decisions in `vulnerabilities[].analysis`)"
+                    .into(),
             },
             location: Default::default(),
         });

@@ -20,6 +20,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    pub const ALL: [Verdict; 5] = [
+        Verdict::TruePositive,
+        Verdict::BenignPositive,
+        Verdict::FalsePositive,
+        Verdict::Duplicate,
+        Verdict::Untriaged,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Verdict::TruePositive => "true positive",

@@ -1,0 +1,145 @@
+//! Summaries in and out (`core::summary`): the sources as a `posture.summary.v1`, and a dropped
+//! summary's sources read back as if their files were dropped again, in its order.
+
+use super::{Engine, Outcome, Source};
+use crate::core::diagnostics::FileError;
+use crate::core::formats::Carried;
+use crate::core::model::Evidence;
+use crate::core::present;
+use crate::core::protocol::{FileMeta, Response};
+use crate::core::summary::{Member, Summary};
+use crate::core::wire;
+
+impl Engine {
+    /// The loaded sources as their files said them: the names and decisions given here are
+    /// settings, not evidence, and come back at the next analysis.
+    pub fn summary(&mut self) -> Summary {
+        for source in &mut self.sources {
+            as_reported(source);
+        }
+        self.changed();
+        Summary::of(self.sources.iter().filter_map(member))
+    }
+
+    /// A summary's sources replace its row, each read from its body as a file's parse is.
+    pub(super) fn ingest_summary(&mut self, id: u32, text: &str) -> Vec<Response> {
+        let summary = match Summary::parse(text) {
+            Ok(summary) if summary.members().is_empty() => {
+                return self.unreadable(id, "the summary holds no files".into());
+            }
+            Ok(summary) => summary,
+            Err(message) => return self.unreadable(id, message),
+        };
+        let Some(index) = self.sources.iter().position(|s| s.id == id) else {
+            return Vec::new();
+        };
+        self.sources.remove(index);
+        let mut responses = vec![Response::Removed(id)];
+        let members = summary.members();
+        for member in members {
+            responses.push(self.queue(vec![FileMeta {
+                name: member.name.clone(),
+                size: member.size,
+                last_modified: member.modified,
+            }]));
+            let member_id = self.next_id - 1;
+            responses.extend(self.ingest_member(member_id, member, members));
+        }
+        responses
+    }
+
+    fn ingest_member(&mut self, id: u32, member: &Member, all: &[Member]) -> Vec<Response> {
+        // A copy of content another source holds has no body of its own: that source's body
+        // is its content's parse (used only when the copy comes first, as it may in an archive).
+        let body = member.body().or_else(|| {
+            all.iter()
+                .find(|m| m.digest.is_some() && m.digest == member.digest && m.evidence.is_some())
+                .and_then(Member::body)
+        });
+        let outcome = body.and_then(|b| wire::decode_outcome(&b.ok()?));
+        match (outcome, member.digest()) {
+            (Some(Ok(parsed)), Some(digest)) => {
+                let carried = Carried {
+                    parsed,
+                    digest,
+                    size: member.size,
+                };
+                self.ingest_carried(id, carried, 0)
+            }
+            (Some(Err(error)), digest) => vec![Response::Source(Box::new(
+                self.failed_as_said(id, error, digest),
+            ))],
+            _ => self.unreadable(
+                id,
+                "this source of the summary is damaged: summarize its files again".into(),
+            ),
+        }
+    }
+
+    /// A source that failed where the summary was made, with the error it gave there.
+    fn failed_as_said(
+        &mut self,
+        id: u32,
+        error: FileError,
+        digest: Option<u64>,
+    ) -> crate::core::protocol::SourceRow {
+        self.changed();
+        let Some(source) = self.sources.iter_mut().find(|s| s.id == id) else {
+            return Default::default();
+        };
+        source.digest = digest;
+        source.outcome = Outcome::Failed(error);
+        present::source_row(source)
+    }
+}
+
+/// The evidence as the file gave it: the asset's name from the file, no decision applied.
+fn as_reported(source: &mut Source) {
+    let Outcome::Loaded { evidence, .. } = &mut source.outcome else {
+        return;
+    };
+    let asset = match &mut **evidence {
+        Evidence::Findings(snapshot) => {
+            for finding in &mut snapshot.findings {
+                finding.status = finding.reported;
+                finding.decision = None;
+            }
+            &mut snapshot.asset
+        }
+        Evidence::Events(log) => &mut log.source,
+        _ => return,
+    };
+    if let Some(reported) = &source.reported {
+        asset.name.clone_from(reported);
+    }
+}
+
+fn member(source: &Source) -> Option<Member> {
+    let (format, records, error, body) = match &source.outcome {
+        Outcome::Pending => return None,
+        Outcome::Loaded { evidence, warnings } => (
+            Some(evidence.format()),
+            evidence.records(),
+            None,
+            wire::encode_outcome(Ok((evidence, warnings))),
+        ),
+        Outcome::Failed(error) => (
+            error.format,
+            0,
+            Some(error.message()),
+            wire::encode_outcome(Err(error)),
+        ),
+        // Its content is the body of the source it copies.
+        Outcome::Duplicate { .. } => (None, 0, None, None),
+    };
+    Some(Member {
+        name: source.name.clone(),
+        size: source.size,
+        modified: source.modified.map(|t| t.0),
+        digest: source.digest.map(|d| format!("{d:016x}")),
+        format: format.map(String::from),
+        records,
+        error,
+        evidence: body.map(|b| Summary::body(&b)),
+    })
+}

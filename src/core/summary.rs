@@ -1,0 +1,241 @@
+//! `posture.summary.v1`: what a set of files says, without the files, to merge with other
+//! summaries into an organisation's scorecard (SPEC §11).
+//!
+//! A summary holds each source as the engine read it: its name, size, time and content digest,
+//! and its body, the evidence Posture's model keeps of it (`core::wire`: findings' identities,
+//! severities and places, the events some metric counts, incidents' times, checks' counts) or why
+//! it could not be read. Counts and sketches alone would not do: a newer scan of an asset in one
+//! summary supersedes an older one in another, a fix is seen only across an asset's scans, logs
+//! that overlap count each event once, and the period is chosen after the merge. Keeping the
+//! evidence makes every number of the merged scorecard the one all the files give loaded at
+//! once: counts, rates and medians exactly (no quantile sketch, so no error bound but zero).
+//!
+//! Merging is a union of sources, each known by its name and digest, kept in that order: it is
+//! associative and commutative, the empty summary is its identity, and a summary merged twice
+//! counts once. Reading one is reading its sources as if each file were dropped again, in that
+//! order.
+
+mod base64;
+
+use serde::{Deserialize, Serialize};
+
+use super::time::Timestamp;
+use super::wire;
+
+pub const SCHEMA: &str = "posture.summary.v1";
+const SCHEMA_FAMILY: &str = "posture.summary.";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Sources known by name and digest, in that order, each once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    members: Vec<Member>,
+}
+
+/// One source of a summary, as a line of its file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub name: String,
+    pub size: u64,
+    /// The file's last-modified time, ms since 1970: a snapshot that does not say when it was
+    /// taken is dated by it.
+    pub modified: Option<i64>,
+    /// `hash::content_digest` of the content, 16 hex digits; none for a file that could not even
+    /// be unpacked.
+    pub digest: Option<String>,
+    /// For people and `jq`: what the body says, not read back.
+    pub format: Option<String>,
+    pub records: u64,
+    pub error: Option<String>,
+    /// The body, `wire::encode_outcome` in base64; none for a file whose content another
+    /// source of the summary (first by name) holds.
+    pub evidence: Option<String>,
+}
+
+impl Member {
+    /// What a member is known by in a merge: the same file twice is one source.
+    fn key(&self) -> (&str, Option<&str>, Option<&str>) {
+        let body = match self.digest {
+            // A failure without a digest is known by what it says.
+            None => self.evidence.as_deref(),
+            Some(_) => None,
+        };
+        (&self.name, self.digest.as_deref(), body)
+    }
+
+    /// Of two members with one key, which is kept: one with a body, then the earliest time,
+    /// then the least of the rest, so that the choice does not depend on the order of merging.
+    fn rank(&self) -> impl Ord + '_ {
+        (
+            self.evidence.is_none(),
+            self.modified.is_none(),
+            self.modified,
+            self.size,
+            &self.evidence,
+            &self.format,
+            self.records,
+            &self.error,
+        )
+    }
+
+    pub fn digest(&self) -> Option<u64> {
+        u64::from_str_radix(self.digest.as_deref()?, 16).ok()
+    }
+
+    pub fn modified(&self) -> Option<Timestamp> {
+        self.modified.map(Timestamp)
+    }
+
+    /// Its body, decoded; `None` when it has none, `Some(Err)` when it is damaged.
+    pub fn body(&self) -> Option<Result<Vec<u8>, ()>> {
+        self.evidence.as_deref().map(base64::decode)
+    }
+}
+
+impl Summary {
+    /// The summary of these sources, in order and each once.
+    pub fn of(members: impl IntoIterator<Item = Member>) -> Summary {
+        let mut members: Vec<Member> = members.into_iter().collect();
+        members.sort_by(|a, b| a.key().cmp(&b.key()).then_with(|| a.rank().cmp(&b.rank())));
+        members.dedup_by(|later, kept| later.key() == kept.key());
+        Summary { members }
+    }
+
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    /// The body of a member for its evidence: encoded in base64.
+    pub fn body(encoded: &[u8]) -> String {
+        base64::encode(encoded)
+    }
+
+    /// The file: a header, then a source a line.
+    pub fn to_json(&self) -> String {
+        let mut out = format!(
+            "{{\"schema\":\"{SCHEMA}\",\"posture_version\":\"{VERSION}\",\"encoding\":{},\"sources\":[",
+            wire::ENCODING
+        );
+        for (i, member) in self.members.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str(&serde_json::to_string(member).unwrap_or_default());
+        }
+        out.push_str("\n]}\n");
+        out
+    }
+
+    /// Reads a summary that [`is_summary`] recognised; an error says why it cannot be read (a
+    /// newer Posture's, an older encoding, damage), never gives a wrong number.
+    pub fn parse(text: &str) -> Result<Summary, String> {
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| format!("this summary is damaged: {e}"))?;
+        header.check()?;
+        let file: File =
+            serde_json::from_str(text).map_err(|e| format!("this summary is damaged: {e}"))?;
+        Ok(Summary::of(file.sources))
+    }
+}
+
+/// Merging: the union of the sources.
+impl std::ops::Add for Summary {
+    type Output = Summary;
+
+    fn add(self, other: Summary) -> Summary {
+        Summary::of(self.members.into_iter().chain(other.members))
+    }
+}
+
+impl std::iter::Sum for Summary {
+    fn sum<I: Iterator<Item = Summary>>(summaries: I) -> Summary {
+        Summary::of(summaries.flat_map(|s| s.members))
+    }
+}
+
+/// Whether a file is a summary (of this version or another): a JSON object whose first key is
+/// its schema, as [`Summary::to_json`] writes it.
+pub fn is_summary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64)];
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let Some(rest) = text.strip_prefix('{') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.strip_prefix("\"schema\"")
+        .map(|r| r.trim_start().trim_start_matches(':').trim_start())
+        .is_some_and(|r| r.starts_with(&format!("\"{SCHEMA_FAMILY}")))
+}
+
+#[derive(Deserialize)]
+struct Header {
+    schema: String,
+    #[serde(default)]
+    posture_version: String,
+    #[serde(default)]
+    encoding: u32,
+}
+
+impl Header {
+    fn check(&self) -> Result<(), String> {
+        if self.schema == SCHEMA && self.encoding == wire::ENCODING {
+            return Ok(());
+        }
+        let made_by = match self.posture_version.as_str() {
+            "" => "another version of Posture".to_string(),
+            v => format!("Posture {v}"),
+        };
+        let newer_schema = self
+            .schema
+            .strip_prefix(SCHEMA_FAMILY)
+            .and_then(|v| v.strip_prefix('v'))
+            .and_then(|v| v.parse::<u32>().ok())
+            .is_some_and(|v| v > 1);
+        if newer_schema || self.encoding > wire::ENCODING || newer(&self.posture_version) {
+            Err(format!(
+                "this summary was made by {made_by}, newer than this one ({VERSION}): read it \
+                 with that version or a later one"
+            ))
+        } else {
+            Err(format!(
+                "this summary was made by {made_by}, whose summaries this one ({VERSION}) cannot \
+                 read: summarize the files again with this version"
+            ))
+        }
+    }
+}
+
+/// Whether a version (`1.2.3`) is later than this build's.
+fn newer(version: &str) -> bool {
+    let parts = |v: &str| -> Vec<u64> {
+        v.split(['.', '-', '+'])
+            .map_while(|p| p.parse().ok())
+            .collect()
+    };
+    parts(version) > parts(VERSION)
+}
+
+#[derive(Deserialize)]
+struct File {
+    sources: Vec<Member>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_are_told_by_their_first_key() {
+        assert!(is_summary(b"{\"schema\":\"posture.summary.v1\",\"sources\":[]}"));
+        assert!(is_summary(b" \n{ \"schema\" : \"posture.summary.v7\"}"));
+        assert!(!is_summary(b"{\"schema\":\"posture.scorecard.v1\"}"));
+        assert!(!is_summary(b"{\"sources\":[],\"schema\":\"posture.summary.v1\"}"));
+        assert!(!is_summary(b"[]"));
+    }
+
+    #[test]
+    fn versions_compare_by_number() {
+        assert!(newer("999.0.0"));
+        assert!(!newer("0.0.1"));
+        assert!(!newer(VERSION));
+    }
+}
