@@ -156,7 +156,11 @@ fn merge(options: &Options) -> Result<Exit, String> {
             merged.members().len()
         );
     }
-    Ok(if failed == 0 { Exit::Done } else { Exit::BadFile })
+    Ok(if failed == 0 {
+        Exit::Done
+    } else {
+        Exit::BadFile
+    })
 }
 
 /// The system clock, as the browser's `Date.now()` gives it to the app.

@@ -351,7 +351,10 @@ mod tests {
         assert!(run("summarize dir --period 30d").is_err());
         assert!(run("merge a.summary.json --now 2026-11-23T10:00:00Z").is_err());
         assert!(run("merge a.summary.json --fail-on critical_open>0").is_err());
-        assert!(matches!(run("merge a b -o c").unwrap().command, Action::Merge));
+        assert!(matches!(
+            run("merge a b -o c").unwrap().command,
+            Action::Merge
+        ));
         assert_eq!(run("scorecard --help").err().as_deref(), Some("help"));
     }
 }

@@ -10,8 +10,8 @@ use crate::core::diagnostics::ErrorKind;
 use crate::core::engine::Engine;
 use crate::core::protocol::{FileMeta, Request, Response, SourceState};
 use crate::core::summary::{Summary, is_summary};
-use crate::core::unpack::{self, Container};
 use crate::core::time::Timestamp;
+use crate::core::unpack::{self, Container};
 
 pub struct Input {
     pub name: String,
@@ -153,12 +153,15 @@ pub fn load(engine: &mut Engine, inputs: &[Input], quiet: bool) -> usize {
 pub fn summary(path: &Path) -> Result<Summary, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
     let plain = match unpack::container(&bytes) {
-        Container::Gzip => unpack::gunzip(&bytes).map_err(|e| format!("cannot unpack it: {}", e.0))?,
+        Container::Gzip => {
+            unpack::gunzip(&bytes).map_err(|e| format!("cannot unpack it: {}", e.0))?
+        }
         _ => bytes,
     };
     if !is_summary(&plain) {
         return Err("not a summary (posture.summary.v1): summarize files first".into());
     }
-    let text = std::str::from_utf8(&plain).map_err(|_| "this summary is damaged: it is not UTF-8")?;
+    let text =
+        std::str::from_utf8(&plain).map_err(|_| "this summary is damaged: it is not UTF-8")?;
     Summary::parse(text)
 }

@@ -24,7 +24,7 @@ use super::protocol::{
 };
 use super::sample;
 use super::settings::Settings;
-use super::summary::is_summary;
+use super::summary::{Inside, is_summary};
 use super::time::{MS_PER_DAY, Timestamp};
 use super::triage::file::About;
 use super::unpack::{self, Container};
@@ -44,6 +44,9 @@ pub struct Source {
     /// The asset (or the cluster, account or host of a log) as the file names it, before the
     /// name the user gave it replaced it in the evidence.
     pub reported: Option<String>,
+    /// For a member of an archive or a summary: the file dropped and its place inside, which
+    /// decide where it stands when summaries merge.
+    pub inside: Option<Inside>,
 }
 
 pub enum Outcome {
@@ -396,6 +399,7 @@ impl Engine {
                 digest: None,
                 outcome: Outcome::Pending,
                 reported: None,
+                inside: None,
             };
             self.next_id += 1;
             rows.push(present::source_row(&source));
@@ -457,7 +461,7 @@ impl Engine {
                 }
                 let archive = self.sources.remove(index);
                 let mut responses = vec![Response::Removed(id)];
-                for member in members {
+                for (at, member) in members.into_iter().enumerate() {
                     let meta = FileMeta {
                         name: format!("{}/{}", archive.name, member.name),
                         size: member.size,
@@ -465,6 +469,7 @@ impl Engine {
                     };
                     responses.push(self.queue(vec![meta]));
                     let member_id = self.next_id - 1;
+                    self.place_inside(&archive, at);
                     match unpack::extract(bytes, &member) {
                         Ok(data) => responses.extend(self.ingest_at(member_id, &data, depth + 1)),
                         Err(e) => responses.extend(self.unreadable(member_id, e.0)),

@@ -47,20 +47,58 @@ pub struct Member {
     pub format: Option<String>,
     pub records: u64,
     pub error: Option<String>,
-    /// The body, `wire::encode_outcome` in base64; none for a file whose content another
-    /// source of the summary (first by name) holds.
+    /// The body, `wire::encode_outcome` in base64; none for a file whose content a source
+    /// before it holds.
     pub evidence: Option<String>,
+    /// For a member of an archive (or of a summary): the file dropped, and where inside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inside: Option<Inside>,
+}
+
+/// Where a member stands in what was dropped: a dropped file's members are read after every
+/// file dropped with it, in their order inside it (nested archives' members in their place).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Inside {
+    pub dropped: String,
+    pub at: Vec<u32>,
 }
 
 impl Member {
-    /// What a member is known by in a merge: the same file twice is one source.
-    fn key(&self) -> (&str, Option<&str>, Option<&str>) {
+    /// What a member is known by in a merge (the same file twice is one source), in the order
+    /// the engine reads a drop of all the files: the files dropped by name, then the members of
+    /// archives, archive by archive.
+    fn key(&self) -> impl Ord + '_ {
         let body = match self.digest {
             // A failure without a digest is known by what it says.
             None => self.evidence.as_deref(),
             Some(_) => None,
         };
-        (&self.name, self.digest.as_deref(), body)
+        let (dropped, at) = match &self.inside {
+            Some(inside) => (inside.dropped.as_str(), inside.at.as_slice()),
+            None => (self.name.as_str(), &[][..]),
+        };
+        (
+            self.inside.is_some(),
+            dropped,
+            at,
+            &self.name,
+            self.digest.as_deref(),
+            body,
+        )
+    }
+
+    /// The order in which the engine read them: each file dropped in turn, by name, and an
+    /// archive's members as it was read.
+    pub fn read_before(&self, other: &Member) -> std::cmp::Ordering {
+        fn order(m: &Member) -> (&str, &[u32]) {
+            match &m.inside {
+                Some(inside) => (&inside.dropped, &inside.at),
+                None => (&m.name, &[]),
+            }
+        }
+        order(self)
+            .cmp(&order(other))
+            .then_with(|| self.key().cmp(&other.key()))
     }
 
     /// Of two members with one key, which is kept: one with a body, then the earliest time,
@@ -225,10 +263,14 @@ mod tests {
 
     #[test]
     fn summaries_are_told_by_their_first_key() {
-        assert!(is_summary(b"{\"schema\":\"posture.summary.v1\",\"sources\":[]}"));
+        assert!(is_summary(
+            b"{\"schema\":\"posture.summary.v1\",\"sources\":[]}"
+        ));
         assert!(is_summary(b" \n{ \"schema\" : \"posture.summary.v7\"}"));
         assert!(!is_summary(b"{\"schema\":\"posture.scorecard.v1\"}"));
-        assert!(!is_summary(b"{\"sources\":[],\"schema\":\"posture.summary.v1\"}"));
+        assert!(!is_summary(
+            b"{\"sources\":[],\"schema\":\"posture.summary.v1\"}"
+        ));
         assert!(!is_summary(b"[]"));
     }
 

@@ -45,6 +45,7 @@ mod robustness;
 mod scorecard;
 mod settings;
 mod stream;
+mod summary;
 mod tidy;
 mod triage;
 mod wire;

@@ -7,7 +7,7 @@ use crate::core::formats::Carried;
 use crate::core::model::Evidence;
 use crate::core::present;
 use crate::core::protocol::{FileMeta, Response};
-use crate::core::summary::{Member, Summary};
+use crate::core::summary::{Inside, Member, Summary};
 use crate::core::wire;
 
 impl Engine {
@@ -36,14 +36,28 @@ impl Engine {
         self.sources.remove(index);
         let mut responses = vec![Response::Removed(id)];
         let members = summary.members();
-        for member in members {
-            responses.push(self.queue(vec![FileMeta {
-                name: member.name.clone(),
-                size: member.size,
-                last_modified: member.modified,
-            }]));
-            let member_id = self.next_id - 1;
-            responses.extend(self.ingest_member(member_id, member, members));
+        // Listed in the summary's order, then read in the order they were read where they were
+        // summarised (an archive's members as it is read, before the files listed after it).
+        let first = self.next_id;
+        responses.push(
+            self.queue(
+                (members.iter())
+                    .map(|m| FileMeta {
+                        name: m.name.clone(),
+                        size: m.size,
+                        last_modified: m.modified,
+                    })
+                    .collect(),
+            ),
+        );
+        let queued = self.sources.len() - members.len();
+        for (source, member) in self.sources[queued..].iter_mut().zip(members) {
+            source.inside.clone_from(&member.inside);
+        }
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        order.sort_by(|&a, &b| members[a].read_before(&members[b]));
+        for i in order {
+            responses.extend(self.ingest_member(first + i as u32, &members[i], members));
         }
         responses
     }
@@ -73,6 +87,23 @@ impl Engine {
                 id,
                 "this source of the summary is damaged: summarize its files again".into(),
             ),
+        }
+    }
+
+    /// The source queued last is the member `at` of `container` (an archive).
+    pub(super) fn place_inside(&mut self, container: &Source, at: usize) {
+        let inside = match &container.inside {
+            Some(outer) => Inside {
+                dropped: outer.dropped.clone(),
+                at: outer.at.iter().copied().chain([at as u32]).collect(),
+            },
+            None => Inside {
+                dropped: container.name.clone(),
+                at: vec![at as u32],
+            },
+        };
+        if let Some(source) = self.sources.last_mut() {
+            source.inside = Some(inside);
         }
     }
 
@@ -141,5 +172,6 @@ fn member(source: &Source) -> Option<Member> {
         records,
         error,
         evidence: body.map(|b| Summary::body(&b)),
+        inside: source.inside.clone(),
     })
 }
