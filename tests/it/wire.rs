@@ -179,7 +179,10 @@ fn an_engine_fed_by_the_pool_shows_what_it_would_have_read_itself() {
 #[test]
 fn the_encoding_summaries_carry_is_pinned() {
     let layout = posture::core::wire::layout();
-    let digest = format!("{:016x}", posture::core::hash::content_digest(layout.as_bytes()));
+    let digest = format!(
+        "{:016x}",
+        posture::core::hash::content_digest(layout.as_bytes())
+    );
     let pinned = [(1, "82fead143d8c9e3c")];
     assert!(
         pinned.contains(&(ENCODING, digest.as_str())),
