@@ -381,3 +381,136 @@ fn scans_and_events_tables_hold_one_row_each() {
     assert_eq!(events[0]["priority"], "critical");
     assert_eq!(events[4]["at"], "2026-11-18T00:00:00Z");
 }
+
+/// Copies files into a fresh folder, as a team's CI job would find them.
+fn folder(case: &str, files: &[PathBuf]) -> PathBuf {
+    let dir = temp(case);
+    for file in files {
+        std::fs::copy(file, dir.join(file.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn team_summaries_merge_into_the_organisations_scorecard() {
+    let sample = |names: &[&str]| -> Vec<PathBuf> {
+        names
+            .iter()
+            .map(|n| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("src/core/sample")
+                    .join(n)
+            })
+            .collect()
+    };
+    let team_a = folder(
+        "team-a",
+        &sample(&[
+            "payments-api-image-2026-10-12.json",
+            "payments-api-image-2026-11-18.json",
+            "payments-falco-2026-11-18.jsonl",
+        ]),
+    );
+    let team_b = folder(
+        "team-b",
+        &sample(&[
+            "payments-api-grype-2026-11-18.json",
+            "security-incidents-jira-2026-11-18.csv",
+            "infra-config-2026-11-18.json",
+        ]),
+    );
+    let out = temp("summaries");
+    let summary = |team: &Path, name: &str| {
+        let path = out.join(name);
+        let run = posture(&[
+            "summarize",
+            "-q",
+            team.to_str().unwrap(),
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        path
+    };
+    let a = summary(&team_a, "a.summary.json");
+    let b = summary(&team_b, "b.summary.json");
+    let org = out.join("org.summary.json");
+    let run = posture(&[
+        "merge",
+        b.to_str().unwrap(),
+        a.to_str().unwrap(),
+        "-o",
+        org.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("merged 2 summaries: 6 sources"),
+        "{}",
+        stderr(&run)
+    );
+
+    let scorecard = |inputs: &[&Path]| {
+        let mut args = vec!["scorecard", "-q", "--now", NOW];
+        args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+        let run = posture(&args);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        run.stdout
+    };
+    let one = scorecard(&[&team_a, &team_b]);
+    assert_eq!(scorecard(&[&org]), one);
+    // The files and its summary together: each file once.
+    let card: serde_json::Value =
+        serde_json::from_slice(&scorecard(&[&team_a, &team_b, &org])).unwrap();
+    let expected: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(card["kpis"], expected["kpis"]);
+
+    // A summary that cannot be read is named; the rest is merged.
+    let newer = out.join("newer.summary.json");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(
+        &newer,
+        text.replace("\"encoding\":1", "\"encoding\":7")
+            .replacen("0.1.0", "9.9.9", 1),
+    )
+    .unwrap();
+    let not_one = out.join("notes.txt");
+    std::fs::write(&not_one, "not a summary").unwrap();
+    let partial = out.join("partial.summary.json");
+    let run = posture(&[
+        "merge",
+        "-q",
+        b.to_str().unwrap(),
+        newer.to_str().unwrap(),
+        not_one.to_str().unwrap(),
+        "-o",
+        partial.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let said = stderr(&run);
+    assert!(
+        said.contains("newer.summary.json: this summary was made by Posture 9.9.9, newer"),
+        "{said}"
+    );
+    assert!(said.contains("notes.txt: not a summary"), "{said}");
+    assert_eq!(std::fs::read(&partial).unwrap(), std::fs::read(&b).unwrap());
+
+    // The scorecard says so too, for the one file, with no number from it.
+    let run = posture(&["scorecard", "-q", "--now", NOW, newer.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("newer than this one"),
+        "{}",
+        stderr(&run)
+    );
+
+    for command in ["summarize", "merge"] {
+        let run = posture(&[command, "--help"]);
+        assert_eq!(run.status.code(), Some(0));
+        assert!(
+            String::from_utf8_lossy(&run.stdout).contains("posture.summary.v1")
+                || command == "merge"
+        );
+    }
+    let run = posture(&["summarize", team_a.to_str().unwrap(), "--period", "30d"]);
+    assert_eq!(run.status.code(), Some(2));
+}
