@@ -47,6 +47,9 @@ pub struct Source {
     /// For a member of an archive or a summary: the file dropped and its place inside, which
     /// decide where it stands when summaries merge.
     pub inside: Option<Inside>,
+    /// Read from a summary: taken out and read again, in the merge's order, when another
+    /// summary is dropped.
+    pub summarised: bool,
 }
 
 pub enum Outcome {
@@ -400,6 +403,7 @@ impl Engine {
                 outcome: Outcome::Pending,
                 reported: None,
                 inside: None,
+                summarised: false,
             };
             self.next_id += 1;
             rows.push(present::source_row(&source));

@@ -281,3 +281,28 @@ fn a_summary_dropped_beside_its_files_counts_them_once() {
         "{duplicates} duplicates, {loaded} loaded"
     );
 }
+
+/// The app takes several summaries dropped at once, or one after another: each merged with those
+/// before it and read again, so that the scorecard is the files' own, byte for byte.
+#[test]
+fn summaries_dropped_together_or_in_turn_give_the_scorecard_of_all_the_files() {
+    let files = corpus();
+    let expected = scorecard(&mut engine_of(&files), PeriodChoice::All);
+    let mut rng = Rng(0x5eed_0003);
+    let split = shards(&files, 4, &mut rng);
+    let dropped: Vec<File> = (split.iter().enumerate())
+        .map(|(i, shard)| File {
+            name: format!("team-{i}.summary.json"),
+            bytes: summary_of(shard).to_json().into_bytes(),
+            modified: None,
+        })
+        .collect();
+    assert!(scorecard(&mut engine_of(&dropped), PeriodChoice::All) == expected);
+    let mut in_turn = engine_of([&dropped[2]]);
+    for file in [&dropped[0], &dropped[3], &dropped[1]] {
+        // Analysed in between, as the page shows each drop.
+        scorecard(&mut in_turn, PeriodChoice::LastDays(30));
+        in_turn.add(&file.name, &file.bytes, None);
+    }
+    assert!(scorecard(&mut in_turn, PeriodChoice::All) == expected);
+}

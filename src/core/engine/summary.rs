@@ -21,7 +21,9 @@ impl Engine {
         Summary::of(self.sources.iter().filter_map(member))
     }
 
-    /// A summary's sources replace its row, each read from its body as a file's parse is.
+    /// A summary's sources replace its row, each read from its body as a file's parse is. The
+    /// sources of summaries dropped before are merged with it and read again, so that summaries
+    /// dropped together, or one after another, count as their merge does.
     pub(super) fn ingest_summary(&mut self, id: u32, text: &str) -> Vec<Response> {
         let summary = match Summary::parse(text) {
             Ok(summary) if summary.members().is_empty() => {
@@ -35,6 +37,13 @@ impl Engine {
         };
         self.sources.remove(index);
         let mut responses = vec![Response::Removed(id)];
+        let mut earlier = Vec::new();
+        for mut source in self.sources.extract_if(.., |s| s.summarised) {
+            as_reported(&mut source);
+            responses.push(Response::Removed(source.id));
+            earlier.extend(member(&source));
+        }
+        let summary = Summary::of(earlier) + summary;
         let members = summary.members();
         // Listed in the summary's order, then read in the order they were read where they were
         // summarised (an archive's members as it is read, before the files listed after it).
@@ -53,6 +62,7 @@ impl Engine {
         let queued = self.sources.len() - members.len();
         for (source, member) in self.sources[queued..].iter_mut().zip(members) {
             source.inside.clone_from(&member.inside);
+            source.summarised = true;
         }
         let mut order: Vec<usize> = (0..members.len()).collect();
         order.sort_by(|&a, &b| members[a].read_before(&members[b]));
