@@ -24,7 +24,7 @@ use super::protocol::{
 };
 use super::sample;
 use super::settings::Settings;
-use super::summary::{Inside, is_summary};
+use super::summary::{Inside, Member, is_summary};
 use super::time::{MS_PER_DAY, Timestamp};
 use super::triage::file::About;
 use super::unpack::{self, Container};
@@ -47,9 +47,9 @@ pub struct Source {
     /// For a member of an archive or a summary: the file dropped and its place inside, which
     /// decide where it stands when summaries merge.
     pub inside: Option<Inside>,
-    /// Read from a summary: taken out and read again, in the merge's order, when another
-    /// summary is dropped.
-    pub summarised: bool,
+    /// Read from a summary: the summary's line for it, merged with the next summary dropped
+    /// (and its source read again, in the merge's order).
+    pub summarised: Option<Box<Member>>,
 }
 
 pub enum Outcome {
@@ -403,7 +403,7 @@ impl Engine {
                 outcome: Outcome::Pending,
                 reported: None,
                 inside: None,
-                summarised: false,
+                summarised: None,
             };
             self.next_id += 1;
             rows.push(present::source_row(&source));

@@ -17,7 +17,7 @@
 
 mod base64;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::time::Timestamp;
 use super::wire;
@@ -33,7 +33,7 @@ pub struct Summary {
 }
 
 /// One source of a summary, as a line of its file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Member {
     pub name: String,
     pub size: u64,
@@ -57,7 +57,7 @@ pub struct Member {
 
 /// Where a member stands in what was dropped: a dropped file's members are read after every
 /// file dropped with it, in their order inside it (nested archives' members in their place).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Inside {
     pub dropped: String,
     pub at: Vec<u32>,
@@ -89,7 +89,7 @@ impl Member {
 
     /// The order in which the engine read them: each file dropped in turn, by name, and an
     /// archive's members as it was read.
-    pub fn read_before(&self, other: &Member) -> std::cmp::Ordering {
+    fn read_before(&self, other: &Member) -> std::cmp::Ordering {
         fn order(m: &Member) -> (&str, &[u32]) {
             match &m.inside {
                 Some(inside) => (&inside.dropped, &inside.at),
@@ -133,14 +133,27 @@ impl Member {
 impl Summary {
     /// The summary of these sources, in order and each once.
     pub fn of(members: impl IntoIterator<Item = Member>) -> Summary {
-        let mut members: Vec<Member> = members.into_iter().collect();
-        members.sort_by(|a, b| a.key().cmp(&b.key()).then_with(|| a.rank().cmp(&b.rank())));
+        let members: Vec<Member> = members.into_iter().collect();
+        let order = sorted(&members, &|a, b| {
+            a.key().cmp(&b.key()).then_with(|| a.rank().cmp(&b.rank()))
+        });
+        let mut slots: Vec<Option<Member>> = members.into_iter().map(Some).collect();
+        let mut members: Vec<Member> = order.iter().filter_map(|&i| slots[i].take()).collect();
         members.dedup_by(|later, kept| later.key() == kept.key());
         Summary { members }
     }
 
+    /// The members' places in the order the engine read them (see [`Member::read_before`]).
+    pub fn read_order(&self) -> Vec<usize> {
+        sorted(&self.members, &Member::read_before)
+    }
+
     pub fn members(&self) -> &[Member] {
         &self.members
+    }
+
+    pub fn into_members(self) -> Vec<Member> {
+        self.members
     }
 
     /// The body of a member for its evidence: encoded in base64.
@@ -165,13 +178,71 @@ impl Summary {
     /// Reads a summary that [`is_summary`] recognised; an error says why it cannot be read (a
     /// newer Posture's, an older encoding, damage), never gives a wrong number.
     pub fn parse(text: &str) -> Result<Summary, String> {
-        let header: Header =
+        Header::of(text).check()?;
+        let file: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("this summary is damaged: {e}"))?;
-        header.check()?;
-        let file: File =
-            serde_json::from_str(text).map_err(|e| format!("this summary is damaged: {e}"))?;
-        Ok(Summary::of(file.sources))
+        let damaged =
+            || "this summary is damaged: a source is not as Posture writes it".to_string();
+        let sources = file["sources"].as_array().ok_or_else(damaged)?;
+        let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+        let members = sources
+            .iter()
+            .map(|m| {
+                Some(Member {
+                    name: text(&m["name"])?,
+                    size: m["size"].as_u64()?,
+                    modified: m["modified"].as_i64(),
+                    digest: text(&m["digest"]),
+                    format: text(&m["format"]),
+                    records: m["records"].as_u64().unwrap_or(0),
+                    error: text(&m["error"]),
+                    evidence: text(&m["evidence"]),
+                    inside: match &m["inside"] {
+                        serde_json::Value::Null => None,
+                        inside => Some(Inside {
+                            dropped: text(&inside["dropped"])?,
+                            at: (inside["at"].as_array()?.iter())
+                                .map(|n| n.as_u64().and_then(|n| u32::try_from(n).ok()))
+                                .collect::<Option<_>>()?,
+                        }),
+                    },
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(damaged)?;
+        Ok(Summary::of(members))
     }
+}
+
+/// The places of `members` in the order `cmp` gives, ties in their order. A merge sort by hand,
+/// and one for every order: the standard library's sorts are kilobytes of the worker's code
+/// each.
+fn sorted(members: &[Member], cmp: &dyn Fn(&Member, &Member) -> std::cmp::Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    let mut merged = Vec::with_capacity(order.len());
+    let mut width = 1;
+    while width < order.len() {
+        merged.clear();
+        for start in (0..order.len()).step_by(2 * width) {
+            let middle = (start + width).min(order.len());
+            let end = (start + 2 * width).min(order.len());
+            let (mut left, mut right) = (start, middle);
+            while left < middle && right < end {
+                if cmp(&members[order[right]], &members[order[left]]).is_lt() {
+                    merged.push(order[right]);
+                    right += 1;
+                } else {
+                    merged.push(order[left]);
+                    left += 1;
+                }
+            }
+            merged.extend_from_slice(&order[left..middle]);
+            merged.extend_from_slice(&order[right..end]);
+        }
+        std::mem::swap(&mut order, &mut merged);
+        width *= 2;
+    }
+    order
 }
 
 /// Merging: the union of the sources.
@@ -204,16 +275,44 @@ pub fn is_summary(bytes: &[u8]) -> bool {
         .is_some_and(|r| r.starts_with(&format!("\"{SCHEMA_FAMILY}")))
 }
 
-#[derive(Deserialize)]
+/// What a summary's first line says of its version. Read by hand, before the rest: a newer
+/// summary may not have the shape this Posture reads.
 struct Header {
     schema: String,
-    #[serde(default)]
     posture_version: String,
-    #[serde(default)]
     encoding: u32,
 }
 
 impl Header {
+    fn of(text: &str) -> Header {
+        let head = &text[..text.len().min(4096)];
+        let head = &head[..head.find("\"sources\"").unwrap_or(head.len())];
+        let after = |key: &str| -> &str {
+            let Some(at) = head.find(&format!("\"{key}\"")) else {
+                return "";
+            };
+            head[at + key.len() + 2..]
+                .trim_start()
+                .trim_start_matches(':')
+                .trim_start()
+        };
+        let quoted = |value: &str| -> String {
+            let value = value.strip_prefix('"').unwrap_or("");
+            value[..value.find('"').unwrap_or(0)].to_string()
+        };
+        let digits = |value: &str| -> u32 {
+            let end = value
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(value.len());
+            value[..end].parse().unwrap_or(0)
+        };
+        Header {
+            schema: quoted(after("schema")),
+            posture_version: quoted(after("posture_version")),
+            encoding: digits(after("encoding")),
+        }
+    }
+
     fn check(&self) -> Result<(), String> {
         if self.schema == SCHEMA && self.encoding == wire::ENCODING {
             return Ok(());
@@ -252,11 +351,6 @@ fn newer(version: &str) -> bool {
     parts(version) > parts(VERSION)
 }
 
-#[derive(Deserialize)]
-struct File {
-    sources: Vec<Member>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +366,30 @@ mod tests {
             b"{\"sources\":[],\"schema\":\"posture.summary.v1\"}"
         ));
         assert!(!is_summary(b"[]"));
+    }
+
+    #[test]
+    fn the_merge_sort_sorts_and_keeps_ties_in_order() {
+        let member = |name: &str, size: u64| Member {
+            name: name.into(),
+            size,
+            modified: None,
+            digest: None,
+            format: None,
+            records: 0,
+            error: None,
+            evidence: None,
+            inside: None,
+        };
+        for n in 0..40u64 {
+            let members: Vec<Member> = (0..n)
+                .map(|i| member(&format!("{}", (i * 7919) % 13), i))
+                .collect();
+            let order = sorted(&members, &|a, b| a.name.cmp(&b.name));
+            let mut expected: Vec<usize> = (0..members.len()).collect();
+            expected.sort_by(|&a, &b| members[a].name.cmp(&members[b].name));
+            assert_eq!(order, expected, "{n}");
+        }
     }
 
     #[test]

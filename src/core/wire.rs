@@ -2,9 +2,9 @@
 //! to the worker that owns the engine. Not a file format: both ends are the same build, so it
 //! carries no version, and reading stops (`None`) at anything that is not whole and well formed.
 //!
-//! Every kind of evidence is carried, and a file's failure too ([`encode_outcome`]): the same
-//! bytes are the body of each source of a `posture.summary.v1` (`core::summary`), which is why
-//! [`ENCODING`] numbers this encoding and a test pins it.
+//! Every kind of evidence and a file's failure are written by [`encode_outcome`], the body of
+//! each source of a `posture.summary.v1` (`core::summary`), which is why [`ENCODING`] numbers
+//! this encoding and a test pins it; the pool carries findings and events ([`encode`]).
 //! Shared text stays shared: a [`Text`] already written is written again as its number.
 
 use std::sync::Arc;
@@ -63,10 +63,24 @@ pub fn carry(name: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     encode(&carried)
 }
 
-/// `None` only for evidence whose format or tracker is not in the registry (never, from a parse).
+/// `None` for evidence other than findings and events: the other kinds are small, and a
+/// file holding one is read again by the worker that owns the engine (whose code stays
+/// smaller for not writing them).
 pub fn encode(carried: &Carried) -> Option<Vec<u8>> {
     let mut w = Writer::default();
-    put_parsed(&carried.parsed.evidence, &carried.parsed.warnings, &mut w)?;
+    let Parsed { evidence, warnings } = &carried.parsed;
+    match evidence {
+        Evidence::Findings(s) => {
+            w.byte(0);
+            s.put(&mut w);
+        }
+        Evidence::Events(l) => {
+            w.byte(1);
+            l.put(&mut w);
+        }
+        _ => return None,
+    }
+    put_warnings(warnings, &mut w);
     carried.digest.put(&mut w);
     carried.size.put(&mut w);
     Some(w.bytes)
@@ -138,9 +152,13 @@ fn put_parsed(evidence: &Evidence, warnings: &[Warning], w: &mut Writer) -> Opti
             d.put(w);
         }
     }
+    put_warnings(warnings, w);
+    Some(())
+}
+
+fn put_warnings(warnings: &[Warning], w: &mut Writer) {
     w.varint(warnings.len() as u64);
     warnings.iter().for_each(|warning| warning.put(w));
-    Some(())
 }
 
 fn get_parsed(r: &mut Reader) -> Option<Parsed> {
@@ -312,7 +330,7 @@ impl<A: Wire, B: Wire> Wire for (A, B) {
     }
 }
 
-impl<K: Wire + Ord + Clone, V: Wire + Clone> Wire for BTreeMap<K, V> {
+impl<K: Wire + Ord + Clone, V: Wire + Clone + Default> Wire for BTreeMap<K, V> {
     fn put(&self, w: &mut Writer) {
         w.varint(self.len() as u64);
         for (key, value) in self {
@@ -321,7 +339,14 @@ impl<K: Wire + Ord + Clone, V: Wire + Clone> Wire for BTreeMap<K, V> {
         }
     }
     fn get(r: &mut Reader) -> Option<Self> {
-        Some(Vec::<(K, V)>::get(r)?.into_iter().collect())
+        // One by one, as the parsers fill theirs (collecting would bring a sort, and `insert`
+        // more code, into the worker); the keys were written unique.
+        let mut map = BTreeMap::new();
+        for _ in 0..r.count()? {
+            let key = K::get(r)?;
+            *map.entry(key).or_default() = V::get(r)?;
+        }
+        Some(map)
     }
 }
 

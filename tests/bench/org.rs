@@ -107,7 +107,7 @@ fn main() {
             .args(&summaries))
     });
     let merged_card = out.join("org-merged.json");
-    let card = timed(|| scorecard(&posture, &[org.clone()], &merged_card));
+    let card = timed(|| scorecard(&posture, std::slice::from_ref(&org), &merged_card));
     println!(
         "merge of {SHARDS}: {merge:.2} s, {:.1} MB; its scorecard {card:.1} s",
         org.metadata().unwrap().len() as f64 / 1e6
@@ -147,7 +147,7 @@ fn main() {
             .arg(&many))
     });
     let many_card = out.join("org-10000.json");
-    let card = timed(|| scorecard(&posture, &[org_many.clone()], &many_card));
+    let card = timed(|| scorecard(&posture, std::slice::from_ref(&org_many), &many_card));
     let same = std::fs::read(&one_card).unwrap() == std::fs::read(&many_card).unwrap();
     println!(
         "merge of {SMALL_SUMMARIES} summaries ({:.1} MB): {merge:.2} s; its scorecard {card:.1} s; together {:.1} s; {}",

@@ -37,11 +37,12 @@ impl Engine {
         };
         self.sources.remove(index);
         let mut responses = vec![Response::Removed(id)];
+        // Kept as read, not written again from the evidence: the page's worker carries no
+        // summary writer.
         let mut earlier = Vec::new();
-        for mut source in self.sources.extract_if(.., |s| s.summarised) {
-            as_reported(&mut source);
+        for source in self.sources.extract_if(.., |s| s.summarised.is_some()) {
             responses.push(Response::Removed(source.id));
-            earlier.extend(member(&source));
+            earlier.extend(source.summarised.map(|m| *m));
         }
         let summary = Summary::of(earlier) + summary;
         let members = summary.members();
@@ -62,12 +63,16 @@ impl Engine {
         let queued = self.sources.len() - members.len();
         for (source, member) in self.sources[queued..].iter_mut().zip(members) {
             source.inside.clone_from(&member.inside);
-            source.summarised = true;
         }
-        let mut order: Vec<usize> = (0..members.len()).collect();
-        order.sort_by(|&a, &b| members[a].read_before(&members[b]));
-        for i in order {
+        for i in summary.read_order() {
             responses.extend(self.ingest_member(first + i as u32, &members[i], members));
+        }
+        // Reading adds no source and takes none away: the members are the queued rows' still.
+        for (source, member) in self.sources[queued..]
+            .iter_mut()
+            .zip(summary.into_members())
+        {
+            source.summarised = Some(Box::new(member));
         }
         responses
     }
