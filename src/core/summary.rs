@@ -143,7 +143,8 @@ impl Summary {
         Summary { members }
     }
 
-    /// The members' places in the order the engine read them (see [`Member::read_before`]).
+    /// The members' places in the order the engine read them: each file dropped in turn, by
+    /// name, and an archive's members as it was read.
     pub fn read_order(&self) -> Vec<usize> {
         sorted(&self.members, &Member::read_before)
     }
