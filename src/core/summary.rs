@@ -286,7 +286,12 @@ struct Header {
 
 impl Header {
     fn of(text: &str) -> Header {
-        let head = &text[..text.len().min(4096)];
+        // The first few KiB, cut where a character ends.
+        let mut end = text.len().min(4096);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let head = &text[..end];
         let head = &head[..head.find("\"sources\"").unwrap_or(head.len())];
         let after = |key: &str| -> &str {
             let Some(at) = head.find(&format!("\"{key}\"")) else {

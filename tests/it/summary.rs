@@ -306,3 +306,41 @@ fn summaries_dropped_together_or_in_turn_give_the_scorecard_of_all_the_files() {
     }
     assert!(scorecard(&mut in_turn, PeriodChoice::All) == expected);
 }
+
+/// A summary is a file like any other: cut anywhere or with any byte changed, it is read or
+/// refused, never a panic, and the engine goes on.
+#[test]
+fn damaged_summaries_never_panic() {
+    let files = corpus();
+    let small: Vec<&File> = files
+        .iter()
+        .filter(|f| f.bytes.len() < 3_000)
+        .take(6)
+        .collect();
+    let json = summary_of(&small).to_json().into_bytes();
+    let mut rng = Rng(0x5eed_0004);
+    let mut read = |bytes: Vec<u8>| {
+        let mut engine = engine_of([&File {
+            name: "team.summary.json".into(),
+            bytes,
+            modified: None,
+        }]);
+        engine.scorecard(now());
+    };
+    for end in (0..json.len()).step_by(7) {
+        read(json[..end].to_vec());
+    }
+    for _ in 0..400 {
+        let mut damaged = json.clone();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(damaged.len());
+            damaged[at] = [b'"', b'\\', b'A', b'/', b'9', b'}', b']', 0xc3, b' '][rng.below(9)];
+        }
+        read(damaged);
+    }
+    // Multi-byte text where the header is read.
+    // (39 bytes before them: byte 4096 falls inside one.)
+    let mut long = String::from("{\"schema\":\"posture.summary.v1\",\"note\":\"");
+    long.push_str(&"é".repeat(3000));
+    read(long.into_bytes());
+}
