@@ -147,12 +147,16 @@ fn merge(options: &Options) -> Result<Exit, String> {
             }
         }
     }
+    if summaries.is_empty() {
+        eprintln!("posture: no summary could be read: nothing written");
+        return Ok(Exit::BadFile);
+    }
+    let count = summaries.len();
     let merged: crate::core::summary::Summary = summaries.into_iter().sum();
     write(options.output.as_deref(), &merged.to_json())?;
     if !options.quiet {
         eprintln!(
-            "posture: merged {} summaries: {} sources",
-            files.len() - failed.min(files.len()),
+            "posture: merged {count} summaries: {} sources",
             merged.members().len()
         );
     }

@@ -90,9 +90,48 @@ fn walk(
 }
 
 /// Queues the inputs and reads each into the engine, saying on stderr how far it is and what
-/// could not be read; how many files (or archive members) failed.
+/// could not be read; how many files (or archive members) failed. Summaries among them are
+/// merged first and read once, after the files, as their merge (the engine, given them one by
+/// one, would read the sources of those before again with each).
 pub fn load(engine: &mut Engine, inputs: &[Input], quiet: bool) -> usize {
-    let metas = inputs
+    let mut files = Vec::new();
+    let mut summaries = Vec::new();
+    for input in inputs {
+        // One that cannot be read is the engine's to refuse, with its message, in its row.
+        match looks_like_summary(&input.path).then(|| summary(&input.path)) {
+            Some(Ok(summary)) => summaries.push(summary),
+            _ => files.push(input),
+        }
+    }
+    if summaries.len() < 2 {
+        return load_files(engine, &inputs.iter().collect::<Vec<_>>(), None, quiet);
+    }
+    let count = summaries.len();
+    let merged: Summary = summaries.into_iter().sum();
+    if !quiet {
+        eprintln!(
+            "posture: merged {count} summaries: {} sources",
+            merged.members().len()
+        );
+    }
+    load_files(engine, &files, Some(merged.to_json()), quiet)
+}
+
+fn looks_like_summary(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read(&mut head));
+    read.is_ok_and(|n| is_summary(&head[..n]))
+}
+
+/// The files, then (as one more file) the merged summaries.
+fn load_files(
+    engine: &mut Engine,
+    inputs: &[&Input],
+    summaries: Option<String>,
+    quiet: bool,
+) -> usize {
+    let mut metas: Vec<FileMeta> = inputs
         .iter()
         .map(|input| FileMeta {
             name: input.name.clone(),
@@ -105,16 +144,33 @@ pub fn load(engine: &mut Engine, inputs: &[Input], quiet: bool) -> usize {
                 .map(|d| d.as_millis() as i64),
         })
         .collect();
+    if let Some(text) = &summaries {
+        // Replaced by the summaries' sources as soon as it is read.
+        metas.push(FileMeta {
+            name: "summaries".into(),
+            size: text.len() as u64,
+            last_modified: None,
+        });
+    }
     let ids: Vec<u32> = match engine.handle(Request::AddFiles(metas), Timestamp(0)).pop() {
         Some(Response::Queued(rows)) => rows.iter().map(|r| r.id).collect(),
         _ => Vec::new(),
     };
+    let total = ids.len();
     let mut failed = 0;
-    for (i, (input, id)) in inputs.iter().zip(ids).enumerate() {
+    let mut summaries = summaries;
+    for (i, id) in ids.into_iter().enumerate() {
+        let (name, bytes) = match inputs.get(i) {
+            Some(input) => (input.name.as_str(), std::fs::read(&input.path)),
+            None => (
+                "the merged summaries",
+                Ok(summaries.take().unwrap_or_default().into_bytes()),
+            ),
+        };
         if !quiet {
-            eprintln!("posture: [{}/{}] {}", i + 1, inputs.len(), input.name);
+            eprintln!("posture: [{}/{total}] {name}", i + 1);
         }
-        let rows = match std::fs::read(&input.path) {
+        let rows = match bytes {
             Ok(bytes) => engine
                 .ingest(id, &bytes)
                 .into_iter()

@@ -179,40 +179,58 @@ impl Summary {
     /// Reads a summary that [`is_summary`] recognised; an error says why it cannot be read (a
     /// newer Posture's, an older encoding, damage), never gives a wrong number.
     pub fn parse(text: &str) -> Result<Summary, String> {
+        let text = text.trim_start_matches('\u{feff}');
         Header::of(text).check()?;
         let file: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("this summary is damaged: {e}"))?;
-        let damaged =
-            || "this summary is damaged: a source is not as Posture writes it".to_string();
-        let sources = file["sources"].as_array().ok_or_else(damaged)?;
-        let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
-        let members = sources
-            .iter()
-            .map(|m| {
-                Some(Member {
-                    name: text(&m["name"])?,
-                    size: m["size"].as_u64()?,
-                    modified: m["modified"].as_i64(),
-                    digest: text(&m["digest"]),
-                    format: text(&m["format"]),
-                    records: m["records"].as_u64().unwrap_or(0),
-                    error: text(&m["error"]),
-                    evidence: text(&m["evidence"]),
-                    inside: match &m["inside"] {
-                        serde_json::Value::Null => None,
-                        inside => Some(Inside {
-                            dropped: text(&inside["dropped"])?,
-                            at: (inside["at"].as_array()?.iter())
-                                .map(|n| n.as_u64().and_then(|n| u32::try_from(n).ok()))
-                                .collect::<Option<_>>()?,
-                        }),
-                    },
-                })
-            })
+        let sources = file["sources"].as_array();
+        let members = (sources.into_iter().flatten())
+            .map(member_of)
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(damaged)?;
+            .ok_or("this summary is damaged: a source is not as Posture writes it")?;
         Ok(Summary::of(members))
     }
+}
+
+/// A source's line, each field of the type Posture writes (a hand edit that changes one is
+/// damage, not a default), and its time within the years a file can write.
+fn member_of(m: &serde_json::Value) -> Option<Member> {
+    use serde_json::Value;
+    /// Some(None) when absent or null, None when of another type.
+    fn text(v: &Value) -> Option<Option<String>> {
+        match v {
+            Value::Null => Some(None),
+            Value::String(s) => Some(Some(s.clone())),
+            _ => None,
+        }
+    }
+    let modified = match &m["modified"] {
+        Value::Null => None,
+        v => Some(v.as_i64().filter(|t| Timestamp(*t).in_range())?),
+    };
+    let inside = match &m["inside"] {
+        Value::Null => None,
+        inside => Some(Inside {
+            dropped: text(&inside["dropped"])??,
+            at: (inside["at"].as_array()?.iter())
+                .map(|n| u32::try_from(n.as_u64()?).ok())
+                .collect::<Option<_>>()?,
+        }),
+    };
+    Some(Member {
+        name: text(&m["name"])??,
+        size: m["size"].as_u64()?,
+        modified,
+        digest: text(&m["digest"])?,
+        format: text(&m["format"])?,
+        records: match &m["records"] {
+            Value::Null => 0,
+            v => v.as_u64()?,
+        },
+        error: text(&m["error"])?,
+        evidence: text(&m["evidence"])?,
+        inside,
+    })
 }
 
 /// The places of `members` in the order `cmp` gives, ties in their order. A merge sort by hand,

@@ -14,6 +14,16 @@ pub const MS_PER_HOUR: i64 = 3_600_000;
 pub const MS_PER_DAY: i64 = 24 * MS_PER_HOUR;
 
 impl Timestamp {
+    /// The span of four-digit years, 0000-01-01 to 9999-12-31: every time a file can write. A
+    /// time beyond it comes only from damaged bytes (a summary's), whose arithmetic would
+    /// overflow.
+    pub const EARLIEST: Timestamp = Timestamp(-62_167_219_200_000);
+    pub const LATEST: Timestamp = Timestamp(253_402_300_799_999);
+
+    pub fn in_range(self) -> bool {
+        (Timestamp::EARLIEST..=Timestamp::LATEST).contains(&self)
+    }
+
     /// Parses RFC 3339 (`2021-08-25T12:20:30.000000005Z`, `2024-01-15T08:58:29+02:00`); a space may
     /// stand for the `T`. Fractions beyond milliseconds are truncated. `None` when it is not one.
     pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
@@ -195,6 +205,19 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_range_is_the_four_digit_years() {
+        assert_eq!(
+            Timestamp::parse_rfc3339("0000-01-01T00:00:00Z"),
+            Some(Timestamp::EARLIEST)
+        );
+        assert_eq!(
+            Timestamp::parse_rfc3339("9999-12-31T23:59:59.999Z"),
+            Some(Timestamp::LATEST)
+        );
+        assert!(!Timestamp(i64::MAX).in_range() && !Timestamp(i64::MIN).in_range());
+    }
 
     fn round_trip(text: &str, expect: &str) {
         let ts = Timestamp::parse_rfc3339(text).unwrap_or_else(|| panic!("{text} did not parse"));

@@ -25,7 +25,8 @@ pub use model::layout;
 /// The number of this encoding, written in every summary: a summary whose number differs is not
 /// read (`core::summary` says which Posture wrote it). Raise it with any change to what is
 /// written: a field, an enum's variants or their order, the order of `FORMATS` or
-/// [`INCIDENT_SYSTEMS`] (`tests/it/wire.rs` pins the bytes of a sample of every type).
+/// [`INCIDENT_SYSTEMS`] (`tests/it/wire.rs` pins the layout, and the bytes of a file of every
+/// kind).
 pub const ENCODING: u32 = 1;
 
 /// The incident trackers whose ids an [`IncidentLog`](super::model::IncidentLog) keys by, as
@@ -357,7 +358,9 @@ impl Wire for Timestamp {
     }
     fn get(r: &mut Reader) -> Option<Self> {
         let n = r.varint()?;
-        Some(Timestamp((n >> 1) as i64 ^ -((n & 1) as i64)))
+        // Beyond any year a file writes, the bytes are damaged (and the time's arithmetic
+        // would overflow).
+        Some(Timestamp((n >> 1) as i64 ^ -((n & 1) as i64))).filter(|t| t.in_range())
     }
 }
 

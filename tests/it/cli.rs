@@ -494,6 +494,52 @@ fn team_summaries_merge_into_the_organisations_scorecard() {
     assert!(said.contains("notes.txt: not a summary"), "{said}");
     assert_eq!(std::fs::read(&partial).unwrap(), std::fs::read(&b).unwrap());
 
+    // Nothing readable: nothing written over what is there.
+    let kept = out.join("kept.summary.json");
+    std::fs::write(&kept, "keep me").unwrap();
+    let run = posture(&[
+        "merge",
+        "-q",
+        newer.to_str().unwrap(),
+        "-o",
+        kept.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("nothing written"), "{}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "keep me");
+    let run = posture(&[
+        "merge",
+        a.to_str().unwrap(),
+        "missing.summary.json",
+        "-o",
+        partial.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("merged 1 summaries"),
+        "{}",
+        stderr(&run)
+    );
+
+    // Summaries given together are read as their merge, once: each source's warnings said once.
+    let mut args = vec!["scorecard", "--now", NOW];
+    args.extend([a.to_str().unwrap(), b.to_str().unwrap()]);
+    let run = posture(&args);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(run.stdout, one);
+    assert!(
+        stderr(&run).contains("merged 2 summaries: 6 sources"),
+        "{}",
+        stderr(&run)
+    );
+    let warnings: Vec<&str> = std::str::from_utf8(&run.stderr)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("warning"))
+        .collect();
+    let unique: std::collections::HashSet<&&str> = warnings.iter().collect();
+    assert_eq!(warnings.len(), unique.len(), "{warnings:?}");
+
     // The scorecard says so too, for the one file, with no number from it.
     let run = posture(&["scorecard", "-q", "--now", NOW, newer.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1));

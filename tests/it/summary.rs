@@ -234,6 +234,29 @@ fn a_summary_says_why_it_cannot_be_read() {
     assert!(message.contains("summarize the files again"), "{message}");
     let message = error_of(json[..json.len() / 2].to_string());
     assert!(message.contains("damaged"), "{message}");
+    // A time beyond any a file writes (its arithmetic would overflow), a field of another type.
+    let at = json.find("\"modified\":").unwrap() + "\"modified\":".len();
+    let end = at + json[at..].find(',').unwrap();
+    for value in [
+        "9223372036854775807",
+        "-9223372036854775808",
+        "\"yesterday\"",
+        "1.5",
+    ] {
+        let message = error_of(format!("{}{value}{}", &json[..at], &json[end..]));
+        assert!(
+            message.contains("not as Posture writes it"),
+            "{value}: {message}"
+        );
+    }
+    // A byte-order mark is not damage.
+    let mut engine = engine_of([&File {
+        name: "team.summary.json".into(),
+        bytes: format!("\u{feff}{json}").into_bytes(),
+        modified: None,
+    }]);
+    assert_eq!(engine.sources().len(), 5);
+    scorecard(&mut engine, PeriodChoice::All);
 
     // A damaged body fails its source, and only it.
     let damaged = json.replacen("\"evidence\":\"AA", "\"evidence\":\"//", 1);
@@ -319,7 +342,7 @@ fn damaged_summaries_never_panic() {
         .collect();
     let json = summary_of(&small).to_json().into_bytes();
     let mut rng = Rng(0x5eed_0004);
-    let mut read = |bytes: Vec<u8>| {
+    let read = |bytes: Vec<u8>| {
         let mut engine = engine_of([&File {
             name: "team.summary.json".into(),
             bytes,
@@ -343,4 +366,85 @@ fn damaged_summaries_never_panic() {
     let mut long = String::from("{\"schema\":\"posture.summary.v1\",\"note\":\"");
     long.push_str(&"é".repeat(3000));
     read(long.into_bytes());
+}
+
+/// What the page keeps of summarised sources when another summary is dropped and they are read
+/// again: a time set by hand, the plain copies counted through them, and a copy whose original
+/// was removed counts through the plain file that holds the same content.
+#[test]
+fn sources_read_again_keep_what_was_said_of_them() {
+    let bytes = sample::FILES
+        .iter()
+        .find(|f| f.name.ends_with("payments-api-semgrep-2026-11-18.json"))
+        .unwrap()
+        .bytes
+        .to_vec();
+    let file = |name: &str| File {
+        name: name.into(),
+        bytes: bytes.clone(),
+        modified: Some(1_763_000_000_000),
+    };
+    // Team A holds one content twice: a/n.json is a copy, with no body of its own.
+    let (m, n) = (file("a/m.json"), file("a/n.json"));
+    let team_a = summary_of(&[&m, &n]);
+    let other = corpus()
+        .into_iter()
+        .find(|f| f.name.ends_with(".csv"))
+        .unwrap();
+    let team_b = summary_of(&[&other]);
+
+    let mut engine = Engine::default();
+    engine.add("team-a.summary.json", team_a.to_json().as_bytes(), None);
+    engine.add("p.json", &bytes, None);
+    let id_of =
+        |engine: &Engine, name: &str| engine.sources().iter().find(|s| s.name == name).unwrap().id;
+    let state = |engine: &Engine, name: &str| {
+        let names: Vec<&str> = engine.sources().iter().map(|s| s.name.as_str()).collect();
+        let source = (engine.sources().iter().find(|s| s.name == name))
+            .unwrap_or_else(|| panic!("no {name} in {names:?}"));
+        posture::core::present::source_row(source)
+    };
+    let m_id = id_of(&engine, "a/m.json");
+    engine.handle(
+        Request::SetTakenAt {
+            id: m_id,
+            at: Some("2026-11-01T08:00".into()),
+        },
+        now(),
+    );
+    // p.json, dropped after, is a copy of a/m.json.
+    assert_eq!(state(&engine, "p.json").state, SourceState::Duplicate);
+
+    engine.add("team-b.summary.json", team_b.to_json().as_bytes(), None);
+    let m = engine
+        .sources()
+        .iter()
+        .find(|s| s.name == "a/m.json")
+        .unwrap();
+    assert_ne!(m.id, m_id, "read again");
+    assert_eq!(
+        m.corrected,
+        Timestamp::parse_rfc3339("2026-11-01T08:00:00Z")
+    );
+    let p = engine
+        .sources()
+        .iter()
+        .find(|s| s.name == "p.json")
+        .unwrap();
+    match &p.outcome {
+        posture::core::engine::Outcome::Duplicate { of, .. } => assert_eq!(*of, m.id),
+        _ => panic!("p.json is still a copy"),
+    }
+
+    // A plain file first, then the summary: both of its sources are copies of it. With
+    // a/m.json (which held the body) removed, a/n.json still counts through the plain file.
+    let mut engine = Engine::default();
+    engine.add("a.json", &bytes, None);
+    engine.add("team-a.summary.json", team_a.to_json().as_bytes(), None);
+    assert_eq!(state(&engine, "a/n.json").state, SourceState::Duplicate);
+    let m_id = id_of(&engine, "a/m.json");
+    engine.handle(Request::Remove(m_id), now());
+    engine.add("team-b.summary.json", team_b.to_json().as_bytes(), None);
+    let n = state(&engine, "a/n.json");
+    assert_eq!(n.state, SourceState::Duplicate, "{:?}", n.error);
 }

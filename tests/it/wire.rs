@@ -194,3 +194,41 @@ fn the_encoding_summaries_carry_is_pinned() {
         ENCODING + 1
     );
 }
+
+/// The bytes themselves, for a file of every kind of evidence and one that fails: a change to
+/// how a type is written that the layout does not show (a field's type, a shape written by hand)
+/// changes them. When they change and the layout does not, either the encoding changed (raise
+/// `wire::ENCODING`) or a parser now reads one of these files differently (then only the pin).
+#[test]
+fn the_bytes_of_every_kind_are_pinned() {
+    let openvex = r#"{"@context":"https://openvex.dev/ns/v0.2.0","@id":"https://example.com/vex/1","author":"security@example.com","timestamp":"2026-11-01T09:00:00Z","version":1,"statements":[{"vulnerability":{"name":"CVE-2024-0001"},"products":[{"@id":"pkg:oci/app"}],"status":"not_affected","justification":"component_not_present"}]}"#;
+    let files: Vec<(&str, Vec<u8>)> = [
+        "trivy/image-mixed.json",
+        "k8s-audit/admission-and-access.jsonl",
+        "incidents/template.csv",
+        "metrics-csv/security-metrics.csv",
+        "gatekeeper/inventory.json",
+        "incidents/README.md",
+    ]
+    .iter()
+    .map(|p| (*p, read(&fixture(p))))
+    .chain([("vex.json", openvex.as_bytes().to_vec())])
+    .collect();
+    let mut all = Vec::new();
+    let mut kinds = Vec::new();
+    for (name, bytes) in &files {
+        let encoded = match formats::load(name, bytes) {
+            Ok(parsed) => {
+                kinds.push(format!("{:?}", std::mem::discriminant(&parsed.evidence)));
+                encode_outcome(Ok((&parsed.evidence, &parsed.warnings)))
+            }
+            Err(error) => encode_outcome(Err(&error)),
+        };
+        all.extend(encoded.expect("written"));
+    }
+    kinds.sort();
+    kinds.dedup();
+    assert_eq!(kinds.len(), 6, "every kind of evidence: {kinds:?}");
+    let digest = format!("{:016x}", posture::core::hash::content_digest(&all));
+    assert_eq!(digest, "13c54b0cb57dd466", "see this test's comment");
+}

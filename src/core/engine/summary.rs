@@ -2,7 +2,7 @@
 //! summary's sources read back as if their files were dropped again, in its order.
 
 use super::{Engine, Outcome, Source};
-use crate::core::diagnostics::FileError;
+use crate::core::diagnostics::{ErrorKind, FileError};
 use crate::core::formats::Carried;
 use crate::core::model::Evidence;
 use crate::core::present;
@@ -40,9 +40,19 @@ impl Engine {
         // Kept as read, not written again from the evidence: the page's worker carries no
         // summary writer.
         let mut earlier = Vec::new();
+        // What else of them stays: times set by hand, and which plain copies they speak for.
+        let mut kept = Vec::new();
         for source in self.sources.extract_if(.., |s| s.summarised.is_some()) {
             responses.push(Response::Removed(source.id));
-            earlier.extend(source.summarised.map(|m| *m));
+            if let Some(member) = source.summarised {
+                kept.push((
+                    source.id,
+                    member.name.clone(),
+                    member.digest.clone(),
+                    source.corrected,
+                ));
+                earlier.push(*member);
+            }
         }
         let summary = Summary::of(earlier) + summary;
         let members = summary.members();
@@ -68,11 +78,26 @@ impl Engine {
             responses.extend(self.ingest_member(first + i as u32, &members[i], members));
         }
         // Reading adds no source and takes none away: the members are the queued rows' still.
+        let mut moved = Vec::new();
         for (source, member) in self.sources[queued..]
             .iter_mut()
             .zip(summary.into_members())
         {
+            if let Some((old, .., corrected)) = (kept.iter())
+                .find(|(_, name, digest, _)| *name == member.name && *digest == member.digest)
+            {
+                source.corrected = *corrected;
+                moved.push((*old, source.id));
+            }
             source.summarised = Some(Box::new(member));
+        }
+        // A plain file counted through one of them is counted through it under its new id.
+        for source in &mut self.sources {
+            if let Outcome::Duplicate { of, .. } = &mut source.outcome
+                && let Some((_, new)) = moved.iter().find(|(old, _)| old == of)
+            {
+                *of = *new;
+            }
         }
         responses
     }
@@ -85,7 +110,42 @@ impl Engine {
                 .find(|m| m.digest.is_some() && m.digest == member.digest && m.evidence.is_some())
                 .and_then(Member::body)
         });
-        let outcome = body.and_then(|b| wire::decode_outcome(&b.ok()?));
+        let damaged = || FileError {
+            file: member.name.clone(),
+            format: None,
+            kind: ErrorKind::Unsupported {
+                detail: "this source of the summary is damaged: summarize its files again".into(),
+            },
+            location: Default::default(),
+        };
+        let Some(body) = body else {
+            // Its content was another source's, removed since: a copy of a file still loaded
+            // counts there, else it is said.
+            return match (
+                member.digest(),
+                self.sources.iter().position(|s| s.id == id),
+            ) {
+                (Some(digest), Some(index)) => {
+                    let row = self.settle(index, digest, member.size, || {
+                        Err(Box::new(FileError {
+                            kind: ErrorKind::Unsupported {
+                                detail: "its content was in a source removed since: \
+                                         summarize its files again"
+                                    .into(),
+                            },
+                            ..damaged()
+                        }))
+                    });
+                    vec![Response::Source(Box::new(row))]
+                }
+                _ => vec![Response::Source(Box::new(self.failed_as_said(
+                    id,
+                    damaged(),
+                    None,
+                )))],
+            };
+        };
+        let outcome = body.ok().and_then(|b| wire::decode_outcome(&b));
         match (outcome, member.digest()) {
             (Some(Ok(parsed)), Some(digest)) => {
                 let carried = Carried {
@@ -98,10 +158,11 @@ impl Engine {
             (Some(Err(error)), digest) => vec![Response::Source(Box::new(
                 self.failed_as_said(id, error, digest),
             ))],
-            _ => self.unreadable(
+            _ => vec![Response::Source(Box::new(self.failed_as_said(
                 id,
-                "this source of the summary is damaged: summarize its files again".into(),
-            ),
+                damaged(),
+                None,
+            )))],
         }
     }
 
