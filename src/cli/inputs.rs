@@ -91,8 +91,8 @@ fn walk(
 
 /// Queues the inputs and reads each into the engine, saying on stderr how far it is and what
 /// could not be read; how many files (or archive members) failed. Summaries among them are
-/// merged first and read once, after the files, as their merge (the engine, given them one by
-/// one, would read the sources of those before again with each).
+/// merged first and given to the engine read, once, after the files (the engine, given them one
+/// by one, would read the sources of those before again with each).
 pub fn load(engine: &mut Engine, inputs: &[Input], quiet: bool) -> usize {
     let mut files = Vec::new();
     let mut summaries = Vec::new();
@@ -103,18 +103,18 @@ pub fn load(engine: &mut Engine, inputs: &[Input], quiet: bool) -> usize {
             _ => files.push(input),
         }
     }
-    if summaries.len() < 2 {
-        return load_files(engine, &inputs.iter().collect::<Vec<_>>(), None, quiet);
+    if summaries.is_empty() {
+        return load_files(engine, &files, None, quiet);
     }
     let count = summaries.len();
     let merged: Summary = summaries.into_iter().sum();
-    if !quiet {
+    if !quiet && count > 1 {
         eprintln!(
             "posture: merged {count} summaries: {} sources",
             merged.members().len()
         );
     }
-    load_files(engine, &files, Some(merged.to_json()), quiet)
+    load_files(engine, &files, Some(merged), quiet)
 }
 
 fn looks_like_summary(path: &Path) -> bool {
@@ -124,11 +124,11 @@ fn looks_like_summary(path: &Path) -> bool {
     read.is_ok_and(|n| is_summary(&head[..n]))
 }
 
-/// The files, then (as one more file) the merged summaries.
+/// The files, then (in one more row) the merged summaries.
 fn load_files(
     engine: &mut Engine,
     inputs: &[&Input],
-    summaries: Option<String>,
+    mut summaries: Option<Summary>,
     quiet: bool,
 ) -> usize {
     let mut metas: Vec<FileMeta> = inputs
@@ -144,11 +144,11 @@ fn load_files(
                 .map(|d| d.as_millis() as i64),
         })
         .collect();
-    if let Some(text) = &summaries {
-        // Replaced by the summaries' sources as soon as it is read.
+    if summaries.is_some() {
+        // Replaced by the summaries' sources as soon as they are read.
         metas.push(FileMeta {
             name: "summaries".into(),
-            size: text.len() as u64,
+            size: 0,
             last_modified: None,
         });
     }
@@ -158,34 +158,29 @@ fn load_files(
     };
     let total = ids.len();
     let mut failed = 0;
-    let mut summaries = summaries;
     for (i, id) in ids.into_iter().enumerate() {
-        let (name, bytes) = match inputs.get(i) {
-            Some(input) => (input.name.as_str(), std::fs::read(&input.path)),
-            None => (
-                "the merged summaries",
-                Ok(summaries.take().unwrap_or_default().into_bytes()),
-            ),
-        };
+        let name = inputs
+            .get(i)
+            .map_or("the summaries", |input| input.name.as_str());
         if !quiet {
             eprintln!("posture: [{}/{total}] {name}", i + 1);
         }
-        let rows = match bytes {
-            Ok(bytes) => engine
-                .ingest(id, &bytes)
-                .into_iter()
-                .filter_map(|r| match r {
-                    Response::Source(row) => Some(*row),
-                    _ => None,
-                })
-                .collect(),
-            Err(e) => vec![engine.fail(
-                id,
-                ErrorKind::Unsupported {
-                    detail: format!("cannot read it: {e}"),
-                },
-            )],
+        let responses = match inputs.get(i) {
+            Some(input) => match std::fs::read(&input.path) {
+                Ok(bytes) => engine.ingest(id, &bytes),
+                Err(e) => vec![Response::Source(Box::new(engine.fail(
+                    id,
+                    ErrorKind::Unsupported {
+                        detail: format!("cannot read it: {e}"),
+                    },
+                )))],
+            },
+            None => (summaries.take()).map_or_else(Vec::new, |s| engine.read_summary(id, s)),
         };
+        let rows = responses.into_iter().filter_map(|r| match r {
+            Response::Source(row) => Some(*row),
+            _ => None,
+        });
         for row in rows {
             if row.state == SourceState::Failed {
                 failed += 1;

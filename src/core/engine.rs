@@ -581,18 +581,26 @@ impl Engine {
 
     /// A file the caller could not read at all (the browser refused it, say).
     pub fn fail(&mut self, id: u32, kind: ErrorKind) -> SourceRow {
+        let error = FileError {
+            file: self.source_name(id).unwrap_or_default().to_string(),
+            format: None,
+            kind,
+            location: Location::default(),
+        };
+        self.fail_with(id, error, None)
+    }
+
+    /// A source failed with `error` (its content's digest, when it was read).
+    fn fail_with(&mut self, id: u32, error: FileError, digest: Option<u64>) -> SourceRow {
         let Some(source) = self.sources.iter_mut().find(|s| s.id == id) else {
             return SourceRow {
                 id,
                 ..SourceRow::default()
             };
         };
-        let error = FileError {
-            file: source.name.clone(),
-            format: None,
-            kind,
-            location: Location::default(),
-        };
+        if digest.is_some() {
+            source.digest = digest;
+        }
         source.outcome = Outcome::Failed(error);
         let row = present::source_row(source);
         self.changed();

@@ -87,6 +87,27 @@ impl Member {
         )
     }
 
+    /// Whether two lines are the same source in a merge.
+    pub fn is(&self, other: &Member) -> bool {
+        self.key() == other.key()
+    }
+
+    /// The line as far as [`Member::is`] reads it: without its body (but for a failure without
+    /// a digest, known by it).
+    pub fn identity(&self) -> Member {
+        Member {
+            name: self.name.clone(),
+            size: self.size,
+            modified: self.modified,
+            digest: self.digest.clone(),
+            format: None,
+            records: 0,
+            error: None,
+            evidence: self.evidence.clone().filter(|_| self.digest.is_none()),
+            inside: self.inside.clone(),
+        }
+    }
+
     /// The order in which the engine read them: each file dropped in turn, by name, and an
     /// archive's members as it was read.
     fn read_before(&self, other: &Member) -> std::cmp::Ordering {

@@ -5,7 +5,6 @@ use super::{Engine, Outcome, Source};
 use crate::core::diagnostics::{ErrorKind, FileError};
 use crate::core::formats::Carried;
 use crate::core::model::Evidence;
-use crate::core::present;
 use crate::core::protocol::{FileMeta, Response};
 use crate::core::summary::{Inside, Member, Summary};
 use crate::core::wire;
@@ -25,13 +24,18 @@ impl Engine {
     /// sources of summaries dropped before are merged with it and read again, so that summaries
     /// dropped together, or one after another, count as their merge does.
     pub(super) fn ingest_summary(&mut self, id: u32, text: &str) -> Vec<Response> {
-        let summary = match Summary::parse(text) {
-            Ok(summary) if summary.members().is_empty() => {
-                return self.unreadable(id, "the summary holds no files".into());
-            }
-            Ok(summary) => summary,
-            Err(message) => return self.unreadable(id, message),
-        };
+        match Summary::parse(text) {
+            Ok(summary) => self.read_summary(id, summary),
+            Err(message) => self.unreadable(id, message),
+        }
+    }
+
+    /// A summary already read (the command merges the summaries it is given first) in place of
+    /// the queued row `id`, as [`Engine::ingest`] reads a summary's file.
+    pub fn read_summary(&mut self, id: u32, summary: Summary) -> Vec<Response> {
+        if summary.members().is_empty() {
+            return self.unreadable(id, "the summary holds no files".into());
+        }
         let Some(index) = self.sources.iter().position(|s| s.id == id) else {
             return Vec::new();
         };
@@ -41,16 +45,12 @@ impl Engine {
         // summary writer.
         let mut earlier = Vec::new();
         // What else of them stays: times set by hand, and which plain copies they speak for.
+        // In the merge's order, as they were listed (and numbered).
         let mut kept = Vec::new();
         for source in self.sources.extract_if(.., |s| s.summarised.is_some()) {
             responses.push(Response::Removed(source.id));
             if let Some(member) = source.summarised {
-                kept.push((
-                    source.id,
-                    member.name.clone(),
-                    member.digest.clone(),
-                    source.corrected,
-                ));
+                kept.push((member.identity(), source.id, source.corrected));
                 earlier.push(*member);
             }
         }
@@ -78,25 +78,26 @@ impl Engine {
             responses.extend(self.ingest_member(first + i as u32, &members[i], members));
         }
         // Reading adds no source and takes none away: the members are the queued rows' still.
+        // The kept lines come up in the same order: one walk pairs them with their new rows.
+        let mut kept = kept.into_iter().peekable();
         let mut moved = Vec::new();
         for (source, member) in self.sources[queued..]
             .iter_mut()
             .zip(summary.into_members())
         {
-            if let Some((old, .., corrected)) = (kept.iter())
-                .find(|(_, name, digest, _)| *name == member.name && *digest == member.digest)
-            {
-                source.corrected = *corrected;
-                moved.push((*old, source.id));
+            if let Some((_, old, corrected)) = kept.next_if(|(line, ..)| line.is(&member)) {
+                source.corrected = corrected;
+                moved.push((old, source.id));
             }
             source.summarised = Some(Box::new(member));
         }
-        // A plain file counted through one of them is counted through it under its new id.
+        // A plain file counted through one of them is counted through it under its new id
+        // (`moved` is in the order of the old ids).
         for source in &mut self.sources {
             if let Outcome::Duplicate { of, .. } = &mut source.outcome
-                && let Some((_, new)) = moved.iter().find(|(old, _)| old == of)
+                && let Ok(at) = moved.binary_search_by_key(of, |(old, _)| *old)
             {
-                *of = *new;
+                *of = moved[at].1;
             }
         }
         responses
@@ -138,7 +139,7 @@ impl Engine {
                     });
                     vec![Response::Source(Box::new(row))]
                 }
-                _ => vec![Response::Source(Box::new(self.failed_as_said(
+                _ => vec![Response::Source(Box::new(self.fail_with(
                     id,
                     damaged(),
                     None,
@@ -156,9 +157,9 @@ impl Engine {
                 self.ingest_carried(id, carried, 0)
             }
             (Some(Err(error)), digest) => vec![Response::Source(Box::new(
-                self.failed_as_said(id, error, digest),
+                self.fail_with(id, error, digest),
             ))],
-            _ => vec![Response::Source(Box::new(self.failed_as_said(
+            _ => vec![Response::Source(Box::new(self.fail_with(
                 id,
                 damaged(),
                 None,
@@ -181,22 +182,6 @@ impl Engine {
         if let Some(source) = self.sources.last_mut() {
             source.inside = Some(inside);
         }
-    }
-
-    /// A source that failed where the summary was made, with the error it gave there.
-    fn failed_as_said(
-        &mut self,
-        id: u32,
-        error: FileError,
-        digest: Option<u64>,
-    ) -> crate::core::protocol::SourceRow {
-        self.changed();
-        let Some(source) = self.sources.iter_mut().find(|s| s.id == id) else {
-            return Default::default();
-        };
-        source.digest = digest;
-        source.outcome = Outcome::Failed(error);
-        present::source_row(source)
     }
 }
 
